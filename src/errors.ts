@@ -1,0 +1,101 @@
+/**
+ * The error taxonomy. Everything thrown inside a tool is a VideogenError (or is wrapped into one at the
+ * server boundary), and `toAgentMessage` is the one function that turns it into text for the agent.
+ *
+ * Provider text is untrusted: it is kept apart in `providerText`, and only ever shown quoted, labelled and
+ * truncated. Secrets never enter an error: callers pass redacted values, and `redact()` scrubs anyway.
+ */
+import type { ProviderId } from './catalog/types.js';
+
+export type ErrorCode =
+  | 'invalid_input' // the request breaks the model's rules; nothing was sent
+  | 'not_configured' // the provider's key is not set
+  | 'config' // a malformed setting
+  | 'auth' // 401/403, wrong key or wrong region
+  | 'insufficient_credits' // 402 or balance codes
+  | 'quota' // plan or daily quota exhausted
+  | 'rate_limited' // 429
+  | 'validation' // provider rejected the parameters (400/422)
+  | 'moderation' // content policy
+  | 'conflict' // 409, idempotency key reuse
+  | 'not_found' // unknown job
+  | 'unavailable' // 5xx, network, timeout
+  | 'unknown_outcome' // a submit may or may not have created a job; never resubmitted
+  | 'budget' // a spending guard refused the call
+  | 'declined' // the human declined the confirmation
+  | 'job_failed' // the provider reports the job failed
+  | 'unsupported' // the provider cannot do this (e.g. cancel)
+  | 'internal';
+
+export interface VideogenErrorOptions {
+  provider?: ProviderId;
+  /** The environment variable the user should fix, when there is one. */
+  envVar?: string;
+  /** Raw provider text (untrusted). Shown quoted and truncated only. */
+  providerText?: string;
+  httpStatus?: number;
+  retryAfterMs?: number;
+  /**
+   * True when the failure proves no job was created upstream (missing key, 401, 402, 503 on submit,
+   * connection refused). Only such failures may fail over to another provider.
+   */
+  noJobCreated?: boolean;
+  cause?: unknown;
+}
+
+export class VideogenError extends Error {
+  readonly code: ErrorCode;
+  readonly provider: ProviderId | undefined;
+  readonly envVar: string | undefined;
+  readonly providerText: string | undefined;
+  readonly httpStatus: number | undefined;
+  readonly retryAfterMs: number | undefined;
+  readonly noJobCreated: boolean;
+
+  constructor(code: ErrorCode, message: string, opts: VideogenErrorOptions = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'VideogenError';
+    this.code = code;
+    this.provider = opts.provider;
+    this.envVar = opts.envVar;
+    this.providerText = opts.providerText;
+    this.httpStatus = opts.httpStatus;
+    this.retryAfterMs = opts.retryAfterMs;
+    this.noJobCreated = opts.noJobCreated ?? false;
+  }
+}
+
+/** Provider text shown to an agent is cut to this many characters (prompt-injection surface). */
+export const PROVIDER_TEXT_MAX_CHARS = 300;
+
+/** Quote, label and truncate untrusted provider text. */
+export function quoteProviderText(provider: string, text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const cut = flat.length > PROVIDER_TEXT_MAX_CHARS ? `${flat.slice(0, PROVIDER_TEXT_MAX_CHARS)}…` : flat;
+  return `${provider} said (untrusted, truncated): "${cut.replace(/"/g, "'")}"`;
+}
+
+const secrets = new Set<string>();
+/** Register a secret so that `redact` scrubs it from any text that might leave the process. */
+export function registerSecret(value: string | undefined): void {
+  if (value && value.length >= 6) secrets.add(value);
+}
+export function redact(text: string): string {
+  let out = text;
+  for (const s of secrets) if (out.includes(s)) out = out.split(s).join('[redacted]');
+  // Bearer tokens and well-known key shapes, even if never registered.
+  return out
+    .replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, '$1[redacted]')
+    .replace(/\b(key_[0-9a-f]{16,}|runapi_[A-Za-z0-9]{8,}|afk_[A-Za-z0-9]{8,})\b/g, '[redacted]');
+}
+
+/** The one place an error becomes agent-facing text. */
+export function toAgentMessage(err: unknown): { code: ErrorCode; message: string } {
+  if (err instanceof VideogenError) {
+    let message = err.message;
+    if (err.providerText && err.provider) message += ` ${quoteProviderText(err.provider, err.providerText)}`;
+    return { code: err.code, message: redact(message) };
+  }
+  const text = err instanceof Error ? err.message : String(err);
+  return { code: 'internal', message: redact(`Internal error: ${text.slice(0, PROVIDER_TEXT_MAX_CHARS)}`) };
+}

@@ -1,0 +1,176 @@
+/**
+ * A tiny HTTP server kit for the provider fakes. Each fake registers routes that speak its provider's
+ * documented wire format; the kit records every request and can inject faults:
+ *  - `respond`: answer with a given status/body/headers instead of the route;
+ *  - `drop-after`: run the route (so the job IS created upstream) and then destroy the socket without
+ *    answering, which is how a lost submit response looks to a client;
+ *  - `refuse`: destroy the socket before the route runs (nothing created).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  raw: Buffer;
+  /** Parsed JSON body when the body is JSON. */
+  json: unknown;
+  at: number;
+}
+
+export interface FakeReply {
+  status?: number;
+  headers?: Record<string, string>;
+  json?: unknown;
+  body?: string | Buffer;
+}
+
+export type RouteHandler = (req: RecordedRequest, params: Record<string, string>) => FakeReply | Promise<FakeReply>;
+
+export interface Fault {
+  method?: string;
+  /** Regex or substring matched against the path. */
+  path?: RegExp | string;
+  action: 'respond' | 'drop-after' | 'refuse';
+  reply?: FakeReply;
+  /** How many matching requests it applies to (default 1). */
+  times?: number;
+}
+
+export interface FakeServer {
+  url: string;
+  requests: RecordedRequest[];
+  /** Requests matching a method and path (substring or regex). */
+  requestsTo(method: string, path: RegExp | string): RecordedRequest[];
+  addFault(f: Fault): void;
+  clearFaults(): void;
+  close(): Promise<void>;
+}
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  keys: string[];
+  handler: RouteHandler;
+}
+
+export class FakeRouter {
+  private routes: Route[] = [];
+  on(method: string, path: string, handler: RouteHandler): this {
+    const keys: string[] = [];
+    const pattern = new RegExp(
+      '^' +
+        path.replace(/[.]/g, '\\.').replace(/:([A-Za-z_]+)/g, (_m, k: string) => {
+          keys.push(k);
+          return '([^/]+)';
+        }) +
+        '$',
+    );
+    this.routes.push({ method, pattern, keys, handler });
+    return this;
+  }
+  match(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
+    for (const route of this.routes) {
+      if (route.method !== method) continue;
+      const m = route.pattern.exec(path);
+      if (!m) continue;
+      const params: Record<string, string> = {};
+      route.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1] ?? '')));
+      return { route, params };
+    }
+    return undefined;
+  }
+}
+
+function matches(f: Fault, method: string, path: string): boolean {
+  if (f.method && f.method !== method) return false;
+  if (f.path === undefined) return true;
+  return typeof f.path === 'string' ? path.includes(f.path) : f.path.test(path);
+}
+
+function send(res: ServerResponse, reply: FakeReply): void {
+  const headers: Record<string, string> = { ...reply.headers };
+  let body: string | Buffer = '';
+  if (reply.json !== undefined) {
+    body = JSON.stringify(reply.json);
+    headers['content-type'] ??= 'application/json';
+  } else if (reply.body !== undefined) {
+    body = reply.body;
+  }
+  res.writeHead(reply.status ?? 200, headers);
+  res.end(body);
+}
+
+export async function startFake(router: FakeRouter): Promise<FakeServer> {
+  const requests: RecordedRequest[] = [];
+  let faults: (Fault & { left: number })[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void (async () => {
+        const url = new URL(req.url ?? '/', 'http://fake');
+        const raw = Buffer.concat(chunks);
+        let json: unknown;
+        if (raw.length && String(req.headers['content-type'] ?? '').includes('json')) {
+          try {
+            json = JSON.parse(raw.toString('utf8'));
+          } catch {
+            json = undefined;
+          }
+        }
+        const rec: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, raw, json, at: Date.now() };
+        requests.push(rec);
+        const fault = faults.find((f) => f.left > 0 && matches(f, rec.method, rec.path));
+        if (fault) fault.left--;
+        if (fault?.action === 'refuse') {
+          req.socket.destroy();
+          return;
+        }
+        if (fault?.action === 'respond') {
+          send(res, fault.reply ?? { status: 500, json: { error: 'injected' } });
+          return;
+        }
+        const m = router.match(rec.method, rec.path);
+        let reply: FakeReply;
+        try {
+          reply = m ? await m.route.handler(rec, m.params) : { status: 404, json: { error: `no route ${rec.method} ${rec.path}` } };
+        } catch (err) {
+          reply = { status: 500, json: { error: String(err) } };
+        }
+        if (fault?.action === 'drop-after') {
+          req.socket.destroy();
+          return;
+        }
+        send(res, reply);
+      })();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    requestsTo: (method, path) => requests.filter((r) => r.method === method && (typeof path === 'string' ? r.path.includes(path) : path.test(r.path))),
+    addFault: (f) => faults.push({ ...f, left: f.times ?? 1 }),
+    clearFaults: () => (faults = []),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A virtual clock the fakes use to walk jobs through their states; tests advance it explicitly. */
+export class FakeClock {
+  private offset = 0;
+  now(): number {
+    return Date.now() + this.offset;
+  }
+  advance(ms: number): void {
+    this.offset += ms;
+  }
+}
