@@ -20,7 +20,7 @@ export interface VideoOutput {
 export type JobStatus =
   | { state: 'queued'; detail?: string }
   | { state: 'running'; progress?: number; detail?: string }
-  | { state: 'succeeded'; videos: readonly VideoOutput[]; billed_usd?: number }
+  | { state: 'succeeded'; videos: readonly VideoOutput[]; billed_usd?: number; /** Provider credits charged (Apiframe), for the pricing layer to convert. */ billed_credits?: number }
   | { state: 'failed'; reason: string; provider_code?: string; error_code?: 'moderation' | 'job_failed' | 'validation' }
   | { state: 'canceled' };
 
