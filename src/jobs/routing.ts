@@ -1,0 +1,124 @@
+/**
+ * Routing: which configured provider serves a validated request, in which order.
+ *
+ * - `provider` pins one backend (the simulator is always allowed).
+ * - A provider-native slug (an alias pinning one offer) goes to the provider it comes from when that
+ *   provider is configured.
+ * - Otherwise the order is VIDEOGEN_PROVIDER_ORDER when set, else the cheapest estimate first (unknown
+ *   prices last).
+ * - With no provider key at all, the simulator serves every model.
+ * - A combination no configured provider serves is refused before any request, naming what would serve
+ *   it: another value, another model, or the key to set.
+ */
+import { estimateUsd, offerServes, type ModelSpec, type Mode, type Offer, type ProviderId, type ResolvedModel, type VideoParams } from '../catalog/index.js';
+import { configuredProviders, PROVIDER_ENV, REAL_PROVIDERS, type Config } from '../config.js';
+import { VideogenError } from '../errors.js';
+
+export interface RouteCandidate {
+  offer: Offer;
+  estimateUsd: number | undefined;
+}
+
+export interface RoutePlan {
+  candidates: RouteCandidate[];
+  simulated: boolean;
+}
+
+const DEFAULT_ORDER: ProviderId[] = ['runapi', 'apiframe', 'atlascloud', 'minimax', 'runway'];
+
+function orderIndex(config: Config, p: ProviderId): number {
+  const order = config.providerOrder ?? DEFAULT_ORDER;
+  const i = order.indexOf(p as never);
+  return i < 0 ? order.length + DEFAULT_ORDER.indexOf(p) : i;
+}
+
+export function planRoute(
+  resolved: ResolvedModel,
+  params: VideoParams,
+  mode: Mode,
+  config: Config,
+  requestedProvider: ProviderId | undefined,
+): RoutePlan {
+  const model = resolved.model;
+  const configured = new Set<ProviderId>(configuredProviders(config));
+  const estimate = (o: Offer) => estimateUsd(o, params, mode, { apiframeUsdPerCredit: config.apiframeUsdPerCredit });
+  const simulatorOffer = model.offers.find((o) => o.provider === 'simulator');
+
+  if (requestedProvider === 'simulator' || (configured.size === 0 && requestedProvider === undefined)) {
+    if (!simulatorOffer) throw new VideogenError('invalid_input', `The simulator does not serve ${model.id}.`);
+    return { candidates: [{ offer: simulatorOffer, estimateUsd: 0 }], simulated: true };
+  }
+
+  if (requestedProvider !== undefined) {
+    const env = PROVIDER_ENV[requestedProvider as keyof typeof PROVIDER_ENV];
+    const offers = model.offers.filter((o) => o.provider === requestedProvider);
+    if (offers.length === 0)
+      throw new VideogenError(
+        'invalid_input',
+        `${requestedProvider} does not offer ${model.id}. It is offered by: ${providersOf(model).join(', ')}. Omit provider to route automatically.`,
+      );
+    if (!configured.has(requestedProvider))
+      throw new VideogenError('not_configured', `${requestedProvider} is not configured: set ${env.key} in the server's environment, or omit provider.`, {
+        provider: requestedProvider,
+        envVar: env.key,
+        noJobCreated: true,
+      });
+    const serving = offers.filter((o) => offerServes(model, o, params, mode) === undefined);
+    if (serving.length === 0) throw notServed(model, offers, params, mode, `${requestedProvider} cannot serve this request`);
+    return { candidates: sortCandidates(config, serving.map((offer) => ({ offer, estimateUsd: estimate(offer) }))), simulated: false };
+  }
+
+  const pinned = resolved.pinned;
+  if (pinned && configured.has(pinned.provider)) {
+    const reason = offerServes(model, pinned, params, mode);
+    if (reason !== undefined) throw notServed(model, [pinned], params, mode, `${pinned.native_model} on ${pinned.provider} ${reason}`);
+    return { candidates: [{ offer: pinned, estimateUsd: estimate(pinned) }], simulated: false };
+  }
+
+  const real = model.offers.filter((o) => o.provider !== 'simulator');
+  const available = real.filter((o) => configured.has(o.provider));
+  const serving = available.filter((o) => offerServes(model, o, params, mode) === undefined);
+  if (serving.length === 0) {
+    if (available.length === 0) {
+      const keys = [...new Set(real.map((o) => PROVIDER_ENV[o.provider as keyof typeof PROVIDER_ENV]?.key).filter(Boolean))];
+      throw new VideogenError(
+        'not_configured',
+        `No configured provider offers ${model.id}. Set one of ${keys.join(', ')}, or pass provider: "simulator" to try it without a key.`,
+        { noJobCreated: true },
+      );
+    }
+    throw notServed(model, real, params, mode, `No configured provider serves this combination of ${model.id}`, configured);
+  }
+  return { candidates: sortCandidates(config, serving.map((offer) => ({ offer, estimateUsd: estimate(offer) }))), simulated: false };
+}
+
+function sortCandidates(config: Config, list: RouteCandidate[]): RouteCandidate[] {
+  return [...list].sort((a, b) => {
+    if (config.providerOrder) return orderIndex(config, a.offer.provider) - orderIndex(config, b.offer.provider);
+    const ua = a.estimateUsd ?? Number.POSITIVE_INFINITY;
+    const ub = b.estimateUsd ?? Number.POSITIVE_INFINITY;
+    return ua !== ub ? ua - ub : orderIndex(config, a.offer.provider) - orderIndex(config, b.offer.provider);
+  });
+}
+
+function providersOf(model: ModelSpec): string[] {
+  return [...new Set(model.offers.map((o) => o.provider))];
+}
+
+/** A "not served" error that names what would serve: another value, or the key to set. */
+function notServed(model: ModelSpec, offers: readonly Offer[], params: VideoParams, mode: Mode, head: string, configured?: Set<ProviderId>): VideogenError {
+  const hints: string[] = [];
+  for (const o of offers) {
+    const reason = offerServes(model, o, params, mode);
+    if (reason === undefined && configured && !configured.has(o.provider)) {
+      const key = PROVIDER_ENV[o.provider as keyof typeof PROVIDER_ENV]?.key;
+      hints.push(`${o.provider} (${o.native_model}) would serve it: set ${key}`);
+    } else if (reason !== undefined && (!configured || configured.has(o.provider))) {
+      hints.push(`${o.provider} ${o.native_model} ${reason}`);
+    }
+  }
+  const unique = [...new Set(hints)].slice(0, 6);
+  return new VideogenError('invalid_input', `${head}. ${unique.join('; ')}.`.replace(/\.\./g, '.'), { noJobCreated: true });
+}
+
+export { REAL_PROVIDERS };

@@ -1,0 +1,576 @@
+/**
+ * The job machinery behind the tools: submit (with routing, failover, idempotency and money guards),
+ * status refresh (shared by the watcher, check_job and bounded waits), saving finished videos, cancel.
+ * It knows nothing about MCP.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import {
+  requireModel,
+  validateParams,
+  getModel,
+  type Mode,
+  type ProviderId,
+  type ResolvedModel,
+  type VideoParams,
+} from '../catalog/index.js';
+import { PROVIDER_ENV, type Config } from '../config.js';
+import { VideogenError, toAgentMessage } from '../errors.js';
+import { log } from '../log.js';
+import { copyLocalVideo, downloadVideo, videoFileName, type SavedVideo } from '../media/download.js';
+import { resolveMediaInput, type MediaField } from '../media/local-input.js';
+import { checkMediaLimits, mediaLimitsFor } from '../media/limits.js';
+import { sniffMedia } from '../media/sniff.js';
+import { NetworkError } from '../providers/http.js';
+import type { JobHandle, JobStatus, LocalMedia, ProviderAdapter } from '../providers/types.js';
+import { decodeJobId, encodeJobId } from './job-id.js';
+import { Ledger, TERMINAL, sanitizeParams, type JobRecord } from './ledger.js';
+import { planRoute, type RouteCandidate } from './routing.js';
+import type { SpendGuard, SpendRequest } from './budget.js';
+
+export const MEDIA_FIELDS: readonly MediaField[] = ['first_frame_image_url', 'last_frame_image_url', 'source_video_url'];
+
+export interface GenerateInput extends VideoParams {
+  model: string;
+  provider?: ProviderId | undefined;
+  idempotency_key?: string | undefined;
+  dry_run?: boolean | undefined;
+  max_cost_usd?: number | undefined;
+}
+
+export interface GenerateContext {
+  signal?: AbortSignal | undefined;
+  /** Ask the human to confirm a spend; resolves true to go ahead. Undefined: the client cannot ask. */
+  confirm?: ((question: ConfirmQuestion) => Promise<boolean>) | undefined;
+}
+
+export interface ConfirmQuestion {
+  model: string;
+  provider: ProviderId;
+  native_model: string;
+  duration_seconds: number | undefined;
+  output_resolution: string | undefined;
+  estimated_cost_usd: number | undefined;
+}
+
+export interface DryRunPlan {
+  dry_run: true;
+  model: string;
+  mode: Mode;
+  provider: ProviderId;
+  native_model: string;
+  endpoint: string;
+  params: VideoParams;
+  estimated_cost_usd: number | undefined;
+  simulated: boolean;
+  alternatives: { provider: ProviderId; native_model: string; estimated_cost_usd: number | undefined }[];
+}
+
+export interface GenerateOutcome {
+  record: JobRecord;
+  /** The job already existed for this idempotency key; nothing was submitted. */
+  reused: boolean;
+}
+
+export interface JobServiceDeps {
+  config: Config;
+  ledger: Ledger;
+  adapters: Partial<Record<ProviderId, ProviderAdapter>>;
+  /** The client's MCP roots as local paths (empty when it offers none). */
+  roots: () => Promise<string[]>;
+  guard: SpendGuard;
+  now?: () => number;
+}
+
+export class JobService {
+  private readonly saving = new Map<string, Promise<JobRecord>>();
+  private readonly refreshing = new Map<string, Promise<JobRecord>>();
+  readonly now: () => number;
+
+  constructor(readonly deps: JobServiceDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  get config(): Config {
+    return this.deps.config;
+  }
+  get ledger(): Ledger {
+    return this.deps.ledger;
+  }
+
+  adapter(provider: ProviderId): ProviderAdapter {
+    const a = this.deps.adapters[provider];
+    if (!a) {
+      const env = PROVIDER_ENV[provider as keyof typeof PROVIDER_ENV]?.key ?? provider;
+      throw new VideogenError('not_configured', `${provider} is not configured in this server: set ${env} to use it.`, {
+        provider,
+        envVar: env,
+        noJobCreated: true,
+      });
+    }
+    return a;
+  }
+
+  // ---- generate ------------------------------------------------------------------------------
+
+  async generate(input: GenerateInput, ctx: GenerateContext = {}): Promise<GenerateOutcome | DryRunPlan> {
+    const resolved = requireModel(input.model);
+    const { model: _m, provider, idempotency_key, dry_run, max_cost_usd, ...raw } = input;
+    const { params, mode } = validateParams(resolved, raw);
+    const fingerprint = fingerprintOf(resolved.model.id, params, provider);
+
+    if (idempotency_key !== undefined && !dry_run) {
+      const existing = await this.ledger.findByIdempotencyKey(idempotency_key);
+      if (existing) {
+        if (existing.fingerprint !== undefined && existing.fingerprint !== fingerprint)
+          throw new VideogenError('conflict', `idempotency_key "${idempotency_key}" was already used for a different request (job ${existing.job_id}). Use a new key for a new video.`);
+        return { record: existing, reused: true };
+      }
+    }
+
+    const plan = planRoute(resolved, params, mode, this.config, provider);
+    const media = await this.resolveMedia(params, ctx.signal);
+    const first = plan.candidates[0]!;
+    this.checkMediaFor(first.offer.provider, params, media);
+
+    if (dry_run) {
+      return {
+        dry_run: true,
+        model: resolved.model.id,
+        mode,
+        provider: first.offer.provider,
+        native_model: first.offer.native_model,
+        endpoint: first.offer.endpoint,
+        params: sanitizeParams(params),
+        estimated_cost_usd: first.estimateUsd,
+        simulated: plan.simulated,
+        alternatives: plan.candidates.slice(1).map((c) => ({ provider: c.offer.provider, native_model: c.offer.native_model, estimated_cost_usd: c.estimateUsd })),
+      };
+    }
+
+    const key = idempotency_key ?? randomUUID();
+    const pending = await this.ledger.getPendingSubmit(key);
+    let candidates = plan.candidates;
+    if (pending) {
+      if (pending.fingerprint !== fingerprint)
+        throw new VideogenError('conflict', `idempotency_key "${key}" is already in use for a different request. Use a new key.`);
+      // A previous submit with this key may have reached its provider. Replay it there only, and only
+      // where the provider deduplicates by key; elsewhere, report the unknown outcome.
+      const again = candidates.find((c) => c.offer.provider === pending.provider && c.offer.native_model === pending.native_model);
+      const adapter = this.deps.adapters[pending.provider];
+      if (!again || !adapter?.idempotentSubmit)
+        throw unknownOutcome(pending.provider, key, 'A previous submit with this idempotency_key');
+      candidates = [again];
+    }
+
+    const failedOver: { provider: ProviderId; message: string }[] = [];
+    for (const cand of candidates) {
+      const adapter = this.adapter(cand.offer.provider);
+      try {
+        await this.deps.guard.authorize(spendRequest(key, resolved, params, cand, max_cost_usd), ctx);
+        const record = await this.submitTo(adapter, cand, resolved, params, mode, media, key, fingerprint, plan.simulated, ctx.signal);
+        if (failedOver.length) {
+          record.failed_over_from = failedOver.map((f) => f.provider);
+          record.detail = `Routed to ${cand.offer.provider} after ${failedOver.map((f) => `${f.provider} failed (${f.message})`).join('; ')}.`;
+          await this.ledger.put(record);
+        }
+        return { record, reused: false };
+      } catch (err) {
+        await this.deps.guard.release(key);
+        if (err instanceof VideogenError && err.noJobCreated && cand !== candidates[candidates.length - 1] && isFailoverable(err)) {
+          log.warn(`failing over from ${cand.offer.provider}`, { code: err.code });
+          failedOver.push({ provider: cand.offer.provider, message: toAgentMessage(err).message.slice(0, 160) });
+          continue;
+        }
+        throw err;
+      }
+    }
+    throw new VideogenError('internal', 'No provider was tried.');
+  }
+
+  private async submitTo(
+    adapter: ProviderAdapter,
+    cand: RouteCandidate,
+    resolved: ResolvedModel,
+    params: VideoParams,
+    mode: Mode,
+    media: Map<MediaField, LocalMedia>,
+    key: string,
+    fingerprint: string,
+    simulated: boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<JobRecord> {
+    this.checkMediaFor(cand.offer.provider, params, media);
+    const wire: VideoParams = { ...params };
+    for (const [field, m] of media) {
+      wire[field] = adapter.prepareMedia
+        ? await adapter.prepareMedia(m, field, signal ? { signal } : {})
+        : `data:${m.mime};base64,${m.bytes.toString('base64')}`;
+    }
+    const nowIso = new Date(this.now()).toISOString();
+    // Written BEFORE the paid request goes out: a lost response can then be replayed with this key.
+    await this.ledger.putPendingSubmit({
+      idempotency_key: key,
+      provider: cand.offer.provider,
+      model: resolved.model.id,
+      native_model: cand.offer.native_model,
+      params: sanitizeParams(params),
+      fingerprint,
+      created_at: nowIso,
+    });
+    let result;
+    try {
+      result = await adapter.submit({ model: resolved.model, offer: cand.offer, params: wire, idempotencyKey: key }, signal ? { signal } : {});
+    } catch (err) {
+      if (err instanceof VideogenError && err.noJobCreated) {
+        await this.ledger.clearPendingSubmit(key);
+        throw err;
+      }
+      if (err instanceof NetworkError && err.maybeSent && adapter.idempotentSubmit) {
+        throw new VideogenError(
+          'unavailable',
+          `${cand.offer.provider} did not confirm the submit (${err.networkCode}). It may have created the job; call generate_video again with idempotency_key "${key}" and the same parameters to replay it safely: the provider deduplicates by that key, so you are not charged twice.`,
+          { provider: cand.offer.provider, cause: err },
+        );
+      }
+      if (err instanceof VideogenError && err.code === 'unknown_outcome') {
+        await this.recordUnknown(cand, resolved, params, key, fingerprint, err);
+        throw err;
+      }
+      if (!adapter.idempotentSubmit && !(err instanceof VideogenError && err.noJobCreated)) {
+        const unk = unknownOutcome(cand.offer.provider, key, 'This submit');
+        await this.recordUnknown(cand, resolved, params, key, fingerprint, unk);
+        throw unk;
+      }
+      throw err;
+    }
+    const jobId = encodeJobId(cand.offer.provider, resolved.model.id, result.handle);
+    const record: JobRecord = {
+      job_id: jobId,
+      provider: cand.offer.provider,
+      model: resolved.model.id,
+      native_model: cand.offer.native_model,
+      params: sanitizeParams(params),
+      status: 'queued',
+      simulated,
+      idempotency_key: key,
+      fingerprint,
+      mode,
+      created_at: nowIso,
+      updated_at: nowIso,
+      ...(cand.estimateUsd !== undefined ? { estimated_cost_usd: cand.estimateUsd } : {}),
+      ...(result.billed_usd !== undefined ? { billed_cost_usd: result.billed_usd } : {}),
+    };
+    applyStatus(record, result.status ?? { state: 'queued' }, this.now());
+    const saved = await this.ledger.put(record);
+    await this.ledger.clearPendingSubmit(key);
+    this.deps.guard.commit(key, saved);
+    log.info('job submitted', { job_id: jobId, provider: cand.offer.provider, model: resolved.model.id });
+    return saved;
+  }
+
+  private async recordUnknown(cand: RouteCandidate, resolved: ResolvedModel, params: VideoParams, key: string, fingerprint: string, err: VideogenError) {
+    const nowIso = new Date(this.now()).toISOString();
+    await this.ledger.put({
+      job_id: `unknown_${key}`,
+      provider: cand.offer.provider,
+      model: resolved.model.id,
+      native_model: cand.offer.native_model,
+      params: sanitizeParams(params),
+      status: 'unknown',
+      simulated: false,
+      idempotency_key: key,
+      fingerprint,
+      error: { code: 'unknown_outcome', message: toAgentMessage(err).message },
+      created_at: nowIso,
+      updated_at: nowIso,
+      ...(cand.estimateUsd !== undefined ? { estimated_cost_usd: cand.estimateUsd } : {}),
+    });
+  }
+
+  private async resolveMedia(params: VideoParams, signal: AbortSignal | undefined): Promise<Map<MediaField, LocalMedia>> {
+    const out = new Map<MediaField, LocalMedia>();
+    const needsLocal = MEDIA_FIELDS.some((f) => params[f] !== undefined && !/^https?:\/\//i.test(params[f]!));
+    if (!needsLocal) return out;
+    const roots = await this.allowedRoots();
+    for (const field of MEDIA_FIELDS) {
+      const value = params[field];
+      if (value === undefined || /^https?:\/\//i.test(value)) continue;
+      signal?.throwIfAborted();
+      const r = await resolveMediaInput(value, field, { roots, cwd: this.config.cwd });
+      if (r.kind === 'local') out.set(field, r.media);
+      else params[field] = r.url;
+    }
+    return out;
+  }
+
+  async allowedRoots(): Promise<string[]> {
+    const { allowedRoots } = await import('../media/local-input.js');
+    return allowedRoots(await this.deps.roots(), this.config.cwd, this.config.inputDirs);
+  }
+
+  /** Provider-specific media rules, checked before anything is uploaded or spent. */
+  private checkMediaFor(provider: ProviderId, params: VideoParams, media: Map<MediaField, LocalMedia>): void {
+    for (const field of MEDIA_FIELDS) {
+      const m = media.get(field);
+      if (m) {
+        const info = sniffMedia(m.bytes);
+        if (info) checkMediaLimits(info, m.bytes.length, mediaLimitsFor(provider, field), field);
+      } else if (provider === 'runway' && params[field]?.startsWith('http://')) {
+        throw new VideogenError('invalid_input', `${field}: Runway only fetches https:// URLs. Use an https URL or a local file path.`);
+      }
+    }
+  }
+
+  // ---- status --------------------------------------------------------------------------------
+
+  /** The job's record: from the ledger, or rebuilt from the job id alone (a fresh machine). */
+  async load(jobId: string): Promise<JobRecord> {
+    const existing = await this.ledger.get(jobId);
+    if (existing) return existing;
+    const decoded = decodeJobId(jobId);
+    const nowIso = new Date(this.now()).toISOString();
+    const created = decoded.provider === 'simulator' && decoded.handle['t'] ? new Date(Number(decoded.handle['t'])).toISOString() : nowIso;
+    return {
+      job_id: jobId,
+      provider: decoded.provider,
+      model: decoded.model,
+      params: {},
+      status: 'queued',
+      simulated: decoded.provider === 'simulator',
+      created_at: created,
+      updated_at: nowIso,
+    };
+  }
+
+  /** check_job: fresh status (a poll when one is due), and the video saved when finished. */
+  async check(jobId: string, opts: { signal?: AbortSignal | undefined; force?: boolean } = {}): Promise<JobRecord> {
+    let rec = await this.refresh(await this.load(jobId), opts);
+    if (rec.status === 'succeeded' && rec.local_path === undefined && this.config.download) rec = await this.save(rec, opts.signal);
+    return rec;
+  }
+
+  /** Poll upstream if a poll is due (shared across processes via `polled_at`). Never throws for transient failures. */
+  refresh(rec: JobRecord, opts: { signal?: AbortSignal | undefined; force?: boolean } = {}): Promise<JobRecord> {
+    if (TERMINAL.has(rec.status)) return Promise.resolve(rec);
+    const inflight = this.refreshing.get(rec.job_id);
+    if (inflight) return inflight;
+    const p = this.doRefresh(rec, opts).finally(() => this.refreshing.delete(rec.job_id));
+    this.refreshing.set(rec.job_id, p);
+    return p;
+  }
+
+  private async doRefresh(rec: JobRecord, opts: { signal?: AbortSignal | undefined; force?: boolean }): Promise<JobRecord> {
+    const adapter = this.adapter(rec.provider);
+    const minMs = adapter.minPollIntervalSeconds * 1000;
+    if (!opts.force && rec.polled_at !== undefined && this.now() - rec.polled_at < minMs) return rec;
+    const { handle } = decodeJobId(rec.job_id);
+    let status: JobStatus;
+    const polledAt = this.now();
+    try {
+      status = await adapter.getJob(handle, opts.signal ? { signal: opts.signal } : {});
+    } catch (err) {
+      if (opts.signal?.aborted) throw err;
+      if (err instanceof VideogenError && (err.code === 'auth' || err.code === 'not_configured' || err.code === 'config')) throw err;
+      const msg = toAgentMessage(err).message;
+      if (err instanceof VideogenError && err.code === 'not_found' && polledAt - Date.parse(rec.created_at) > 10 * 60_000) {
+        return this.ledger.put({ ...rec, status: 'failed', error: { code: 'not_found', message: msg }, polled_at: polledAt, updated_at: new Date(polledAt).toISOString() });
+      }
+      log.warn('status check failed', { job_id: rec.job_id, error: msg });
+      const retryAfter = err instanceof VideogenError ? err.retryAfterMs : undefined;
+      return this.ledger.put({
+        ...rec,
+        detail: `Last status check failed: ${msg}`,
+        polled_at: polledAt + (retryAfter ?? 0),
+        updated_at: new Date(polledAt).toISOString(),
+      });
+    }
+    const next: JobRecord = { ...rec, polled_at: polledAt, updated_at: new Date(polledAt).toISOString() };
+    applyStatus(next, status, polledAt);
+    const saved = await this.ledger.put(next);
+    if (saved.status !== rec.status) log.info('job status', { job_id: rec.job_id, status: saved.status });
+    return saved;
+  }
+
+  // ---- saving --------------------------------------------------------------------------------
+
+  async outputDir(): Promise<string> {
+    if (this.config.outputDir) return this.config.outputDir;
+    const roots = await this.deps.roots();
+    return path.join(roots[0] ?? this.config.cwd, 'videos');
+  }
+
+  /** Save a finished job's video into the output directory (once per job per process). */
+  save(rec: JobRecord, signal?: AbortSignal): Promise<JobRecord> {
+    if (rec.status !== 'succeeded' || !rec.video_url || !this.config.download) return Promise.resolve(rec);
+    if (rec.local_path && existsSync(rec.local_path)) return Promise.resolve(rec);
+    const inflight = this.saving.get(rec.job_id);
+    if (inflight) return inflight;
+    const p = this.doSave(rec, signal).finally(() => this.saving.delete(rec.job_id));
+    this.saving.set(rec.job_id, p);
+    return p;
+  }
+
+  private async doSave(rec: JobRecord, signal: AbortSignal | undefined): Promise<JobRecord> {
+    const dir = await this.outputDir();
+    const baseName = videoFileName(rec.job_id, rec.params.prompt);
+    const existing = path.join(dir, baseName);
+    if (existsSync(existing) && statSync(existing).size > 0) {
+      return this.ledger.put({ ...rec, local_path: existing, local_bytes: statSync(existing).size, updated_at: new Date(this.now()).toISOString() });
+    }
+    let url = rec.video_url!;
+    let expires = rec.video_expires_at;
+    const adapter = this.deps.adapters[rec.provider];
+    try {
+      if (expires && Date.parse(expires) <= this.now() + 60_000 && adapter?.refreshOutputs) {
+        const fresh = await adapter.refreshOutputs(decodeJobId(rec.job_id).handle, signal ? { signal } : {});
+        if (fresh[0]) ({ url, expires_at: expires } = fresh[0]);
+      }
+      const saved: SavedVideo & { url?: string | undefined; expires?: string | undefined } = url.startsWith('file:')
+        ? await copyLocalVideo(fileURLToPath(url), { dir, baseName })
+        : await this.downloadWithRefresh(url, dir, baseName, rec, signal);
+      log.info('video saved', { job_id: rec.job_id, path: saved.path, bytes: saved.bytes });
+      return this.ledger.put({
+        ...rec,
+        video_url: saved.url ?? url,
+        ...(saved.expires ?? expires ? { video_expires_at: (saved.expires ?? expires)! } : {}),
+        local_path: saved.path,
+        local_bytes: saved.bytes,
+        updated_at: new Date(this.now()).toISOString(),
+      });
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      const msg = toAgentMessage(err).message;
+      log.warn('saving the video failed', { job_id: rec.job_id, error: msg });
+      return this.ledger.put({ ...rec, detail: `The video is ready but saving it failed: ${msg}`, updated_at: new Date(this.now()).toISOString() });
+    }
+  }
+
+  private async downloadWithRefresh(url: string, dir: string, baseName: string, rec: JobRecord, signal: AbortSignal | undefined) {
+    const opts = { dir, baseName, maxBytes: this.config.maxDownloadBytes, ...(signal ? { signal } : {}) };
+    try {
+      return { ...(await downloadVideo(url, opts)), url: undefined, expires: undefined };
+    } catch (err) {
+      const adapter = this.deps.adapters[rec.provider];
+      if (!adapter?.refreshOutputs) throw err;
+      // Signed URLs expire (MiniMax ~1 h, Runway 24–48 h): fetch a fresh one and try once more.
+      const fresh = await adapter.refreshOutputs(decodeJobId(rec.job_id).handle, signal ? { signal } : {});
+      const first = fresh[0];
+      if (!first || first.url === url) throw err;
+      return { ...(await downloadVideo(first.url, opts)), url: first.url, expires: first.expires_at };
+    }
+  }
+
+  // ---- cancel --------------------------------------------------------------------------------
+
+  async cancel(jobId: string, signal?: AbortSignal): Promise<JobRecord> {
+    let rec = await this.load(jobId);
+    rec = await this.refresh(rec, { ...(signal ? { signal } : {}), force: true });
+    if (TERMINAL.has(rec.status)) return rec;
+    const adapter = this.adapter(rec.provider);
+    if (!adapter.canCancel || !adapter.cancel)
+      throw new VideogenError(
+        'unsupported',
+        `${rec.provider} has no cancel endpoint, so job ${jobId.slice(0, 24)}… keeps running upstream and may still be billed. It is still tracked: check_job will report and save the result.`,
+        { provider: rec.provider },
+      );
+    await adapter.cancel(decodeJobId(jobId).handle, signal ? { signal } : {});
+    const nowIso = new Date(this.now()).toISOString();
+    return this.ledger.put({ ...rec, status: 'canceled', completed_at: nowIso, updated_at: nowIso, detail: 'Canceled on request.' });
+  }
+
+  /** Typical duration for scheduling polls. */
+  typicalMs(rec: JobRecord): number {
+    if (rec.provider === 'simulator') {
+      try {
+        const d = Number(decodeJobId(rec.job_id).handle['d']);
+        if (Number.isFinite(d)) return d;
+      } catch {
+        /* fall through */
+      }
+    }
+    const model = getModel(rec.model);
+    const offer = model?.offers.find((o) => o.provider === rec.provider && o.native_model === rec.native_model);
+    return (offer?.typical_seconds ?? model?.typical_seconds ?? 120) * 1000;
+  }
+}
+
+function isFailoverable(err: VideogenError): boolean {
+  // Proven-no-job failures that another provider may not share. Validation and conflicts are the
+  // request's own fault and would fail everywhere.
+  return ['not_configured', 'auth', 'insufficient_credits', 'unavailable', 'quota', 'rate_limited'].includes(err.code);
+}
+
+function spendRequest(key: string, resolved: ResolvedModel, params: VideoParams, cand: RouteCandidate, maxCostUsd: number | undefined): SpendRequest {
+  return {
+    key,
+    model: resolved.model.id,
+    provider: cand.offer.provider,
+    native_model: cand.offer.native_model,
+    duration_seconds: params.duration_seconds,
+    output_resolution: params.output_resolution,
+    estimated_cost_usd: cand.estimateUsd,
+    max_cost_usd: maxCostUsd,
+  };
+}
+
+function unknownOutcome(provider: ProviderId, key: string, what: string): VideogenError {
+  return new VideogenError(
+    'unknown_outcome',
+    `${what} to ${provider} may or may not have created a job: its response was lost, and ${provider} has no idempotency keys, so nothing was resubmitted (idempotency_key "${key}"). Check your ${provider} dashboard's task history before trying again, to avoid paying twice.`,
+    { provider },
+  );
+}
+
+export function fingerprintOf(model: string, params: VideoParams, provider: ProviderId | undefined): string {
+  const keys = Object.keys(params).sort() as (keyof VideoParams)[];
+  const canonical = JSON.stringify([model, provider ?? null, keys.map((k) => [k, params[k]])]);
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
+}
+
+/** Fold a normalized provider status into a record (mutates it). */
+export function applyStatus(rec: JobRecord, status: JobStatus, now: number): void {
+  const iso = new Date(now).toISOString();
+  switch (status.state) {
+    case 'queued':
+      rec.status = 'queued';
+      if (status.detail) rec.detail = status.detail;
+      else delete rec.detail;
+      break;
+    case 'running':
+      rec.status = 'running';
+      if (status.progress !== undefined) rec.progress = Math.max(rec.progress ?? 0, Math.min(1, Math.max(0, status.progress)));
+      if (status.detail) rec.detail = status.detail;
+      else delete rec.detail;
+      break;
+    case 'succeeded': {
+      rec.status = 'succeeded';
+      rec.progress = 1;
+      const v = status.videos[0];
+      if (v) {
+        rec.video_url = v.url;
+        if (v.expires_at) rec.video_expires_at = v.expires_at;
+      }
+      if (status.billed_usd !== undefined) rec.billed_cost_usd = status.billed_usd;
+      rec.completed_at ??= iso;
+      delete rec.detail;
+      break;
+    }
+    case 'failed':
+      rec.status = 'failed';
+      rec.error = {
+        code: status.error_code ?? 'job_failed',
+        message: `The provider reports the job failed. ${toAgentMessage(new VideogenError('job_failed', '', { provider: rec.provider, providerText: status.reason || 'no reason given' })).message.trim()}`,
+      };
+      rec.completed_at ??= iso;
+      break;
+    case 'canceled':
+      rec.status = 'canceled';
+      rec.completed_at ??= iso;
+      break;
+  }
+}
+
+export type { JobHandle };

@@ -1,0 +1,110 @@
+/**
+ * createServer: registers the tool registry on an McpServer and is the single error boundary, where a
+ * thrown error becomes an `isError` result written for the agent.
+ */
+import { fileURLToPath } from 'node:url';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import { RootsListChangedNotificationSchema, type CallToolResult, type ServerNotification, type ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { Config } from './config.js';
+import { toAgentMessage } from './errors.js';
+import { log } from './log.js';
+import type { Runtime, RuntimeOptions } from './runtime.js';
+import { TOOLS } from './tools/index.js';
+import { VERSION } from './version.js';
+
+export const INSTRUCTIONS =
+  'AI video generation (MiniMax Hailuo, Runway). Flow: list_models → generate_video (returns job_id at once; renders take minutes) → check_job until succeeded (local_path is the saved MP4). ' +
+  'Invalid requests are refused before any money is spent. With no provider key set, a simulator answers (simulated: true).';
+
+export interface ServerOptions extends Partial<Pick<RuntimeOptions, 'dispatcher'>> {
+  config: Config;
+}
+
+export interface VideogenServer {
+  server: McpServer;
+  /** The runtime, created on the first tool call. */
+  runtime(): Promise<Runtime>;
+  close(): Promise<void>;
+}
+
+export function createServer(opts: ServerOptions): VideogenServer {
+  const { config } = opts;
+  const server = new McpServer(
+    { name: 'videogen-mcp', version: VERSION, title: 'Video generation (Hailuo, Runway)' },
+    { capabilities: { logging: {} }, instructions: INSTRUCTIONS },
+  );
+
+  let rootsCache: string[] | undefined;
+  const roots = async (): Promise<string[]> => {
+    if (rootsCache) return rootsCache;
+    if (!server.server.getClientCapabilities()?.roots) return [];
+    try {
+      const r = await server.server.listRoots(undefined, { timeout: 5_000 });
+      rootsCache = r.roots.filter((x) => x.uri.startsWith('file:')).map((x) => fileURLToPath(x.uri));
+    } catch (err) {
+      log.warn('could not list the client roots', { error: String(err) });
+      rootsCache = [];
+    }
+    return rootsCache;
+  };
+  server.server.setNotificationHandler(RootsListChangedNotificationSchema, async () => {
+    rootsCache = undefined;
+  });
+
+  let runtime: Promise<Runtime> | undefined;
+  const getRuntime = () =>
+    (runtime ??= import('./runtime.js').then((m) =>
+      m.createRuntime(config, { roots, ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}) }),
+    ));
+
+  for (const tool of TOOLS) {
+    server.registerTool(
+      tool.name,
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.inputSchema,
+        outputSchema: tool.outputSchema,
+        annotations: { title: tool.title, ...tool.annotations },
+      },
+      (async (args: unknown, extra: RequestHandlerExtra<ServerRequest, ServerNotification>): Promise<CallToolResult> => {
+        try {
+          const rt = await getRuntime();
+          const res = await (tool.handler as (a: unknown, c: unknown) => ReturnType<typeof tool.handler>)(args, {
+            service: rt.service,
+            watcher: rt.watcher,
+            config,
+            server,
+            extra,
+          });
+          // Exactly the advertised keys: SDK clients reject structuredContent with extra properties.
+          const structured = tool.outputSchema.parse(res.structured) as Record<string, unknown>;
+          return {
+            content: [
+              ...(res.summary ? [{ type: 'text' as const, text: res.summary }] : []),
+              { type: 'text' as const, text: JSON.stringify(structured) },
+              ...(res.links ?? []),
+            ],
+            structuredContent: structured,
+          };
+        } catch (err) {
+          if (extra.signal.aborted) throw err;
+          const { code, message } = toAgentMessage(err);
+          log.info(`${tool.name} failed`, { code });
+          if (code === 'internal') log.error(`${tool.name} internal error`, { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+          return { isError: true, content: [{ type: 'text', text: `Error (${code}): ${message}` }] };
+        }
+      }) as never,
+    );
+  }
+
+  return {
+    server,
+    runtime: getRuntime,
+    async close() {
+      if (runtime) (await runtime.catch(() => undefined))?.close();
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * One object per tool (after playwright-mcp and sentry-mcp): name, title, description, a flat zod input
+ * object, an output shape, all four annotations, and a handler that returns plain data. The server
+ * registers the registry in one loop and is the single place errors become `isError` results.
+ */
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { ServerNotification, ServerRequest, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import type * as z from 'zod';
+import type { Config } from '../config.js';
+import type { JobService } from '../jobs/service.js';
+import type { Watcher } from '../jobs/watcher.js';
+
+export interface ToolContext {
+  service: JobService;
+  watcher: Watcher;
+  config: Config;
+  server: McpServer;
+  extra: RequestHandlerExtra<ServerRequest, ServerNotification>;
+}
+
+/** Extra content items besides the JSON text (resource links to saved videos). */
+export interface ResourceLinkItem {
+  type: 'resource_link';
+  uri: string;
+  name: string;
+  mimeType: string;
+  description?: string;
+  size?: number;
+}
+
+export interface ToolResult<O> {
+  structured: O;
+  /** A plain sentence shown before the JSON (what happened, what to do next). */
+  summary?: string;
+  links?: ResourceLinkItem[];
+}
+
+export interface ToolDef<I extends z.ZodObject, O extends z.ZodObject> {
+  name: string;
+  title: string;
+  description: string;
+  inputSchema: I;
+  outputSchema: O;
+  annotations: Required<Pick<ToolAnnotations, 'readOnlyHint' | 'destructiveHint' | 'idempotentHint' | 'openWorldHint'>> & { title?: string };
+  handler(args: z.output<I>, ctx: ToolContext): Promise<ToolResult<z.input<O>>>;
+}
+
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(def: ToolDef<I, O>): ToolDef<I, O> {
+  return def;
+}
