@@ -1,0 +1,355 @@
+/**
+ * MiniMax's official video API (global https://api.minimax.io, mainland https://api.minimaxi.com);
+ * wire format in reference/providers.md §4.
+ *
+ * Quirks handled here:
+ *  - errors usually arrive as HTTP 200 with `base_resp.status_code != 0`, so every response is checked;
+ *  - a finished task carries only a `file_id`: the download URL comes from /v1/files/retrieve and lives
+ *    about an hour, so `refreshOutputs` re-reads the task and asks for a fresh one;
+ *  - keys are bound to a region: a global key fails on the mainland host and the other way round;
+ *  - there is no idempotency key, so a submit is sent once and a lost answer is `unknown_outcome`.
+ */
+import * as z from 'zod';
+import { VideogenError, quoteProviderText, type ErrorCode } from '../errors.js';
+import { NetworkError, httpError, requestJson, type HttpResponse } from './http.js';
+import type {
+  AdapterOptions,
+  CallOptions,
+  JobHandle,
+  JobStatus,
+  LocalMedia,
+  ProviderAdapter,
+  SubmitRequest,
+  SubmitResult,
+  VideoOutput,
+} from './types.js';
+
+const PROVIDER = 'minimax' as const;
+const KEY_ENV = 'MINIMAX_API_KEY';
+const BASE_URL_ENV = 'MINIMAX_BASE_URL';
+const GLOBAL_HOST = 'https://api.minimax.io';
+const MAINLAND_HOST = 'https://api.minimaxi.com';
+const SUBMIT_PATH = '/v1/video_generation';
+const QUERY_PATH = '/v1/query/video_generation';
+const RETRIEVE_PATH = '/v1/files/retrieve';
+/** Download URLs live about an hour (MiniMax's guide); report 50 min so nobody relies on the last minutes. */
+const DOWNLOAD_URL_TTL_MS = 50 * 60_000;
+/** MiniMax accepts input images under 20 MB. */
+const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
+/** Only Hailuo-02 takes a last frame (first+last-frame mode). */
+const LAST_FRAME_MODELS: ReadonlySet<string> = new Set(['MiniMax-Hailuo-02']);
+/** Task ids are numeric strings; anything else did not come from MiniMax (job ids come from agents). */
+const TASK_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
+
+const BaseResp = z.looseObject({
+  status_code: z.coerce.number(),
+  status_msg: z.string().optional(),
+});
+const Envelope = z.looseObject({ base_resp: BaseResp.optional() });
+const IdLike = z.union([z.string(), z.number()]).transform(String);
+const CreateResponse = z.looseObject({ task_id: IdLike.optional() });
+const QueryResponse = z.looseObject({
+  task_id: IdLike.optional(),
+  status: z.string(),
+  file_id: IdLike.optional(),
+  base_resp: BaseResp.optional(),
+});
+const RetrieveResponse = z.looseObject({
+  file: z.looseObject({ download_url: z.string().min(1) }),
+});
+
+type Phase = 'submit' | 'status' | 'retrieve';
+
+export class MinimaxAdapter implements ProviderAdapter {
+  readonly id = PROVIDER;
+  readonly idempotentSubmit = false;
+  readonly canCancel = false;
+  readonly keyEnv = KEY_ENV;
+  /** MiniMax's docs poll every ~10 s; 5 s keeps short waits responsive without hammering the API. */
+  readonly minPollIntervalSeconds = 5;
+
+  private readonly opts: AdapterOptions;
+  private readonly baseUrl: string;
+
+  constructor(opts: AdapterOptions) {
+    this.opts = opts;
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
+  }
+
+  async submit(req: SubmitRequest, opts: CallOptions): Promise<SubmitResult> {
+    const body = this.buildBody(req);
+    const path = req.offer.endpoint.startsWith('/') ? req.offer.endpoint : SUBMIT_PATH;
+    let res: HttpResponse;
+    try {
+      res = await requestJson({
+        provider: PROVIDER,
+        method: 'POST',
+        url: this.baseUrl + path,
+        headers: this.headers(),
+        json: body,
+        // No idempotency key exists: a second POST would be a second paid video.
+        retry: 'never',
+        signal: opts.signal,
+        timeoutMs: this.opts.timeoutMs,
+        dispatcher: this.opts.dispatcher,
+      });
+    } catch (err) {
+      if (err instanceof NetworkError && err.maybeSent) throw lostSubmit(err);
+      throw err;
+    }
+    this.check(res, 'submit');
+    const parsed = CreateResponse.safeParse(res.json);
+    if (!parsed.success || !parsed.data.task_id) {
+      // MiniMax said "success" but gave no task id we can read: a task may exist, so do not resubmit.
+      throw new VideogenError(
+        'unknown_outcome',
+        `MiniMax accepted the request but its answer carried no readable task_id, so the job cannot be tracked. ` +
+          `Nothing was resubmitted. Check the task list in the MiniMax console before retrying, or you may pay twice.`,
+        { provider: PROVIDER, providerText: res.text.slice(0, 500), httpStatus: res.status, noJobCreated: false },
+      );
+    }
+    return { handle: { id: parsed.data.task_id }, status: { state: 'queued' } };
+  }
+
+  async getJob(handle: JobHandle, opts: CallOptions): Promise<JobStatus> {
+    let res: HttpResponse;
+    try {
+      res = await this.get(QUERY_PATH, { task_id: taskId(handle) }, 'status', opts);
+    } catch (err) {
+      // A content-filter code on the task's own status query is the task's outcome, not a transient fault.
+      if (err instanceof VideogenError && err.code === 'moderation') {
+        const code = /^\d+/.exec(err.providerText ?? '')?.[0];
+        return { state: 'failed', reason: err.message, error_code: 'moderation', ...(code ? { provider_code: code } : {}) };
+      }
+      throw err;
+    }
+    const parsed = QueryResponse.safeParse(res.json);
+    if (!parsed.success) throw unexpected(res, 'the status query');
+    const { status, file_id } = parsed.data;
+    switch (status.toLowerCase()) {
+      case 'preparing':
+        return { state: 'queued', detail: 'MiniMax is preparing the task.' };
+      case 'queueing':
+      case 'queuing':
+        return { state: 'queued', detail: 'Waiting in the MiniMax queue.' };
+      case 'processing':
+        return { state: 'running' };
+      case 'success': {
+        if (!file_id) throw unexpected(res, 'the status query (Success without a file_id)');
+        return { state: 'succeeded', videos: [await this.retrieve(file_id, opts)] };
+      }
+      case 'fail':
+      case 'failed': {
+        const msg = parsed.data.base_resp?.status_msg;
+        const said = msg && msg.toLowerCase() !== 'success' ? ` ${quoteProviderText(PROVIDER, msg)}` : '';
+        return {
+          state: 'failed',
+          reason: `MiniMax reports the generation failed; no video was produced. Submit again, perhaps with a different prompt or image.${said}`,
+          provider_code: status,
+          error_code: 'job_failed',
+        };
+      }
+      default:
+        // MiniMax's CLI also knows 'Unknown'; keep polling rather than guessing an outcome.
+        return { state: 'running', detail: `MiniMax reports status "${status.slice(0, 40)}".` };
+    }
+  }
+
+  /** The download URL lives about an hour: re-read the task's file_id and ask for a fresh one. */
+  async refreshOutputs(handle: JobHandle, opts: CallOptions): Promise<readonly VideoOutput[]> {
+    const status = await this.getJob(handle, opts);
+    if (status.state === 'succeeded') return status.videos;
+    throw new VideogenError(
+      'not_found',
+      `MiniMax task ${handle.id} is ${status.state}, so it has no video to refresh.`,
+      { provider: PROVIDER },
+    );
+  }
+
+  /** MiniMax takes images inline as data URIs. The mime type comes from the sniffed bytes, never assumed. */
+  async prepareMedia(media: LocalMedia, field: 'first_frame_image_url' | 'last_frame_image_url' | 'source_video_url'): Promise<string> {
+    if (field === 'source_video_url' || media.kind !== 'image')
+      throw new VideogenError('invalid_input', 'MiniMax video generation takes images only (first and last frame), not a source video.', {
+        provider: PROVIDER,
+        noJobCreated: true,
+      });
+    if (!/^image\/(jpeg|png|webp)$/.test(media.mime))
+      throw new VideogenError('invalid_input', `MiniMax accepts JPEG, PNG or WebP images; ${media.filename} is ${media.mime}. Convert it and retry.`, {
+        provider: PROVIDER,
+        noJobCreated: true,
+      });
+    if (media.bytes.length > MAX_IMAGE_BYTES)
+      throw new VideogenError(
+        'invalid_input',
+        `MiniMax accepts images under 20 MB; ${media.filename} is ${(media.bytes.length / 1024 / 1024).toFixed(1)} MB. Downscale it and retry.`,
+        { provider: PROVIDER, noJobCreated: true },
+      );
+    return `data:${media.mime};base64,${media.bytes.toString('base64')}`;
+  }
+
+  private headers(): Record<string, string> {
+    return { authorization: `Bearer ${this.opts.apiKey}` };
+  }
+
+  private buildBody(req: SubmitRequest): Record<string, unknown> {
+    const p = req.params;
+    const model = req.offer.native_model;
+    if (p.source_video_url !== undefined)
+      throw new VideogenError('invalid_input', `MiniMax ${model} does not take a source video.`, { provider: PROVIDER, noJobCreated: true });
+    if (p.last_frame_image_url !== undefined && !LAST_FRAME_MODELS.has(model))
+      throw new VideogenError(
+        'invalid_input',
+        `MiniMax ${model} does not take a last frame; only MiniMax-Hailuo-02 does. Drop last_frame_image_url or use Hailuo-02.`,
+        { provider: PROVIDER, noJobCreated: true },
+      );
+    const body: Record<string, unknown> = { model };
+    if (p.prompt !== undefined) body['prompt'] = p.prompt;
+    if (p.first_frame_image_url !== undefined) body['first_frame_image'] = p.first_frame_image_url;
+    if (p.last_frame_image_url !== undefined) body['last_frame_image'] = p.last_frame_image_url;
+    if (p.duration_seconds !== undefined) body['duration'] = p.duration_seconds;
+    // MiniMax spells resolutions with an upper-case P (768P); the common vocabulary uses 768p.
+    if (p.output_resolution !== undefined) body['resolution'] = p.output_resolution.toUpperCase();
+    if (p.prompt_optimizer !== undefined) body['prompt_optimizer'] = p.prompt_optimizer;
+    if (p.callback_url !== undefined) body['callback_url'] = p.callback_url;
+    return body;
+  }
+
+  private async get(path: string, query: Record<string, string>, phase: Phase, opts: CallOptions): Promise<HttpResponse> {
+    const res = await requestJson({
+      provider: PROVIDER,
+      method: 'GET',
+      url: `${this.baseUrl}${path}?${new URLSearchParams(query).toString()}`,
+      headers: this.headers(),
+      retry: 'safe',
+      signal: opts.signal,
+      timeoutMs: this.opts.timeoutMs,
+      dispatcher: this.opts.dispatcher,
+    });
+    this.check(res, phase);
+    return res;
+  }
+
+  private async retrieve(fileId: string, opts: CallOptions): Promise<VideoOutput> {
+    const res = await this.get(RETRIEVE_PATH, { file_id: fileId }, 'retrieve', opts);
+    const parsed = RetrieveResponse.safeParse(res.json);
+    if (!parsed.success) throw unexpected(res, 'files/retrieve');
+    return { url: parsed.data.file.download_url, expires_at: new Date(Date.now() + DOWNLOAD_URL_TTL_MS).toISOString() };
+  }
+
+  /** Throw for a non-2xx status or a non-zero `base_resp.status_code` (MiniMax's usual error channel). */
+  private check(res: HttpResponse, phase: Phase): void {
+    if (res.status < 200 || res.status >= 300) {
+      const err = httpError(PROVIDER, KEY_ENV, res, phase === 'retrieve' ? 'status' : phase);
+      if (err.code === 'auth') throw this.authError(`HTTP ${res.status}`, err.providerText, res.status);
+      throw err;
+    }
+    const env = Envelope.safeParse(res.json);
+    const br = env.success ? env.data.base_resp : undefined;
+    if (br && br.status_code !== 0) throw this.baseRespError(br.status_code, br.status_msg ?? '', phase);
+  }
+
+  private authError(source: string, providerText: string | undefined, httpStatus?: number): VideogenError {
+    return new VideogenError(
+      'auth',
+      `MiniMax rejected the API key (${source}). Check ${KEY_ENV}. MiniMax keys are tied to a region: a key from the ` +
+        `global platform works only on ${GLOBAL_HOST}, and a mainland-China key only on ${MAINLAND_HOST}. ` +
+        `Set ${BASE_URL_ENV} to the host your key was issued for (now ${this.baseUrl}).`,
+      {
+        provider: PROVIDER,
+        envVar: KEY_ENV,
+        noJobCreated: true,
+        ...(providerText ? { providerText } : {}),
+        ...(httpStatus !== undefined ? { httpStatus } : {}),
+      },
+    );
+  }
+
+  /** Map a `base_resp.status_code` onto the taxonomy (reference/providers.md §4.5). */
+  private baseRespError(code: number, msg: string, phase: Phase): VideogenError {
+    const providerText = msg ? `${code}: ${msg}` : String(code);
+    const make = (ec: ErrorCode, message: string, noJobCreated: boolean, extra: { envVar?: string } = {}) =>
+      new VideogenError(ec, message, { provider: PROVIDER, providerText, noJobCreated, ...extra });
+    const onSubmit = phase === 'submit';
+    switch (code) {
+      case 1004:
+      case 2049:
+        return this.authError(`code ${code}`, providerText);
+      case 1008:
+        return make(
+          'insufficient_credits',
+          `MiniMax says the account balance is insufficient (code 1008). Top up the MiniMax account or use another provider.`,
+          true,
+          { envVar: KEY_ENV },
+        );
+      case 1002:
+      case 1039:
+        return make(
+          'rate_limited',
+          `MiniMax is rate-limiting requests (code ${code}). Wait a minute and retry${onSubmit ? '; no job was created' : ''}.`,
+          onSubmit,
+        );
+      case 1028:
+      case 1030:
+        return make(
+          'quota',
+          `MiniMax says the account's quota is used up (code ${code}). Wait for the plan's quota to reset, upgrade the plan, or use another provider.`,
+          true,
+        );
+      case 2061:
+        return make(
+          'quota',
+          `MiniMax says this model is not included in the account's plan (code 2061); MiniMax's video models need the Max plan or above. Upgrade the plan or use another provider.`,
+          true,
+        );
+      case 1026:
+        return make('moderation', `MiniMax's content filter rejected the input (code 1026). Change the prompt or image and retry.`, true);
+      case 1027:
+        return make('moderation', `MiniMax's content filter blocked the generated output (code 1027). Change the prompt or image and retry.`, true);
+      case 2013:
+      case 1042:
+        return make(
+          'validation',
+          onSubmit
+            ? `MiniMax rejected the request parameters (code ${code}). Fix the parameter it names and retry.`
+            : `MiniMax rejected the ${phase === 'retrieve' ? 'file lookup' : 'status query'} (code ${code}); the job id may be wrong.`,
+          true,
+        );
+      case 1000:
+      case 1001:
+      case 1024:
+        return make(
+          'unavailable',
+          `MiniMax reports an internal error or timeout (code ${code}).${onSubmit ? ' A task may or may not exist; check the MiniMax console before retrying.' : ' Try again shortly.'}`,
+          !onSubmit,
+        );
+      default:
+        return make('unavailable', `MiniMax answered with error code ${code}.`, !onSubmit);
+    }
+  }
+}
+
+function taskId(handle: JobHandle): string {
+  if (!TASK_ID_RE.test(handle.id))
+    throw new VideogenError('invalid_input', 'This job id does not hold a valid MiniMax task id. Use a job_id returned by generate_video.', {
+      provider: PROVIDER,
+    });
+  return handle.id;
+}
+
+function lostSubmit(err: NetworkError): VideogenError {
+  return new VideogenError(
+    'unknown_outcome',
+    `Lost contact with MiniMax (${err.networkCode}) after the request was sent, so the task may or may not exist. ` +
+      `Nothing was resubmitted. Check the task list in the MiniMax console (platform.minimax.io, or platform.minimaxi.com ` +
+      `for mainland accounts) before retrying, or you may pay twice.`,
+    { provider: PROVIDER, noJobCreated: false, cause: err },
+  );
+}
+
+function unexpected(res: HttpResponse, what: string): VideogenError {
+  return new VideogenError('unavailable', `MiniMax answered ${what} with a body this server cannot read. Try again shortly.`, {
+    provider: PROVIDER,
+    providerText: res.text.slice(0, 500),
+    httpStatus: res.status,
+  });
+}

@@ -1,0 +1,393 @@
+/**
+ * Runway's official API (https://api.dev.runwayml.com); wire format in reference/providers.md §5.
+ *
+ * Quirks handled here:
+ *  - every request carries `X-Runway-Version: 2024-11-06` (Runway answers 400 without it);
+ *  - sizes are pixel ratios (`1280:720`), so the common `aspect_ratio` is mapped onto them;
+ *  - a task over the organization's concurrency limit is THROTTLED: queued, not rejected;
+ *  - a 429 on creation means the daily generation limit of the organization's tier;
+ *  - there is no idempotency key, so a submit is sent once and a lost answer is `unknown_outcome`;
+ *  - local images up to 5 MB go inline as data URIs, larger ones through the ephemeral uploads flow.
+ */
+import { FormData } from 'undici';
+import * as z from 'zod';
+import { VideogenError, quoteProviderText } from '../errors.js';
+import { NetworkError, httpError, requestJson, type HttpResponse } from './http.js';
+import type {
+  AdapterOptions,
+  CallOptions,
+  JobHandle,
+  JobStatus,
+  LocalMedia,
+  ProviderAdapter,
+  SubmitRequest,
+  SubmitResult,
+  VideoOutput,
+} from './types.js';
+
+const PROVIDER = 'runway' as const;
+const KEY_ENV = 'RUNWAYML_API_SECRET';
+/** The only API version so far, and the SDK's default. */
+export const RUNWAY_API_VERSION = '2024-11-06';
+/** Output URLs "expire within 24-48 hours"; report the lower bound. */
+const OUTPUT_URL_TTL_MS = 24 * 3600_000;
+/** One Runway credit costs $0.01. */
+const USD_PER_CREDIT = 0.01;
+/**
+ * Runway's inline limits are on the encoded data URI: 5 MB for images, 16 MB for video. Decimal
+ * megabytes, the stricter reading, so an inline URI is never over the limit whichever one Runway means.
+ */
+const DATA_URI_MAX_CHARS = { image: 5_000_000, video: 16_000_000 } as const;
+/** Largest file the uploads flow accepts. */
+const UPLOAD_MAX_BYTES = 200 * 1024 * 1024;
+/** Task ids are UUIDs; anything else did not come from Runway (job ids come from agents). */
+const TASK_ID_RE = /^[A-Za-z0-9-]{1,64}$/;
+
+/** Common aspect ratios onto Runway's pixel ratios (gen4 family; the veo sizes agree on 16:9 and 9:16). */
+const RATIO_BY_ASPECT: Readonly<Record<string, string>> = {
+  '16:9': '1280:720',
+  '9:16': '720:1280',
+  '4:3': '1104:832',
+  '3:4': '832:1104',
+  '1:1': '960:960',
+  '21:9': '1584:672',
+};
+const DEFAULT_RATIO = '1280:720';
+const GEN4_RATIOS = ['1280:720', '720:1280', '1104:832', '832:1104', '960:960', '1584:672'];
+const VEO_RATIOS = ['1280:720', '720:1280', '1080:1920', '1920:1080'];
+/** Pixel ratios each model accepts, per endpoint. Models not listed are passed through unchecked. */
+const RATIOS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  image_to_video: { gen4_turbo: GEN4_RATIOS, 'gen4.5': GEN4_RATIOS, 'veo3.1': VEO_RATIOS, 'veo3.1_fast': VEO_RATIOS },
+  text_to_video: { 'gen4.5': ['1280:720', '720:1280'], 'veo3.1': VEO_RATIOS, 'veo3.1_fast': VEO_RATIOS },
+};
+/** Models whose `promptImage` takes a `position: "last"` entry. */
+const LAST_FRAME_MODELS: ReadonlySet<string> = new Set(['veo3.1', 'veo3.1_fast', 'gen3a_turbo']);
+
+const CreateResponse = z.looseObject({ id: z.string().min(1) });
+const Task = z.looseObject({
+  id: z.string().optional(),
+  status: z.string(),
+  progress: z.number().nullish(),
+  output: z.array(z.string()).nullish(),
+  failure: z.string().nullish(),
+  failureCode: z.string().nullish(),
+  cost: z.looseObject({ credits: z.number() }).nullish(),
+});
+const UploadSlot = z.looseObject({
+  uploadUrl: z.string().regex(/^https?:\/\//i),
+  fields: z.record(z.string(), z.string()),
+  runwayUri: z.string().min(1),
+});
+
+type Endpoint = 'image_to_video' | 'text_to_video' | 'video_to_video';
+
+export class RunwayAdapter implements ProviderAdapter {
+  readonly id = PROVIDER;
+  readonly idempotentSubmit = false;
+  readonly canCancel = true;
+  readonly keyEnv = KEY_ENV;
+  /** Runway: "should not expect updates more frequent than once every five seconds". */
+  readonly minPollIntervalSeconds = 5;
+
+  private readonly opts: AdapterOptions;
+  private readonly baseUrl: string;
+
+  constructor(opts: AdapterOptions) {
+    this.opts = opts;
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
+  }
+
+  async submit(req: SubmitRequest, opts: CallOptions): Promise<SubmitResult> {
+    const endpoint = endpointOf(req.offer.endpoint);
+    const body = buildBody(endpoint, req);
+    let res: HttpResponse;
+    try {
+      res = await requestJson({
+        provider: PROVIDER,
+        method: 'POST',
+        url: `${this.baseUrl}/v1/${endpoint}`,
+        headers: this.headers(),
+        json: body,
+        // No idempotency key exists: a second POST would be a second paid video.
+        retry: 'never',
+        signal: opts.signal,
+        timeoutMs: this.opts.timeoutMs,
+        dispatcher: this.opts.dispatcher,
+      });
+    } catch (err) {
+      if (err instanceof NetworkError && err.maybeSent)
+        throw new VideogenError(
+          'unknown_outcome',
+          `Lost contact with Runway (${err.networkCode}) after the request was sent, so the task may or may not exist. ` +
+            `Nothing was resubmitted. Check the tasks in the Runway developer portal (https://dev.runwayml.com) before retrying, or you may pay twice.`,
+          { provider: PROVIDER, noJobCreated: false, cause: err },
+        );
+      throw err;
+    }
+    if (res.status < 200 || res.status >= 300) throw this.error(res, 'submit');
+    const parsed = CreateResponse.safeParse(res.json);
+    if (!parsed.success)
+      throw new VideogenError(
+        'unknown_outcome',
+        `Runway accepted the request but its answer carried no readable task id, so the job cannot be tracked. ` +
+          `Nothing was resubmitted. Check the tasks in the Runway developer portal before retrying, or you may pay twice.`,
+        { provider: PROVIDER, providerText: res.text.slice(0, 500), httpStatus: res.status, noJobCreated: false },
+      );
+    return { handle: { id: parsed.data.id }, status: { state: 'queued' } };
+  }
+
+  async getJob(handle: JobHandle, opts: CallOptions): Promise<JobStatus> {
+    const res = await this.request('GET', `/v1/tasks/${encodeURIComponent(taskId(handle))}`, 'safe', opts);
+    if (res.status < 200 || res.status >= 300) throw this.error(res, 'status');
+    const parsed = Task.safeParse(res.json);
+    if (!parsed.success)
+      throw new VideogenError('unavailable', 'Runway answered the task query with a body this server cannot read. Try again shortly.', {
+        provider: PROVIDER,
+        providerText: res.text.slice(0, 500),
+        httpStatus: res.status,
+      });
+    return toStatus(parsed.data);
+  }
+
+  /** Runway's DELETE cancels a pending, throttled or running task (and deletes a finished one). */
+  async cancel(handle: JobHandle, opts: CallOptions): Promise<void> {
+    const res = await this.request('DELETE', `/v1/tasks/${encodeURIComponent(taskId(handle))}`, 'safe', opts, { accept: '*/*' });
+    if (res.status < 200 || res.status >= 300) throw this.error(res, 'cancel');
+  }
+
+  /** Output URLs expire within 24–48 h; reading the task again returns fresh ones. */
+  async refreshOutputs(handle: JobHandle, opts: CallOptions): Promise<readonly VideoOutput[]> {
+    const status = await this.getJob(handle, opts);
+    if (status.state === 'succeeded') return status.videos;
+    throw new VideogenError('not_found', `Runway task ${handle.id} is ${status.state}, so it has no video to refresh.`, { provider: PROVIDER });
+  }
+
+  /** Inline as a data URI when small enough, otherwise through Runway's ephemeral uploads (valid 24 h). */
+  async prepareMedia(
+    media: LocalMedia,
+    field: 'first_frame_image_url' | 'last_frame_image_url' | 'source_video_url',
+    opts: CallOptions,
+  ): Promise<string> {
+    const wantKind = field === 'source_video_url' ? 'video' : 'image';
+    if (media.kind !== wantKind)
+      throw new VideogenError('invalid_input', `${field} needs ${wantKind === 'video' ? 'a video' : 'an image'}, but ${media.filename} is ${media.mime}.`, {
+        provider: PROVIDER,
+        noJobCreated: true,
+      });
+    const dataUri = `data:${media.mime};base64,${media.bytes.toString('base64')}`;
+    if (dataUri.length <= DATA_URI_MAX_CHARS[wantKind]) return dataUri;
+    if (media.bytes.length > UPLOAD_MAX_BYTES)
+      throw new VideogenError(
+        'invalid_input',
+        `Runway accepts files up to 200 MB; ${media.filename} is ${(media.bytes.length / 1024 / 1024).toFixed(0)} MB. Shrink it and retry.`,
+        { provider: PROVIDER, noJobCreated: true },
+      );
+    return this.upload(media, opts);
+  }
+
+  private async upload(media: LocalMedia, opts: CallOptions): Promise<string> {
+    // Creating an upload slot costs nothing and a spare one expires unused, so retrying it is safe.
+    const slotRes = await this.request('POST', '/v1/uploads', 'safe', opts, {}, { filename: media.filename, type: 'ephemeral' });
+    if (slotRes.status < 200 || slotRes.status >= 300) throw this.error(slotRes, 'upload');
+    const slot = UploadSlot.safeParse(slotRes.json);
+    if (!slot.success)
+      throw new VideogenError('unavailable', 'Runway answered the upload request with a body this server cannot read. Try again shortly.', {
+        provider: PROVIDER,
+        providerText: slotRes.text.slice(0, 500),
+        httpStatus: slotRes.status,
+      });
+    // undici's own FormData: undici 7's request() brand-checks it, and Node's global FormData fails that check.
+    const form = new FormData();
+    for (const [k, v] of Object.entries(slot.data.fields)) form.append(k, v);
+    // Storage expects the file after every policy field.
+    form.append('file', new Blob([new Uint8Array(media.bytes)], { type: media.mime }), media.filename);
+    // The upload URL is a presigned storage URL, not Runway's API: it gets no API key and no version header.
+    const put = await requestJson({
+      provider: PROVIDER,
+      method: 'POST',
+      url: slot.data.uploadUrl,
+      body: form,
+      retry: 'safe',
+      signal: opts.signal,
+      timeoutMs: Math.max(this.opts.timeoutMs ?? 0, 120_000),
+      dispatcher: this.opts.dispatcher,
+    });
+    if (put.status < 200 || put.status >= 300)
+      throw new VideogenError(
+        put.status >= 500 ? 'unavailable' : 'validation',
+        `Uploading ${media.filename} to Runway's storage failed (HTTP ${put.status}).${put.status >= 500 ? ' Try again shortly.' : ''}`,
+        { provider: PROVIDER, providerText: put.text.slice(0, 500), httpStatus: put.status, noJobCreated: true },
+      );
+    return slot.data.runwayUri;
+  }
+
+  private headers(): Record<string, string> {
+    return { authorization: `Bearer ${this.opts.apiKey}`, 'x-runway-version': RUNWAY_API_VERSION };
+  }
+
+  private request(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    retry: 'safe',
+    opts: CallOptions,
+    headers: Record<string, string> = {},
+    json?: unknown,
+  ): Promise<HttpResponse> {
+    return requestJson({
+      provider: PROVIDER,
+      method,
+      url: this.baseUrl + path,
+      headers: { ...this.headers(), ...headers },
+      ...(json !== undefined ? { json } : {}),
+      retry,
+      signal: opts.signal,
+      timeoutMs: this.opts.timeoutMs,
+      dispatcher: this.opts.dispatcher,
+    });
+  }
+
+  /** Runway's statuses onto the taxonomy, with messages that say what to do (reference/providers.md §5.4). */
+  private error(res: HttpResponse, phase: 'submit' | 'status' | 'cancel' | 'upload'): VideogenError {
+    const err = httpError(PROVIDER, KEY_ENV, res, phase);
+    const keep = {
+      provider: PROVIDER,
+      httpStatus: res.status,
+      ...(err.providerText ? { providerText: err.providerText } : {}),
+    };
+    if (res.status === 401)
+      return new VideogenError(
+        'auth',
+        `Runway rejected the API key (HTTP 401). Check ${KEY_ENV}: it must be an API key from https://dev.runwayml.com ` +
+          `(key_ followed by 128 hex characters) that has not been disabled, used with the base URL https://api.dev.runwayml.com.`,
+        { ...keep, envVar: KEY_ENV, noJobCreated: true },
+      );
+    if (res.status === 429 && phase === 'submit') {
+      const daily = /daily|generation limit/i.test(err.providerText ?? '');
+      return new VideogenError(
+        daily ? 'quota' : 'rate_limited',
+        daily
+          ? `Runway's daily generation limit for this organization's usage tier is reached (HTTP 429); no job was created. ` +
+              `Wait until the limit resets, raise the tier in the Runway developer portal, or use another provider.`
+          : `Runway is refusing new tasks for now (HTTP 429); no job was created. Wait a few minutes and retry, or use another provider.`,
+        { ...keep, noJobCreated: true, ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}) },
+      );
+    }
+    if (res.status === 400 && phase === 'submit')
+      return new VideogenError(
+        'validation',
+        `Runway rejected the request (HTTP 400). Fix the field it names and retry; media URLs must be public HTTPS URLs on a domain name, data URIs, or local files.`,
+        { ...keep, noJobCreated: true },
+      );
+    return err;
+  }
+}
+
+function endpointOf(raw: string): Endpoint {
+  const name = raw.replace(/^\/+/, '').replace(/^v1\//, '');
+  if (name === 'image_to_video' || name === 'text_to_video' || name === 'video_to_video') return name;
+  throw new VideogenError('internal', `The catalog names an unknown Runway endpoint "${raw}".`, { provider: PROVIDER, noJobCreated: true });
+}
+
+function invalid(message: string): VideogenError {
+  return new VideogenError('invalid_input', message, { provider: PROVIDER, noJobCreated: true });
+}
+
+/** `aspect_ratio` onto a pixel ratio the model takes on this endpoint. */
+function ratioFor(endpoint: Endpoint, model: string, aspect: string | undefined): string {
+  let ratio = DEFAULT_RATIO;
+  if (aspect !== undefined) {
+    const mapped = RATIO_BY_ASPECT[aspect];
+    if (mapped) ratio = mapped;
+    else if (/^\d{3,4}:\d{3,4}$/.test(aspect)) ratio = aspect; // already a Runway pixel ratio
+    else throw invalid(`Runway has no size for aspect_ratio "${aspect}". Use one of ${Object.keys(RATIO_BY_ASPECT).join(', ')}.`);
+  }
+  const allowed = RATIOS[endpoint]?.[model];
+  if (allowed && !allowed.includes(ratio)) {
+    const names = allowed.map((r) => Object.keys(RATIO_BY_ASPECT).find((a) => RATIO_BY_ASPECT[a] === r) ?? r);
+    throw invalid(`Runway ${model} on ${endpoint} takes aspect_ratio ${names.join(', ')} only (got ${aspect ?? ratio}).`);
+  }
+  return ratio;
+}
+
+function buildBody(endpoint: Endpoint, req: SubmitRequest): Record<string, unknown> {
+  const p = req.params;
+  const model = req.offer.native_model;
+  // Runway has no webhook, prompt optimizer or resolution field: callback_url, prompt_optimizer and
+  // output_resolution are not sent.
+  const body: Record<string, unknown> = { model };
+  if (p.prompt !== undefined) body['promptText'] = p.prompt;
+  if (endpoint === 'video_to_video') {
+    if (p.source_video_url === undefined) throw invalid(`Runway ${model} edits a video: give source_video_url.`);
+    if (p.first_frame_image_url !== undefined || p.last_frame_image_url !== undefined)
+      throw invalid(`Runway ${model} edits a video and takes no first or last frame; drop them.`);
+    body['videoUri'] = p.source_video_url;
+    return body;
+  }
+  if (p.source_video_url !== undefined) throw invalid(`Runway ${model} on ${endpoint} takes no source video.`);
+  if (endpoint === 'image_to_video') {
+    if (p.first_frame_image_url === undefined) throw invalid(`Runway ${model} image-to-video needs first_frame_image_url.`);
+    const images: { uri: string; position: 'first' | 'last' }[] = [{ uri: p.first_frame_image_url, position: 'first' }];
+    if (p.last_frame_image_url !== undefined) {
+      if (!LAST_FRAME_MODELS.has(model)) throw invalid(`Runway ${model} takes no last frame; drop last_frame_image_url.`);
+      images.push({ uri: p.last_frame_image_url, position: 'last' });
+    }
+    body['promptImage'] = images;
+  } else if (p.first_frame_image_url !== undefined || p.last_frame_image_url !== undefined) {
+    throw invalid(`Runway ${model} text-to-video takes no image; use its image-to-video offer.`);
+  }
+  body['ratio'] = ratioFor(endpoint, model, p.aspect_ratio);
+  if (p.duration_seconds !== undefined) body['duration'] = p.duration_seconds;
+  return body;
+}
+
+function taskId(handle: JobHandle): string {
+  if (!TASK_ID_RE.test(handle.id))
+    throw new VideogenError('invalid_input', 'This job id does not hold a valid Runway task id. Use a job_id returned by generate_video.', {
+      provider: PROVIDER,
+    });
+  return handle.id;
+}
+
+function toStatus(task: z.infer<typeof Task>): JobStatus {
+  switch (task.status) {
+    case 'PENDING':
+      return { state: 'queued' };
+    case 'THROTTLED':
+      return {
+        state: 'queued',
+        detail:
+          "THROTTLED: the Runway organization's concurrency limit is reached, so Runway queued this task; it starts when an earlier task finishes.",
+      };
+    case 'RUNNING':
+      return typeof task.progress === 'number' ? { state: 'running', progress: Math.min(1, Math.max(0, task.progress)) } : { state: 'running' };
+    case 'SUCCEEDED': {
+      const expires_at = new Date(Date.now() + OUTPUT_URL_TTL_MS).toISOString();
+      const videos = (task.output ?? []).map((url) => ({ url, expires_at }));
+      if (videos.length === 0)
+        throw new VideogenError('unavailable', 'Runway reports the task succeeded but lists no output. Check again shortly.', { provider: PROVIDER });
+      const credits = task.cost?.credits;
+      return { state: 'succeeded', videos, ...(credits !== undefined ? { billed_usd: Math.round(credits * USD_PER_CREDIT * 10_000) / 10_000 } : {}) };
+    }
+    case 'FAILED': {
+      const code = task.failureCode ?? undefined;
+      const said = task.failure ? ` ${quoteProviderText(PROVIDER, task.failure)}` : '';
+      const safety = code?.startsWith('SAFETY.') ?? false;
+      const input = code !== undefined && /^(ASSET\.|INPUT_PREPROCESSING\.)/.test(code);
+      const reason = safety
+        ? `Runway's content moderation stopped the task (${code}). Change the prompt or image and submit again.`
+        : input
+          ? `Runway could not use an input (${code}). Check that the image or video is reachable and valid, then submit again.`
+          : `Runway reports the task failed${code ? ` (${code})` : ''}. No video was produced; you can submit again.`;
+      return {
+        state: 'failed',
+        reason: reason + said,
+        error_code: safety ? 'moderation' : input ? 'validation' : 'job_failed',
+        ...(code !== undefined ? { provider_code: code } : {}),
+      };
+    }
+    case 'CANCELLED':
+      return { state: 'canceled' };
+    default:
+      return { state: 'running', detail: `Runway reports status "${task.status.slice(0, 40)}".` };
+  }
+}

@@ -1,0 +1,310 @@
+/**
+ * A wire-faithful fake of Runway's official API (reference/providers.md §5 and §8):
+ *  - requires `Authorization: Bearer <key>` (401 `{"error":"Invalid API key"}`) and
+ *    `X-Runway-Version: 2024-11-06` (400 otherwise);
+ *  - validates create bodies per model (ratios, durations, prompt length, `promptImage` positions,
+ *    `gen4_turbo` not on text_to_video) and media: https:// URLs on a domain, `data:` URIs up to 5 MB,
+ *    and `runway://` URIs from its own uploads; `http://` gets
+ *    `400 {"error":"promptImage: Only HTTPS URLs are allowed."}`;
+ *  - tasks walk PENDING → (THROTTLED) → RUNNING{progress} → SUCCEEDED{output,cost} | FAILED, one step
+ *    per status GET; `DELETE /v1/tasks/{id}` answers 204 and the task then answers 404;
+ *  - the uploads flow: `POST /v1/uploads` hands out an upload URL on this fake, which takes a multipart
+ *    POST (policy fields, then `file`) and stores the bytes;
+ *  - an optional daily generation limit answers 429 on creation.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { FakeRouter, startFake, type FakeReply, type FakeServer, type RecordedRequest } from './base.js';
+
+export const FAKE_RUNWAY_KEY = `key_${'0123456789abcdef'.repeat(8)}`;
+export const RUNWAY_VERSION = '2024-11-06';
+
+const GEN4_RATIOS = ['1280:720', '720:1280', '1104:832', '832:1104', '960:960', '1584:672'];
+const VEO_RATIOS = ['1280:720', '720:1280', '1080:1920', '1920:1080'];
+interface ModelRule {
+  ratios: readonly string[];
+  durations: readonly number[];
+  promptRequired: boolean;
+  durationRequired: boolean;
+  lastFrame: boolean;
+  creditsPerSecond: number;
+}
+const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+const I2V: Record<string, ModelRule> = {
+  gen4_turbo: { ratios: GEN4_RATIOS, durations: range(2, 10), promptRequired: false, durationRequired: false, lastFrame: false, creditsPerSecond: 5 },
+  'gen4.5': { ratios: GEN4_RATIOS, durations: range(2, 10), promptRequired: true, durationRequired: true, lastFrame: false, creditsPerSecond: 12 },
+  'veo3.1': { ratios: VEO_RATIOS, durations: [4, 6, 8], promptRequired: false, durationRequired: false, lastFrame: true, creditsPerSecond: 40 },
+  'veo3.1_fast': { ratios: VEO_RATIOS, durations: [4, 6, 8], promptRequired: false, durationRequired: false, lastFrame: true, creditsPerSecond: 15 },
+};
+const T2V: Record<string, ModelRule> = {
+  'gen4.5': { ratios: ['1280:720', '720:1280'], durations: range(2, 10), promptRequired: true, durationRequired: true, lastFrame: false, creditsPerSecond: 12 },
+  'veo3.1': { ratios: VEO_RATIOS, durations: [4, 6, 8], promptRequired: true, durationRequired: false, lastFrame: false, creditsPerSecond: 40 },
+  'veo3.1_fast': { ratios: VEO_RATIOS, durations: [4, 6, 8], promptRequired: true, durationRequired: false, lastFrame: false, creditsPerSecond: 15 },
+};
+const V2V_CREDITS_PER_SECOND: Record<string, number> = { gen4_aleph: 15 };
+/** Encoded data-URI limits (decimal MB, like the adapter's stricter reading). */
+const DATA_URI_MAX = { image: 5_000_000, video: 16_000_000 } as const;
+const VIDEO_BYTES = readFileSync(new URL('../../assets/simulator.mp4', import.meta.url));
+
+export interface FakeRunwayOptions {
+  /** The key the fake accepts (default FAKE_RUNWAY_KEY, `key_` + 128 hex characters). */
+  apiKey?: string;
+  /** Status GETs answered with a non-terminal status before the task finishes (default 3). */
+  pollsToComplete?: number;
+  /** Pass tasks through THROTTLED (the organization's concurrency limit) after PENDING. */
+  throttled?: boolean;
+  /** How tasks end (default 'success'); 'safety' fails with a SAFETY.* failureCode. */
+  outcome?: 'success' | 'fail' | 'safety';
+  /** Tasks the organization may create before creation answers 429 (default unlimited). */
+  dailyLimit?: number;
+}
+
+export interface FakeRunwayTask {
+  id: string;
+  endpoint: string;
+  model: string;
+  body: Record<string, unknown>;
+  createdAt: string;
+  polls: number;
+  outcome: 'success' | 'fail' | 'safety';
+  /** Canceled outside the API (e.g. from the dashboard): GET shows CANCELLED. */
+  cancelled: boolean;
+  /** DELETEd through the API: GET answers 404. */
+  deleted: boolean;
+  credits: number;
+}
+
+export interface FakeRunwayUpload {
+  id: string;
+  filename: string;
+  fields: Record<string, string>;
+  runwayUri: string;
+  /** Set once the multipart POST arrived. */
+  bytes?: Buffer;
+  contentType?: string;
+}
+
+export type FakeRunway = FakeServer & {
+  readonly apiKey: string;
+  readonly tasks: Map<string, FakeRunwayTask>;
+  readonly uploads: Map<string, FakeRunwayUpload>;
+  readonly videoBytes: Buffer;
+  setOutcome(outcome: 'success' | 'fail' | 'safety'): void;
+  setThrottled(on: boolean): void;
+  /** Cancel a task the way the dashboard would: it stays readable with status CANCELLED. */
+  cancelTask(id: string): void;
+};
+
+function error(status: number, message: string): FakeReply {
+  return { status, json: { error: message } };
+}
+function issue(path: string, message: string, code = 'invalid_value'): FakeReply {
+  return { status: 400, json: { error: 'Validation of body failed', issues: [{ code, path: [path], message }] } };
+}
+
+export async function startFakeRunway(opts: FakeRunwayOptions = {}): Promise<FakeRunway> {
+  const apiKey = opts.apiKey ?? FAKE_RUNWAY_KEY;
+  const pollsToComplete = opts.pollsToComplete ?? 3;
+  let throttled = opts.throttled ?? false;
+  let outcome = opts.outcome ?? 'success';
+  const tasks = new Map<string, FakeRunwayTask>();
+  const uploads = new Map<string, FakeRunwayUpload>();
+  let created = 0;
+  let self = '';
+
+  function gate(req: RecordedRequest): FakeReply | undefined {
+    if (req.headers['authorization'] !== `Bearer ${apiKey}`) return error(401, 'Invalid API key');
+    const version = req.headers['x-runway-version'];
+    if (version !== RUNWAY_VERSION)
+      return error(400, version === undefined ? 'Missing X-Runway-Version header. Expected 2024-11-06.' : `Invalid X-Runway-Version header "${String(version)}".`);
+    return undefined;
+  }
+
+  /** Runway's asset checks: the field named in the message, as Runway's asset errors do. */
+  function checkAsset(field: string, uri: unknown, kind: 'image' | 'video'): FakeReply | undefined {
+    if (typeof uri !== 'string' || !uri) return issue(field, 'Expected a string URI', 'invalid_type');
+    if (uri.length > 2048 && !uri.startsWith('data:')) return error(400, `${field}: URLs must be at most 2048 characters.`);
+    if (uri.startsWith('data:')) {
+      const m = /^data:([a-z]+)\/[a-z0-9.+-]+;base64,[A-Za-z0-9+/]+=*$/i.exec(uri);
+      if (!m || m[1]?.toLowerCase() !== kind) return error(400, `${field}: Invalid data URI.`);
+      if (uri.length > DATA_URI_MAX[kind]) return error(400, `${field}: Data URI is too large. Use an upload for files this size.`);
+      return undefined;
+    }
+    if (uri.startsWith('runway://')) {
+      const up = [...uploads.values()].find((u) => u.runwayUri === uri);
+      if (!up?.bytes) return error(400, `${field}: Invalid runway:// URI; the upload does not exist or was never completed.`);
+      if (!up.contentType?.startsWith(`${kind}/`)) return error(400, `${field}: The uploaded asset is not ${kind === 'image' ? 'an image' : 'a video'}.`);
+      return undefined;
+    }
+    let u: URL;
+    try {
+      u = new URL(uri);
+    } catch {
+      return error(400, `${field}: Invalid URL.`);
+    }
+    if (u.protocol !== 'https:') return error(400, `${field}: Only HTTPS URLs are allowed.`);
+    if (isIP(u.hostname.replace(/^\[|\]$/g, '')) !== 0) return error(400, `${field}: URLs must use a domain name, not an IP address.`);
+    return undefined;
+  }
+
+  function common(b: Record<string, unknown>, rule: ModelRule): FakeReply | undefined {
+    const prompt = b['promptText'];
+    if (prompt === undefined ? rule.promptRequired : typeof prompt !== 'string' || !prompt || prompt.length > 1000)
+      return issue('promptText', 'promptText is required and must be 1 to 1000 characters');
+    if (typeof b['ratio'] !== 'string' || !rule.ratios.includes(b['ratio']))
+      return issue('ratio', `Invalid enum value. Expected ${rule.ratios.map((r) => `'${r}'`).join(' | ')}, received '${String(b['ratio'])}'`);
+    const d = b['duration'];
+    if (d === undefined ? rule.durationRequired : typeof d !== 'number' || !rule.durations.includes(d))
+      return issue('duration', `duration must be one of ${rule.durations.join(', ')}`);
+    return undefined;
+  }
+
+  function create(endpoint: string, b: Record<string, unknown>): FakeReply {
+    const model = typeof b['model'] === 'string' ? b['model'] : '';
+    let credits: number;
+    if (endpoint === 'video_to_video') {
+      const perSecond = V2V_CREDITS_PER_SECOND[model];
+      if (perSecond === undefined) return issue('model', `Invalid enum value. Expected 'gen4_aleph', received '${model}'`);
+      if (typeof b['promptText'] !== 'string' || !b['promptText'] || b['promptText'].length > 1000) return issue('promptText', 'promptText is required');
+      if (b['ratio'] !== undefined) return issue('ratio', 'ratio is not accepted for gen4_aleph', 'unrecognized_keys');
+      const bad = checkAsset('videoUri', b['videoUri'], 'video');
+      if (bad) return bad;
+      credits = perSecond * 5; // the fake's source clips are 5 s
+    } else {
+      const rules = endpoint === 'image_to_video' ? I2V : T2V;
+      const rule = rules[model];
+      if (!rule) return issue('model', `Invalid enum value. Expected ${Object.keys(rules).map((m) => `'${m}'`).join(' | ')}, received '${model}'`);
+      if (endpoint === 'image_to_video') {
+        const pi = b['promptImage'];
+        const entries: { uri: unknown; position: unknown }[] =
+          typeof pi === 'string' ? [{ uri: pi, position: 'first' }] : Array.isArray(pi) ? (pi as { uri: unknown; position: unknown }[]) : [];
+        if (entries.length === 0) return issue('promptImage', 'promptImage is required', 'invalid_type');
+        const positions = entries.map((e) => e?.position);
+        if (positions.some((p) => p !== 'first' && p !== (rule.lastFrame ? 'last' : 'first')) || new Set(positions).size !== positions.length || !positions.includes('first'))
+          return issue('promptImage', `${model} takes ${rule.lastFrame ? "one 'first' and at most one 'last'" : "a single 'first'"} promptImage position`);
+        for (const e of entries) {
+          const bad = checkAsset('promptImage', e?.uri, 'image');
+          if (bad) return bad;
+        }
+      } else if (b['promptImage'] !== undefined) {
+        return issue('promptImage', 'promptImage is not accepted by text_to_video', 'unrecognized_keys');
+      }
+      const bad = common(b, rule);
+      if (bad) return bad;
+      credits = rule.creditsPerSecond * (typeof b['duration'] === 'number' ? b['duration'] : 5);
+    }
+    if (opts.dailyLimit !== undefined && created >= opts.dailyLimit) return error(429, 'You have exceeded your daily generation limit');
+    created++;
+    const id = randomUUID();
+    tasks.set(id, { id, endpoint, model, body: b, createdAt: new Date().toISOString(), polls: 0, outcome, cancelled: false, deleted: false, credits });
+    return { status: 200, json: { id, estimatedCost: { credits } } };
+  }
+
+  function taskJson(t: FakeRunwayTask): Record<string, unknown> {
+    const base = { id: t.id, createdAt: t.createdAt };
+    if (t.cancelled) return { ...base, status: 'CANCELLED' };
+    const pending = ['PENDING', ...(throttled ? ['THROTTLED'] : []), 'RUNNING'];
+    const step = t.polls++;
+    if (step < pollsToComplete) {
+      // With fewer polls than statuses the earliest are skipped, so RUNNING is always seen.
+      const i = Math.min(step + Math.max(0, pending.length - pollsToComplete), pending.length - 1);
+      const status = pending[i];
+      if (status !== 'RUNNING') return { ...base, status, estimatedCost: { credits: t.credits } };
+      const runningSteps = Math.max(1, pollsToComplete - (pending.length - 1));
+      const k = step - (pollsToComplete - runningSteps);
+      return { ...base, status, progress: Math.round(((k + 1) / (runningSteps + 1)) * 100) / 100, estimatedCost: { credits: t.credits } };
+    }
+    if (t.outcome === 'fail') return { ...base, status: 'FAILED', failure: 'An unexpected error occurred.', failureCode: 'INTERNAL.BAD_OUTPUT.CODE01', cost: { credits: 0 } };
+    if (t.outcome === 'safety')
+      return { ...base, status: 'FAILED', failure: 'The input text was flagged by content moderation.', failureCode: 'SAFETY.INPUT.TEXT', cost: { credits: 0 } };
+    return { ...base, status: 'SUCCEEDED', output: [`${self}/files/${t.id}.mp4?_jwt=${randomBytes(8).toString('hex')}`], cost: { credits: t.credits } };
+  }
+
+  const router = new FakeRouter();
+  for (const endpoint of ['image_to_video', 'text_to_video', 'video_to_video']) {
+    router.on('POST', `/v1/${endpoint}`, (req) => {
+      const denied = gate(req);
+      if (denied) return denied;
+      if (!req.json || typeof req.json !== 'object' || Array.isArray(req.json)) return error(400, 'Request body must be a JSON object.');
+      return create(endpoint, req.json as Record<string, unknown>);
+    });
+  }
+  router
+    .on('GET', '/v1/tasks/:id', (req, params) => {
+      const denied = gate(req);
+      if (denied) return denied;
+      const t = tasks.get(params['id'] ?? '');
+      if (!t || t.deleted) return error(404, 'Task not found');
+      return { status: 200, json: taskJson(t) };
+    })
+    .on('DELETE', '/v1/tasks/:id', (req, params) => {
+      const denied = gate(req);
+      if (denied) return denied;
+      const t = tasks.get(params['id'] ?? '');
+      if (!t || t.deleted) return error(404, 'Task not found');
+      t.deleted = true;
+      return { status: 204 };
+    })
+    .on('POST', '/v1/uploads', (req) => {
+      const denied = gate(req);
+      if (denied) return denied;
+      const b = (req.json ?? {}) as Record<string, unknown>;
+      if (typeof b['filename'] !== 'string' || !b['filename']) return issue('filename', 'filename is required', 'invalid_type');
+      if (b['type'] !== 'ephemeral') return issue('type', "Invalid enum value. Expected 'ephemeral'");
+      const id = randomUUID();
+      const fields = {
+        key: `uploads/${id}/${b['filename']}`,
+        policy: Buffer.from(JSON.stringify({ expiration: new Date(Date.now() + 3_600_000).toISOString() })).toString('base64'),
+        'x-amz-algorithm': 'AWS4-HMAC-SHA256',
+        'x-amz-signature': randomBytes(32).toString('hex'),
+      };
+      const upload: FakeRunwayUpload = { id, filename: b['filename'], fields, runwayUri: `runway://uploads/${id}` };
+      uploads.set(id, upload);
+      return { status: 200, json: { uploadUrl: `${self}/upload-bucket`, fields, runwayUri: upload.runwayUri } };
+    })
+    // Presigned storage, not Runway's API: it must not be sent the API key.
+    .on('POST', '/upload-bucket', async (req) => {
+      const xml = (code: string, msg: string): FakeReply => ({ status: 400, headers: { 'content-type': 'application/xml' }, body: `<Error><Code>${code}</Code><Message>${msg}</Message></Error>` });
+      if (req.headers['authorization'] !== undefined) return xml('InvalidArgument', 'Only one auth mechanism allowed');
+      const ct = String(req.headers['content-type'] ?? '');
+      if (!ct.startsWith('multipart/form-data')) return xml('PreconditionFailed', 'Bucket POST must be of the enclosure-type multipart/form-data');
+      const form = await new Response(new Uint8Array(req.raw), { headers: { 'content-type': ct } }).formData();
+      const names = [...form.keys()];
+      if (names[names.length - 1] !== 'file') return xml('InvalidArgument', 'The file must be the last field in the form');
+      const key = form.get('key');
+      const upload = [...uploads.values()].find((u) => u.fields['key'] === key);
+      if (!upload) return xml('AccessDenied', 'Invalid according to Policy: unknown key');
+      for (const [k, v] of Object.entries(upload.fields))
+        if (form.get(k) !== v) return xml('AccessDenied', `Invalid according to Policy: field ${k} missing or changed`);
+      const file = form.get('file');
+      if (!file || typeof file === 'string') return xml('InvalidArgument', 'POST requires exactly one file upload per request');
+      upload.bytes = Buffer.from(await file.arrayBuffer());
+      upload.contentType = file.type;
+      return { status: 204 };
+    })
+    .on('GET', '/files/:name', (_req, params) => {
+      const id = (params['name'] ?? '').replace(/\.mp4$/, '');
+      if (!tasks.has(id)) return error(404, 'Not found');
+      return { status: 200, headers: { 'content-type': 'video/mp4' }, body: VIDEO_BYTES };
+    });
+
+  const server = await startFake(router);
+  self = server.url;
+  return Object.assign(server, {
+    apiKey,
+    tasks,
+    uploads,
+    videoBytes: VIDEO_BYTES,
+    setOutcome(o: 'success' | 'fail' | 'safety') {
+      outcome = o;
+    },
+    setThrottled(on: boolean) {
+      throttled = on;
+    },
+    cancelTask(id: string) {
+      const t = tasks.get(id);
+      if (t) t.cancelled = true;
+    },
+  });
+}
