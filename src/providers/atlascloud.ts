@@ -1,0 +1,282 @@
+/**
+ * Atlas Cloud (api.atlascloud.ai): a flat JSON body per model id, `POST /api/v1/model/generateVideo`,
+ * status at `GET /api/v1/model/prediction/{id}`, everything wrapped in `{code,message,data}`.
+ * Wire format: shared/reference/providers.md §3.
+ *
+ * Quirks handled here:
+ * - No idempotency: the submit is sent exactly once. A lost answer is `unknown_outcome`, never a retry.
+ * - Errors arrive either as HTTP 4xx/5xx or as HTTP 200 with `code != 200` in the body.
+ * - Right after submit the prediction can answer 400/404 for a while (warm-up, AT-COMFY).
+ *
+ * Handle: `{ id, t }`: `t` is the submit time in epoch seconds, so the warm-up grace survives a
+ * restart of this process.
+ */
+import { FormData } from 'undici';
+import * as z from 'zod';
+import type { VideoParams } from '../catalog/types.js';
+import { VideogenError } from '../errors.js';
+import { NetworkError, extractErrorText, httpError, requestJson, retryAfterMs, type HttpRequest, type HttpResponse } from './http.js';
+import type {
+  AdapterOptions,
+  CallOptions,
+  JobHandle,
+  JobStatus,
+  LocalMedia,
+  ProviderAdapter,
+  SubmitRequest,
+  SubmitResult,
+  VideoOutput,
+} from './types.js';
+
+const PROVIDER = 'atlascloud' as const;
+const KEY_ENV = 'ATLASCLOUD_API_KEY';
+/** The seed's own poll loop sleeps 2 s. */
+const MIN_POLL_SECONDS = 2;
+/**
+ * How long after submit a 400/404 from the status call still means "not registered yet". ComfyUI
+ * polls through about 30 s; we allow twice that, because a false not_found abandons a paid job while
+ * a late one only costs a few extra polls.
+ */
+export const ATLAS_WARMUP_GRACE_MS = 60_000;
+const MODERATION_RE = /moderat|content polic|nsfw|sensitive|safety|inappropriate|prohibited/i;
+const INSUFFICIENT_RE = /insufficient|balance/i;
+
+/** Atlas ids whose schema has no `duration` (pro tiers are fixed length, AT-COMFY nodes). */
+const NO_DURATION_RE = /\/(t2v|i2v)-pro$/;
+
+/** The flat wire body in Atlas's (WaveSpeed-style) names. */
+export function atlasBody(nativeModel: string, params: VideoParams): Record<string, unknown> {
+  const body: Record<string, unknown> = { model: nativeModel };
+  const set = (k: string, v: unknown): void => {
+    if (v !== undefined) body[k] = v;
+  };
+  set('prompt', params.prompt);
+  set('image', params.first_frame_image_url);
+  set('end_image', params.last_frame_image_url);
+  if (!NO_DURATION_RE.test(nativeModel)) set('duration', params.duration_seconds);
+  set('enable_prompt_expansion', params.prompt_optimizer);
+  // On Hailuo ids the resolution is part of the id (fast = 512p, standard = 768p, pro = 1080p);
+  // only the older `minimax/video-02` takes a `resolution` field.
+  if (!nativeModel.includes('/hailuo-')) set('resolution', params.output_resolution);
+  // `callback_url`: Atlas documents no webhook for these models, so it is not sent.
+  return body;
+}
+
+const Envelope = z.looseObject({ code: z.union([z.number(), z.string()]).optional() });
+const Id = z.union([z.string().min(1), z.number()]).transform(String);
+const Outputs = z.union([z.string(), z.array(z.unknown())]).nullish();
+const Prediction = z.looseObject({
+  id: Id.optional(),
+  status: z.string().optional(),
+  outputs: Outputs,
+  output: Outputs,
+  error: z.string().nullish(),
+  logs: z.union([z.string(), z.array(z.string())]).nullish(),
+  has_nsfw_contents: z.array(z.unknown()).nullish(),
+});
+type Prediction = z.infer<typeof Prediction>;
+const SubmitData = z.looseObject({ id: Id.optional(), predictionId: Id.optional(), status: z.string().optional() });
+const UploadData = z.looseObject({ download_url: z.string().min(1) });
+
+function envelopeCode(json: unknown): number | undefined {
+  const r = Envelope.safeParse(json);
+  if (!r.success || r.data.code === undefined) return undefined;
+  const n = Number(r.data.code);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** The object with the fields: Atlas wraps it in `data`, the seed's examples sometimes do not. */
+function inner(json: unknown): unknown {
+  if (json && typeof json === 'object' && 'data' in json) {
+    const d = (json as { data: unknown }).data;
+    if (d && typeof d === 'object') return d;
+  }
+  return json;
+}
+
+function urls(v: Prediction['outputs']): string[] {
+  if (typeof v === 'string') return v ? [v] : [];
+  return (v ?? []).filter((u): u is string => typeof u === 'string' && u.length > 0);
+}
+
+export function mapAtlasPrediction(p: Prediction): JobStatus {
+  const status = (p.status ?? '').toLowerCase();
+  switch (status) {
+    case 'created':
+    case 'starting':
+    case 'queued':
+    case 'pending':
+      return { state: 'queued' };
+    case 'completed':
+    case 'succeeded':
+    case 'success': {
+      const videos: VideoOutput[] = [...urls(p.outputs), ...urls(p.output)].filter((u, i, a) => a.indexOf(u) === i).map((url) => ({ url }));
+      if (videos.length === 0) return { state: 'failed', reason: 'Atlas Cloud reported the prediction completed but returned no output URL.', error_code: 'job_failed' };
+      return { state: 'succeeded', videos };
+    }
+    case 'failed':
+    case 'error': {
+      const logs = Array.isArray(p.logs) ? p.logs.join('\n') : p.logs;
+      const reason = p.error || logs || 'Atlas Cloud reported the prediction failed without a reason.';
+      const nsfw = (p.has_nsfw_contents ?? []).some((x) => x === true);
+      return { state: 'failed', reason, provider_code: status, error_code: nsfw || MODERATION_RE.test(reason) ? 'moderation' : 'job_failed' };
+    }
+    case 'canceled':
+    case 'cancelled':
+      return { state: 'canceled' };
+    default:
+      return { state: 'running' };
+  }
+}
+
+/**
+ * Map an Atlas error, whether it came as an HTTP status or as `code` inside an HTTP 200 body
+ * (401 auth; 402 or insufficient/balance text → credits; 429 rate limit; otherwise validation).
+ */
+export function atlasError(res: HttpResponse, phase: 'submit' | 'status' | 'upload'): VideogenError {
+  const inBody = res.status >= 200 && res.status < 300;
+  const code = inBody ? (envelopeCode(res.json) ?? 0) : res.status;
+  const text = extractErrorText(res.json, res.text);
+  const where = inBody ? `(code ${code} in an HTTP ${res.status} answer)` : `(HTTP ${res.status})`;
+  const base = { provider: PROVIDER, providerText: text, httpStatus: res.status };
+  if (code === 401 || code === 403)
+    return new VideogenError('auth', `Atlas Cloud rejected the API key ${where}. Check ${KEY_ENV}.`, { ...base, envVar: KEY_ENV, noJobCreated: true });
+  const serverSide = code >= 500 && code < 600;
+  if (code === 402 || (!serverSide && INSUFFICIENT_RE.test(text)))
+    return new VideogenError('insufficient_credits', `Atlas Cloud says the account balance is too low ${where}. Top up the Atlas Cloud account or use another provider.`, {
+      ...base,
+      envVar: KEY_ENV,
+      noJobCreated: true,
+    });
+  if (code === 429) {
+    const ra = retryAfterMs(res.headers);
+    return new VideogenError(
+      'rate_limited',
+      `Atlas Cloud is rate-limiting requests ${where}.${ra !== undefined ? ` Retry after ${Math.ceil(ra / 1000)} s.` : ' Wait a minute and retry.'}`,
+      { ...base, noJobCreated: phase === 'submit', ...(ra !== undefined ? { retryAfterMs: ra } : {}) },
+    );
+  }
+  if (!serverSide && code !== 404 && MODERATION_RE.test(text))
+    return new VideogenError('moderation', 'Atlas Cloud refused the request under its content policy. Rephrase the prompt or use other input media.', { ...base, noJobCreated: true });
+  if (!inBody) return httpError(PROVIDER, KEY_ENV, res, phase);
+  if (code === 404)
+    return new VideogenError('not_found', phase === 'submit' ? `Atlas Cloud does not know this model ${where}.` : `Atlas Cloud does not know this prediction ${where}.`, {
+      ...base,
+      noJobCreated: phase === 'submit',
+    });
+  if (serverSide) return new VideogenError('unavailable', `Atlas Cloud reported an internal error ${where}. Try again shortly.`, { ...base, noJobCreated: phase === 'submit' ? code === 503 : true });
+  return new VideogenError('validation', `Atlas Cloud rejected the request ${where}. Fix the parameters it names and retry.`, { ...base, noJobCreated: true });
+}
+
+function unknownOutcome(why: string, extra: { providerText?: string; httpStatus?: number; cause?: unknown }): VideogenError {
+  return new VideogenError(
+    'unknown_outcome',
+    `${why} Atlas Cloud may have created (and will bill) this job. Atlas has no idempotency key, so nothing was resubmitted. Check the prediction history in the Atlas Cloud console before retrying, or you may pay twice.`,
+    { provider: PROVIDER, noJobCreated: false, ...extra },
+  );
+}
+
+function parse<T extends z.ZodType>(schema: T, json: unknown, res: HttpResponse, what: string): z.infer<T> {
+  const r = schema.safeParse(json);
+  if (!r.success)
+    throw new VideogenError('unavailable', `Atlas Cloud returned an unexpected ${what} response (HTTP ${res.status}).`, {
+      provider: PROVIDER,
+      providerText: res.text.slice(0, 1000),
+      httpStatus: res.status,
+    });
+  return r.data;
+}
+
+function isOk(res: HttpResponse): boolean {
+  if (res.status < 200 || res.status >= 300) return false;
+  const code = envelopeCode(res.json);
+  return code === undefined || code === 200 || code === 0;
+}
+
+export class AtlasCloudAdapter implements ProviderAdapter {
+  readonly id = PROVIDER;
+  readonly idempotentSubmit = false;
+  readonly canCancel = false;
+  readonly keyEnv = KEY_ENV;
+  readonly minPollIntervalSeconds = MIN_POLL_SECONDS;
+  private readonly opts: AdapterOptions;
+
+  constructor(opts: AdapterOptions) {
+    this.opts = opts;
+  }
+
+  private url(path: string): string {
+    return this.opts.baseUrl.replace(/\/+$/, '') + path;
+  }
+
+  private send(req: Omit<HttpRequest, 'provider' | 'signal' | 'timeoutMs' | 'dispatcher' | 'headers'>, opts: CallOptions): Promise<HttpResponse> {
+    return requestJson({
+      ...req,
+      provider: PROVIDER,
+      headers: { authorization: `Bearer ${this.opts.apiKey}` },
+      signal: opts.signal,
+      timeoutMs: this.opts.timeoutMs,
+      dispatcher: this.opts.dispatcher,
+    });
+  }
+
+  async submit(req: SubmitRequest, opts: CallOptions): Promise<SubmitResult> {
+    const sentAt = Date.now();
+    let res: HttpResponse;
+    try {
+      res = await this.send({ method: 'POST', url: this.url(req.offer.endpoint || '/api/v1/model/generateVideo'), json: atlasBody(req.offer.native_model, req.params), retry: 'never' }, opts);
+    } catch (err) {
+      if (err instanceof NetworkError && err.maybeSent)
+        throw unknownOutcome(`The connection to Atlas Cloud was lost (${err.networkCode}) after the submit was sent, before its answer arrived.`, { cause: err });
+      throw err;
+    }
+    // A server or gateway error after the request arrived (as an HTTP status or as `code` in a 200
+    // body) says nothing about whether the job exists; only 503 means it was turned away.
+    const code = res.status >= 200 && res.status < 300 ? envelopeCode(res.json) : res.status;
+    if (code !== undefined && code >= 500 && code < 600 && code !== 503)
+      throw unknownOutcome(`Atlas Cloud answered ${code === res.status ? `HTTP ${code}` : `code ${code}`} to the submit.`, {
+        providerText: extractErrorText(res.json, res.text),
+        httpStatus: res.status,
+      });
+    if (!isOk(res)) throw atlasError(res, 'submit');
+    const data = parse(SubmitData, inner(res.json), res, 'submit');
+    const id = data.id ?? data.predictionId;
+    if (!id) throw unknownOutcome('Atlas Cloud accepted the submit but its answer carried no prediction id.', { providerText: res.text.slice(0, 1000), httpStatus: res.status });
+    const status = data.status ? mapAtlasPrediction({ status: data.status }) : undefined;
+    return {
+      handle: { id, t: String(Math.floor(sentAt / 1000)) },
+      ...(status && (status.state === 'queued' || status.state === 'running') ? { status } : {}),
+    };
+  }
+
+  async getJob(handle: JobHandle, opts: CallOptions): Promise<JobStatus> {
+    const res = await this.send({ method: 'GET', url: this.url(`/api/v1/model/prediction/${encodeURIComponent(handle.id)}`), retry: 'safe' }, opts);
+    if (!isOk(res)) {
+      const code = res.status >= 200 && res.status < 300 ? envelopeCode(res.json) : res.status;
+      if (code === 400 || code === 404) {
+        const t = Number(handle['t']);
+        const age = Number.isFinite(t) ? Date.now() - t * 1000 : Infinity;
+        if (age < ATLAS_WARMUP_GRACE_MS) return { state: 'queued', detail: 'Atlas Cloud has not registered the prediction yet (normal for the first seconds).' };
+        const how = res.status === code ? `HTTP ${code}` : `code ${code}`;
+        const when = Number.isFinite(age) ? ` ${Math.round(age / 1000)} s after submit` : '';
+        throw new VideogenError('not_found', `Atlas Cloud does not know this prediction (${how})${when}: it may have expired or been deleted.`, {
+          provider: PROVIDER,
+          providerText: extractErrorText(res.json, res.text),
+          httpStatus: res.status,
+        });
+      }
+      throw atlasError(res, 'status');
+    }
+    return mapAtlasPrediction(parse(Prediction, inner(res.json), res, 'prediction'));
+  }
+
+  /** `POST /api/v1/model/uploadMedia` (multipart field `file`) → `data.download_url` (temporary). */
+  async prepareMedia(media: LocalMedia, _field: 'first_frame_image_url' | 'last_frame_image_url' | 'source_video_url', opts: CallOptions): Promise<string> {
+    const form = new FormData();
+    form.append('file', new Blob([media.bytes], { type: media.mime }), media.filename);
+    // An upload creates no billable job; a duplicate file after a lost answer is harmless.
+    const res = await this.send({ method: 'POST', url: this.url('/api/v1/model/uploadMedia'), body: form, retry: 'safe' }, opts);
+    if (!isOk(res)) throw atlasError(res, 'upload');
+    return parse(UploadData, inner(res.json), res, 'upload').download_url;
+  }
+}
