@@ -25,6 +25,18 @@ export interface VideoParams {
   callback_url?: string;
 }
 export type ParamName = keyof VideoParams;
+/** Every field of the common vocabulary, in the order messages list them. */
+export const PARAM_NAMES = [
+  'prompt',
+  'first_frame_image_url',
+  'last_frame_image_url',
+  'source_video_url',
+  'duration_seconds',
+  'output_resolution',
+  'aspect_ratio',
+  'prompt_optimizer',
+  'callback_url',
+] as const satisfies readonly ParamName[];
 
 /**
  * A condition over a request, as data. `present: true` means the field is set; `in` means its value
@@ -33,6 +45,8 @@ export type ParamName = keyof VideoParams;
 export type Condition =
   | { field: ParamName; present: boolean }
   | { field: ParamName; in: readonly (string | number | boolean)[] }
+  /** The field is absent, or a string of at most this many UTF-16 code units (prompt limits). */
+  | { field: ParamName; max_length: number }
   | { all: readonly Condition[] }
   | { any: readonly Condition[] }
   | { not: Condition };
@@ -64,6 +78,9 @@ export interface ParamSpace {
   aspect_ratios: readonly string[];
   default_duration?: number;
   default_resolution?: string;
+  /** Applied when the model takes an aspect ratio (presence `optional`) and none is given. */
+  default_aspect_ratio?: string;
+  /** The longest prompt any offer of this model accepts; offers with a lower limit carry a rule. */
   prompt_max_chars: number;
   presence: FieldPresence;
   /** Whether `prompt_optimizer` is meaningful for this model. */
@@ -77,10 +94,20 @@ export interface PriceRow {
   mode?: Mode;
   usd: number;
 }
+/** A row priced in provider credits (Apiframe): USD only through a configured rate. */
+export interface CreditRow {
+  duration_seconds?: number;
+  output_resolution?: string;
+  mode?: Mode;
+  credits: number;
+}
 export type Price =
-  | { kind: 'table'; rows: readonly PriceRow[]; source: string; as_of: string; note?: string }
-  /** Per-second pricing (Runway credits, for example). */
-  | { kind: 'per_second'; usd_per_second: number; source: string; as_of: string; note?: string }
+  /** `unverified`: the figures are recalled, not read from a stored source (providers.md [M]); shown as such. */
+  | { kind: 'table'; rows: readonly PriceRow[]; source: string; as_of: string; note?: string; unverified?: boolean }
+  /** Per-second pricing (Runway credits, for example). `credits_per_second` records the provider's own unit. */
+  | { kind: 'per_second'; usd_per_second: number; credits_per_second?: number; source: string; as_of: string; note?: string }
+  /** Credits per task; converted to USD only with a configured USD-per-credit rate, otherwise unknown. */
+  | { kind: 'credits'; rows: readonly CreditRow[]; source: string; as_of: string; note?: string }
   | { kind: 'unknown'; note: string }
   | { kind: 'free'; note: string };
 
@@ -124,6 +151,8 @@ export interface ModelSpec {
   docs_url?: string;
   /** Typical generation time in seconds (polling schedule; the simulator's default pace). */
   typical_seconds: number;
+  /** Where `typical_seconds` comes from. */
+  typical_seconds_source?: string;
 }
 
 /** The result of resolving a user's `model` value. */
@@ -131,4 +160,82 @@ export interface ResolvedModel {
   model: ModelSpec;
   /** Set when the value was a provider-native slug that names one offer. */
   pinned?: Offer;
+  /**
+   * Every offer the slug names, when it was a provider-native slug. Usually the one `pinned` offer; a slug
+   * served on two endpoints of one provider (Runway's `gen4.5`: text_to_video and image_to_video) names
+   * both, leaves `pinned` unset, and `validateParams` returns the one that fits the request's mode.
+   */
+  pinned_offers?: readonly Offer[];
+}
+
+/** The compact, JSON-able view of a model for `list_models`. */
+export interface ModelSummary {
+  id: string;
+  title: string;
+  family: ModelSpec['family'];
+  modes: Mode[];
+  /** Every name that resolves to this model: model aliases and provider-native slugs (which pin an offer). */
+  aliases: string[];
+  durations: number[];
+  resolutions: string[];
+  aspect_ratios: string[];
+  offers: OfferSummary[];
+}
+export interface OfferSummary {
+  provider: ProviderId;
+  native_model: string;
+  /** Omitted for the simulator. */
+  endpoint?: string;
+  /** USD range over every combination the offer serves, where known; 'unknown' when no price is known. */
+  price_usd: { min: number; max: number } | 'unknown';
+}
+
+/** One price line for `list_models`: USD, or 'unknown' when the price is not known (never invented). */
+export interface PriceTableRow {
+  duration_seconds?: number;
+  output_resolution?: string;
+  usd: number | 'unknown';
+  /** The provider's own price in credits, when it prices in credits. */
+  credits?: number;
+}
+export interface PriceTable {
+  kind: Price['kind'];
+  rows: PriceTableRow[];
+  usd_per_second?: number;
+  credits_per_second?: number;
+  source?: string;
+  as_of?: string;
+  note?: string;
+  /** True when the figures are not from a stored source (MiniMax list prices). */
+  unverified?: boolean;
+}
+export interface RuleSummary {
+  id: string;
+  message: string;
+  source: string;
+}
+export interface OfferDetail {
+  provider: ProviderId;
+  native_model: string;
+  endpoint: string;
+  /** Names that pin this offer. */
+  aliases: string[];
+  serves: { modes: Mode[]; durations: number[]; resolutions: string[]; aspect_ratios: string[] };
+  rules: RuleSummary[];
+  wire_fields: Readonly<Partial<Record<ParamName, string>>>;
+  price: PriceTable;
+  typical_seconds: number;
+  notes?: string;
+}
+/** The full parameter table of one model for `list_models` with a model filter. */
+export interface ModelDetail extends Omit<ModelSummary, 'offers'> {
+  defaults: { duration_seconds?: number; output_resolution?: string; aspect_ratio?: string };
+  prompt_max_chars: number;
+  prompt_optimizer: boolean;
+  presence: FieldPresence;
+  rules: RuleSummary[];
+  offers: OfferDetail[];
+  typical_seconds: number;
+  notes?: string;
+  docs_url?: string;
 }

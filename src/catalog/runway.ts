@@ -1,0 +1,335 @@
+/**
+ * Runway models, as data. Facts and sources: providers.md §1.3/§1.8 (RunAPI `runway`, `runway-aleph`),
+ * §2.2 (Apiframe runwayParams), §5.2/§5.6 (Runway's own API), §7 (what the RunAPI Runway seed gets wrong).
+ */
+import { secondsRange, simulatorOffer } from './common.js';
+import { ALWAYS, absent, isIn, present, promptLimitRule } from './rules.js';
+import { SRC } from './sources.js';
+import type { JointRule, ModelSpec, Offer, ParamName } from './types.js';
+
+/**
+ * Users give `16:9`-style ratios; Runway's own API takes pixel ratios. The Runway adapter maps friendly
+ * ratios through this table; pixel ratios users send are passed as-is (providers.md §5.2).
+ */
+export const RUNWAY_PIXEL_RATIOS: Readonly<Record<string, string>> = {
+  '16:9': '1280:720',
+  '9:16': '720:1280',
+  '4:3': '1104:832',
+  '3:4': '832:1104',
+  '1:1': '960:960',
+  '21:9': '1584:672',
+};
+
+const FRIENDLY_RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4', '21:9'] as const;
+const PIXEL_RATIOS = ['1280:720', '720:1280', '1104:832', '832:1104', '960:960', '1584:672'] as const;
+const ALL_RATIOS = [...FRIENDLY_RATIOS, ...PIXEL_RATIOS];
+/** Runway gen4.5 text_to_video takes only landscape and portrait 720p. */
+const GEN45_T2V_RATIOS = ['16:9', '9:16', '1280:720', '720:1280'];
+/** RunAPI's `runway` text_to_video (no 21:9). */
+const RUNAPI_RUNWAY_RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4'];
+/** RunAPI's runway_aleph/edit_video adds 21:9. */
+const ALEPH_RATIOS = ['16:9', '9:16', '4:3', '3:4', '1:1', '21:9'];
+/** Runway's own API: integer durations 2–10 (runwayml/skills); older docs said 5|10 [M]. */
+const RUNWAY_DURATIONS = secondsRange(2, 10);
+
+type Wire = Readonly<Partial<Record<ParamName, string>>>;
+
+const RUNWAY_I2V_WIRE: Wire = { prompt: 'promptText', first_frame_image_url: 'promptImage', duration_seconds: 'duration', aspect_ratio: 'ratio' };
+const RUNWAY_T2V_WIRE: Wire = { prompt: 'promptText', duration_seconds: 'duration', aspect_ratio: 'ratio' };
+const APIFRAME_RUNWAY_WIRE: Wire = {
+  prompt: 'prompt',
+  first_frame_image_url: 'runwayParams.image',
+  duration_seconds: 'runwayParams.duration',
+  aspect_ratio: 'runwayParams.aspect_ratio',
+  callback_url: 'webhookUrl',
+};
+const RUNWAY_NOTES =
+  'Runway takes pixel ratios (ratio); friendly ratios map through RUNWAY_PIXEL_RATIOS. Inputs must be HTTPS URLs (no redirects, real Content-Type), runway:// upload URIs or data: URIs. No webhooks: poll only.';
+
+/** Runway's promptText limit (1000 UTF-16 code units, @runwayml/sdk). */
+const runwayPromptLimit = promptLimitRule('runway-prompt-1000', 1000, "Runway's own API", SRC.runway);
+const apiframeRunwayLimit = promptLimitRule('apiframe-runway-prompt-4000', 4000, 'Apiframe Runway', SRC.apiframeOas);
+const APIFRAME_PROMPT_REQUIRED: JointRule = {
+  id: 'apiframe-prompt-required',
+  when: ALWAYS,
+  require: present('prompt'),
+  message: 'Apiframe requires a prompt: add prompt.',
+  source: `${SRC.apiframeOas} (prompt is required on every generate request)`,
+};
+
+function runwayPerSecond(creditsPerSecond: number, note?: string): Offer['price'] {
+  return {
+    kind: 'per_second',
+    usd_per_second: creditsPerSecond / 100,
+    credits_per_second: creditsPerSecond,
+    source: SRC.runwayPricing,
+    as_of: SRC.runwayAsOf,
+    note: `${creditsPerSecond} credits per second of output at $0.01 per credit.${note ? ` ${note}` : ''}`,
+  };
+}
+
+const TYPICAL_SOURCE = 'SEED-3 (RunAPI Runway: generation usually takes 30–90 s); Runway\'s own API publishes no figure [I]';
+
+// ---- runway (RunAPI) ---------------------------------------------------------------------------
+
+const runway: ModelSpec = {
+  id: 'runway',
+  title: 'Runway (RunAPI)',
+  family: 'runway',
+  modes: ['text-to-video', 'image-to-video'],
+  aliases: [],
+  params: {
+    durations: [5, 10],
+    resolutions: ['720p', '1080p'],
+    aspect_ratios: RUNAPI_RUNWAY_RATIOS,
+    default_duration: 5,
+    default_resolution: '720p',
+    prompt_max_chars: 1000,
+    presence: { prompt: 'required', first_frame: 'optional', last_frame: 'forbidden', source_video: 'forbidden', aspect_ratio: 'conditional' },
+    prompt_optimizer: false,
+  },
+  rules: [
+    {
+      id: 'runway-aspect-ratio-required-without-image',
+      when: absent('first_frame_image_url'),
+      require: present('aspect_ratio'),
+      message: `aspect_ratio is required for runway text-to-video (no first_frame_image_url); allowed: ${RUNAPI_RUNWAY_RATIOS.join(', ')}.`,
+      source: `${SRC.runapiContract} (runway/text_to_video rules: aspect_ratio required when first_frame_image_url is absent)`,
+    },
+    {
+      id: 'runway-aspect-ratio-forbidden-with-image',
+      when: present('first_frame_image_url'),
+      require: absent('aspect_ratio'),
+      message: 'aspect_ratio is not allowed with first_frame_image_url on runway (the video takes the image\'s shape): drop aspect_ratio.',
+      source: `${SRC.runapiContract} (runway/text_to_video rules: aspect_ratio forbidden when first_frame_image_url is present)`,
+    },
+    {
+      id: 'runway-10s-720p-only',
+      when: isIn('duration_seconds', [10]),
+      require: isIn('output_resolution', ['720p']),
+      message: 'duration_seconds 10 is offered only at output_resolution 720p on runway; allowed at 10 s: 720p. Use 5 s for 1080p.',
+      source: `${SRC.runapiPricing} (no 10 s/1080p price); ${SRC.runapiContract} ([I]: 10 s + 1080p unsupported)`,
+    },
+  ],
+  offers: [
+    {
+      provider: 'runapi',
+      native_model: 'runway',
+      endpoint: '/api/v1/runway/text_to_video',
+      wire_fields: {
+        prompt: 'prompt',
+        first_frame_image_url: 'first_frame_image_url',
+        duration_seconds: 'duration_seconds',
+        output_resolution: 'output_resolution',
+        aspect_ratio: 'aspect_ratio',
+        callback_url: 'callback_url',
+      },
+      serves: {},
+      price: {
+        kind: 'table',
+        rows: [
+          { duration_seconds: 5, output_resolution: '720p', usd: 0.12 },
+          { duration_seconds: 5, output_resolution: '1080p', usd: 0.3 },
+          { duration_seconds: 10, output_resolution: '720p', usd: 0.3 },
+        ],
+        source: SRC.runapiPricing,
+        as_of: SRC.runapiPricingAsOf,
+      },
+      typical_seconds: 60,
+      notes: 'duration_seconds and output_resolution are required on the wire (the catalog always sends them). The seed calls output_resolution an aspect ratio; it is 720p|1080p.',
+    },
+    simulatorOffer('runway'),
+  ],
+  notes:
+    'RunAPI\'s Runway model: text-to-video needs aspect_ratio; image-to-video (first_frame_image_url) must not have one. 10 s only at 720p. An older seed page mislabels output_resolution as an aspect ratio: a ratio sent there is read as aspect_ratio. RunAPI publishes no prompt limit; 1000 characters is assumed from Runway\'s own promptText limit [I].',
+  docs_url: 'https://runapi.ai/models/runway',
+  typical_seconds: 60,
+  typical_seconds_source: TYPICAL_SOURCE,
+};
+
+// ---- runway-gen4-turbo -------------------------------------------------------------------------
+
+const gen4Turbo: ModelSpec = {
+  id: 'runway-gen4-turbo',
+  title: 'Runway Gen-4 Turbo',
+  family: 'runway',
+  modes: ['image-to-video'],
+  aliases: ['gen4-turbo'],
+  params: {
+    durations: RUNWAY_DURATIONS,
+    resolutions: ['720p'],
+    aspect_ratios: ALL_RATIOS,
+    default_duration: 5,
+    default_resolution: '720p',
+    default_aspect_ratio: '16:9',
+    prompt_max_chars: 4000,
+    presence: { prompt: 'optional', first_frame: 'required', last_frame: 'forbidden', source_video: 'forbidden', aspect_ratio: 'optional' },
+    prompt_optimizer: false,
+  },
+  rules: [
+    {
+      id: 'gen4-turbo-image-to-video-only',
+      when: ALWAYS,
+      require: present('first_frame_image_url'),
+      message: 'runway-gen4-turbo is image-to-video only: first_frame_image_url is required. For text-to-video use runway-gen4.5 or runway.',
+      source: `${SRC.runway} (gen4_turbo: promptImage required; "gen4_turbo is not available for T2V")`,
+    },
+  ],
+  offers: [
+    {
+      provider: 'runway',
+      native_model: 'gen4_turbo',
+      endpoint: '/v1/image_to_video',
+      wire_fields: RUNWAY_I2V_WIRE,
+      serves: { durations: RUNWAY_DURATIONS, aspect_ratios: ALL_RATIOS, rules: [runwayPromptLimit] },
+      price: runwayPerSecond(5),
+      aliases: ['gen4_turbo'],
+      typical_seconds: 60,
+      notes: `${RUNWAY_NOTES} Durations 2–10 per runwayml/skills (older API: 5|10 [M]).`,
+    },
+    {
+      provider: 'apiframe',
+      native_model: 'runway-gen4-turbo',
+      endpoint: '/v2/videos/generate',
+      wire_fields: APIFRAME_RUNWAY_WIRE,
+      serves: { durations: [5, 10], aspect_ratios: FRIENDLY_RATIOS, rules: [APIFRAME_PROMPT_REQUIRED, apiframeRunwayLimit] },
+      price: {
+        kind: 'credits',
+        rows: [
+          { duration_seconds: 5, credits: 8 },
+          { duration_seconds: 10, credits: 15 },
+        ],
+        source: `${SRC.apiframeOas} (docs-v2.apiframe.ai/docs/videos/runway/runway-gen4-turbo)`,
+        as_of: SRC.apiframeAsOf,
+        note: 'Apiframe bills credits; USD only with APIFRAME_USD_PER_CREDIT set.',
+      },
+      notes: '720p output. Takes friendly ratios only (16:9 …), not pixel ratios.',
+    },
+    simulatorOffer('runway-gen4-turbo'),
+  ],
+  notes:
+    'Image-to-video only. Durations 2–10 s on Runway\'s own API, 5 or 10 s on Apiframe. aspect_ratio takes 16:9, 9:16, 1:1, 4:3, 3:4, 21:9 or Runway\'s pixel ratios (1280:720 …, Runway only); default 16:9. 720p output.',
+  docs_url: 'https://docs-v2.apiframe.ai/docs/videos/runway/runway-gen4-turbo',
+  typical_seconds: 60,
+  typical_seconds_source: TYPICAL_SOURCE,
+};
+
+// ---- runway-gen4.5 -----------------------------------------------------------------------------
+
+const gen45: ModelSpec = {
+  id: 'runway-gen4.5',
+  title: 'Runway Gen-4.5',
+  family: 'runway',
+  modes: ['text-to-video', 'image-to-video'],
+  aliases: ['gen-4.5', 'runway-gen-4.5'],
+  params: {
+    durations: RUNWAY_DURATIONS,
+    resolutions: ['720p'],
+    aspect_ratios: ALL_RATIOS,
+    default_duration: 5,
+    default_resolution: '720p',
+    default_aspect_ratio: '16:9',
+    prompt_max_chars: 4000,
+    presence: { prompt: 'required', first_frame: 'optional', last_frame: 'forbidden', source_video: 'forbidden', aspect_ratio: 'optional' },
+    prompt_optimizer: false,
+  },
+  rules: [],
+  offers: [
+    {
+      provider: 'runway',
+      native_model: 'gen4.5',
+      endpoint: '/v1/text_to_video',
+      wire_fields: RUNWAY_T2V_WIRE,
+      serves: { modes: ['text-to-video'], durations: RUNWAY_DURATIONS, aspect_ratios: GEN45_T2V_RATIOS, rules: [runwayPromptLimit] },
+      price: runwayPerSecond(12),
+      aliases: ['gen4.5'],
+      typical_seconds: 90,
+      notes: `${RUNWAY_NOTES} Text-to-video takes 16:9 or 9:16 only.`,
+    },
+    {
+      provider: 'runway',
+      native_model: 'gen4.5',
+      endpoint: '/v1/image_to_video',
+      wire_fields: RUNWAY_I2V_WIRE,
+      serves: { modes: ['image-to-video'], durations: RUNWAY_DURATIONS, aspect_ratios: ALL_RATIOS, rules: [runwayPromptLimit] },
+      price: runwayPerSecond(12),
+      aliases: ['gen4.5'],
+      typical_seconds: 90,
+      notes: RUNWAY_NOTES,
+    },
+    {
+      provider: 'apiframe',
+      native_model: 'runway-gen4.5',
+      endpoint: '/v2/videos/generate',
+      wire_fields: APIFRAME_RUNWAY_WIRE,
+      serves: { durations: [5, 10], aspect_ratios: FRIENDLY_RATIOS, rules: [apiframeRunwayLimit] },
+      price: { kind: 'unknown', note: 'Apiframe\'s stored docs give no credit cost for runway-gen4.5.' },
+      notes: 'Same runwayParams as runway-gen4-turbo; image optional. Friendly ratios only.',
+    },
+    simulatorOffer('runway-gen4.5'),
+  ],
+  notes:
+    'Text-to-video and image-to-video. Durations 2–10 s on Runway\'s own API, 5 or 10 s on Apiframe. Runway\'s text-to-video takes 16:9 or 9:16 only. Default 16:9, 720p output. gen4.5 pins Runway\'s own API (either endpoint).',
+  docs_url: 'https://docs.dev.runwayml.com/',
+  typical_seconds: 90,
+  typical_seconds_source: TYPICAL_SOURCE,
+};
+
+// ---- runway-aleph ------------------------------------------------------------------------------
+
+const aleph: ModelSpec = {
+  id: 'runway-aleph',
+  title: 'Runway Aleph (video-to-video edit)',
+  family: 'runway',
+  modes: ['video-to-video'],
+  aliases: ['aleph', 'runway-gen4-aleph'],
+  params: {
+    durations: [],
+    resolutions: [],
+    aspect_ratios: ALEPH_RATIOS,
+    prompt_max_chars: 1000,
+    presence: { prompt: 'required', first_frame: 'forbidden', last_frame: 'forbidden', source_video: 'required', aspect_ratio: 'optional' },
+    prompt_optimizer: false,
+  },
+  rules: [
+    {
+      id: 'aleph-video-to-video',
+      when: ALWAYS,
+      require: { all: [present('source_video_url'), absent('first_frame_image_url'), absent('last_frame_image_url')] },
+      message:
+        'runway-aleph edits an existing video: source_video_url (the video to edit) is required, with a prompt describing the edit; it takes no first_frame_image_url or last_frame_image_url. For image-to-video use runway or runway-gen4-turbo.',
+      source: `${SRC.runapiContract} (Aleph is POST /api/v1/runway_aleph/edit_video, source_video_url required); ${SRC.seedInconsistencies} item 2 (SEED-3 wrongly shows runway-aleph on runway/text_to_video with first_frame_image_url); ${SRC.runway} (gen4_aleph: videoUri required)`,
+    },
+  ],
+  offers: [
+    {
+      provider: 'runapi',
+      native_model: 'runway-aleph',
+      endpoint: '/api/v1/runway_aleph/edit_video',
+      wire_fields: { prompt: 'prompt', source_video_url: 'source_video_url', aspect_ratio: 'aspect_ratio', callback_url: 'callback_url' },
+      serves: {},
+      price: { kind: 'table', rows: [{ usd: 1.1 }], source: SRC.runapiPricing, as_of: SRC.runapiPricingAsOf, note: 'Flat price per edit.' },
+      typical_seconds: 90,
+      notes: 'RunAPI\'s SDK does not send model on this fixed-model endpoint (the server accepts it).',
+    },
+    {
+      provider: 'runway',
+      native_model: 'gen4_aleph',
+      endpoint: '/v1/video_to_video',
+      wire_fields: { prompt: 'promptText', source_video_url: 'videoUri' },
+      serves: { aspect_ratios: [] },
+      price: runwayPerSecond(15, 'Billed on the output length, which follows the source video: no estimate without it.'),
+      aliases: ['gen4_aleph'],
+      typical_seconds: 90,
+      notes: `${RUNWAY_NOTES} gen4_aleph's ratio was deprecated (SDK 3.13), so aspect_ratio is not taken here; gen4_aleph is gone from @runwayml/sdk 4.x (replaced by aleph2) and may be retired.`,
+    },
+    simulatorOffer('runway-aleph'),
+  ],
+  notes:
+    'Video-to-video edit: source_video_url and prompt are required; no duration or resolution (the output follows the source). aspect_ratio (incl. 21:9) on RunAPI only. Some pages show runway-aleph on runway/text_to_video with a first frame; it needs source_video_url. Prompt limit 1000 characters is assumed from Runway\'s promptText limit [I].',
+  docs_url: 'https://runapi.ai/models/runway',
+  typical_seconds: 90,
+  typical_seconds_source: TYPICAL_SOURCE,
+};
+
+export const RUNWAY_MODELS: readonly ModelSpec[] = [runway, gen4Turbo, gen45, aleph];
