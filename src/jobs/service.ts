@@ -11,6 +11,7 @@ import {
   requireModel,
   validateParams,
   getModel,
+  type ModelSpec,
   type Mode,
   type ProviderId,
   type ResolvedModel,
@@ -118,7 +119,11 @@ export class JobService {
   async generate(input: GenerateInput, ctx: GenerateContext = {}): Promise<GenerateOutcome | DryRunPlan> {
     const resolved = requireModel(input.model);
     const { model: _m, provider, idempotency_key, dry_run, max_cost_usd, ...raw } = input;
-    const { params, mode } = validateParams(resolved, raw);
+    const validated = validateParams(resolved, raw);
+    const { params, mode } = validated;
+    // A slug naming several offers (gen4.5: Runway's text_to_video and image_to_video) pins the one
+    // that fits this request's mode.
+    const routed: ResolvedModel = validated.pinned ? { ...resolved, pinned: validated.pinned } : resolved;
     const fingerprint = fingerprintOf(resolved.model.id, params, provider);
 
     if (idempotency_key !== undefined && !dry_run) {
@@ -130,10 +135,10 @@ export class JobService {
       }
     }
 
-    const plan = planRoute(resolved, params, mode, this.config, provider);
+    const plan = planRoute(routed, params, mode, this.config, provider);
     const media = await this.resolveMedia(params, ctx.signal);
     const first = plan.candidates[0]!;
-    this.checkMediaFor(first.offer.provider, params, media);
+    this.checkMediaFor(resolved.model, first.offer.provider, params, media);
 
     if (dry_run) {
       return {
@@ -202,7 +207,7 @@ export class JobService {
     simulated: boolean,
     signal: AbortSignal | undefined,
   ): Promise<JobRecord> {
-    this.checkMediaFor(cand.offer.provider, params, media);
+    this.checkMediaFor(resolved.model, cand.offer.provider, params, media);
     const wire: VideoParams = { ...params };
     for (const [field, m] of media) {
       wire[field] = adapter.prepareMedia
@@ -312,12 +317,12 @@ export class JobService {
   }
 
   /** Provider-specific media rules, checked before anything is uploaded or spent. */
-  private checkMediaFor(provider: ProviderId, params: VideoParams, media: Map<MediaField, LocalMedia>): void {
+  private checkMediaFor(model: ModelSpec, provider: ProviderId, params: VideoParams, media: Map<MediaField, LocalMedia>): void {
     for (const field of MEDIA_FIELDS) {
       const m = media.get(field);
       if (m) {
         const info = sniffMedia(m.bytes);
-        if (info) checkMediaLimits(info, m.bytes.length, mediaLimitsFor(provider, field), field);
+        if (info) checkMediaLimits(info, m.bytes.length, mediaLimitsFor(provider, field, { family: model.family }), field);
       } else if (provider === 'runway' && params[field]?.startsWith('http://')) {
         throw new VideogenError('invalid_input', `${field}: Runway only fetches https:// URLs. Use an https URL or a local file path.`);
       }

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { PROVIDER_IDS } from '../catalog/types.js';
-import type { ConfirmQuestion } from '../jobs/service.js';
+import type { ConfirmQuestion, GenerateInput } from '../jobs/service.js';
 import { defineTool, type ToolContext } from './define-tool.js';
 import { jobShape, jobSummary, toJobOutput, videoLink } from './job-output.js';
 import { waitWithProgress } from './wait-with-progress.js';
@@ -59,7 +59,8 @@ export const generateVideo = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async handler(args, ctx) {
     const { wait_seconds, ...req } = args;
-    const outcome = await ctx.service.generate(req, { signal: ctx.extra.signal, confirm: confirmer(ctx) });
+    const input = Object.fromEntries(Object.entries(req).filter(([, v]) => v !== undefined)) as unknown as GenerateInput;
+    const outcome = await ctx.service.generate(input, { signal: ctx.extra.signal, confirm: confirmer(ctx) });
     if ('dry_run' in outcome) {
       const { dry_run: _d, model, simulated, estimated_cost_usd, ...plan } = outcome;
       const price = estimated_cost_usd === undefined ? 'an unknown price' : `$${estimated_cost_usd.toFixed(2)}`;

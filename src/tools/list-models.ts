@@ -55,7 +55,7 @@ export const listModels = defineTool({
       summary: configured.length
         ? `${models.length} model(s). Configured providers: ${configured.join(', ')}.`
         : `${models.length} model(s). No provider key is set, so generate_video uses the built-in simulator (simulated: true). Set e.g. RUNAPI_API_KEY to generate real videos.`,
-      structured: { models: models as z.input<typeof modelOut>[] },
+      structured: { models: models as unknown as z.input<typeof modelOut>[] },
     };
   },
 });
