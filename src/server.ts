@@ -5,12 +5,20 @@
 import { fileURLToPath } from 'node:url';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import { RootsListChangedNotificationSchema, type CallToolResult, type ServerNotification, type ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ListToolsRequestSchema,
+  RootsListChangedNotificationSchema,
+  type CallToolResult,
+  type ServerNotification,
+  type ServerRequest,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { Config } from './config.js';
 import { toAgentMessage } from './errors.js';
 import { log } from './log.js';
 import type { Runtime, RuntimeOptions } from './runtime.js';
 import { TOOLS } from './tools/index.js';
+import { buildToolList } from './tools/tool-list.js';
 import { VERSION } from './version.js';
 
 export const INSTRUCTIONS =
@@ -66,7 +74,7 @@ export function createServer(opts: ServerOptions): VideogenServer {
         description: tool.description,
         inputSchema: tool.inputSchema,
         outputSchema: tool.outputSchema,
-        annotations: { title: tool.title, ...tool.annotations },
+        annotations: tool.annotations,
       },
       (async (args: unknown, extra: RequestHandlerExtra<ServerRequest, ServerNotification>): Promise<CallToolResult> => {
         try {
@@ -98,6 +106,10 @@ export function createServer(opts: ServerOptions): VideogenServer {
       }) as never,
     );
   }
+
+  // Serve the lean, precomputed tool list (see tool-list.ts) instead of the SDK's default rendering.
+  let toolList: { tools: Tool[] } | undefined;
+  server.server.setRequestHandler(ListToolsRequestSchema, async () => (toolList ??= { tools: buildToolList() }));
 
   return {
     server,

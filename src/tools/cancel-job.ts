@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { defineTool } from './define-tool.js';
-import { JobOutput, jobSummary, toJobOutput } from './job-output.js';
+import { JobListItem, jobSummary, toJobOutput } from './job-output.js';
 
 export const cancelJob = defineTool({
   name: 'cancel_job',
@@ -10,7 +10,7 @@ export const cancelJob = defineTool({
     'A finished job is returned unchanged. Example: {"job_id":"runway_WyJydW53…"}',
   ].join('\n'),
   inputSchema: z.strictObject({ job_id: z.string().min(1).max(1024) }),
-  outputSchema: JobOutput,
+  outputSchema: JobListItem,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   async handler({ job_id }, ctx) {
     const rec = await ctx.service.cancel(job_id, ctx.extra.signal);

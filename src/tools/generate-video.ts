@@ -5,15 +5,14 @@ import { defineTool, type ToolContext } from './define-tool.js';
 import { jobShape, jobSummary, toJobOutput, videoLink } from './job-output.js';
 import { waitWithProgress } from './wait-with-progress.js';
 
-const media = 'https URL, data: URI, or local file path (inside the workspace)';
 
 const input = z.strictObject({
   model: z.string().min(1).max(200).describe('Model id or provider slug from list_models, e.g. "hailuo-02"'),
   prompt: z.string().max(5000).optional(),
-  first_frame_image_url: z.string().min(1).optional().describe(`First frame: ${media}`),
-  last_frame_image_url: z.string().min(1).optional().describe(`Last frame (Hailuo 02, needs a first frame): ${media}`),
-  source_video_url: z.string().min(1).optional().describe(`Video to edit (video-to-video models): ${media}`),
-  duration_seconds: z.number().int().optional(),
+  first_frame_image_url: z.string().min(1).optional().describe('https URL, data: URI or local path'),
+  last_frame_image_url: z.string().min(1).optional().describe('Hailuo 02 only, with a first frame'),
+  source_video_url: z.string().min(1).optional().describe('Video to edit (runway-aleph)'),
+  duration_seconds: z.number().int().min(1).max(60).optional(),
   output_resolution: z.string().optional().describe('e.g. 768p'),
   aspect_ratio: z.string().optional().describe('e.g. 16:9 (Runway models)'),
   prompt_optimizer: z.boolean().optional(),
@@ -25,15 +24,8 @@ const input = z.strictObject({
   max_cost_usd: z.number().min(0).optional().describe('Refuse if the estimate is higher or unknown'),
 });
 
-const planShape = z.object({
-  provider: z.enum(PROVIDER_IDS),
-  native_model: z.string(),
-  endpoint: z.string(),
-  mode: z.string(),
-  params: z.record(z.string(), z.unknown()),
-  estimated_cost_usd: z.number().optional(),
-  alternatives: z.array(z.object({ provider: z.string(), native_model: z.string(), estimated_cost_usd: z.number().optional() })),
-});
+/** What a dry run would send, and to whom (provider, native_model, endpoint, mode, params, estimate, alternatives). */
+const planShape = z.looseObject({ provider: z.string(), native_model: z.string() });
 
 const output = z.object({
   ...jobShape,
@@ -51,7 +43,7 @@ export const generateVideo = defineTool({
   description: [
     'Start an AI video generation job (Hailuo, Runway). Costs money on real providers; invalid requests are refused before anything is sent.',
     'Call list_models first to see models and their allowed durations/resolutions. Returns a job_id at once; then call check_job (or pass wait_seconds) until status is succeeded, when local_path holds the saved MP4.',
-    'Use dry_run to see the price and provider without spending. Pass the same idempotency_key to retry a failed call without a second charge.',
+    'Frames and source video take an https URL, a data: URI or a local file path in the workspace. Use dry_run to see the price and provider without spending; pass the same idempotency_key to retry a failed call without a second charge.',
     'Example: {"model":"hailuo-02","prompt":"a paper boat on a rainy street","duration_seconds":6,"output_resolution":"768p","first_frame_image_url":"./boat.png"}',
   ].join('\n'),
   inputSchema: input,

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as z from 'zod';
-import { PROVIDER_IDS } from '../catalog/types.js';
+import type { ProviderId } from '../catalog/types.js';
 import type { JobRecord } from '../jobs/ledger.js';
 import { pollAfterSeconds } from '../jobs/schedule.js';
 import type { JobService } from '../jobs/service.js';
@@ -16,7 +16,7 @@ export const PUBLIC_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'can
 export const jobShape = {
   job_id: z.string(),
   status: z.enum(PUBLIC_STATUSES),
-  provider: z.enum(PROVIDER_IDS),
+  provider: z.string(),
   model: z.string(),
   progress: z.number().optional(),
   video_url: z.string().optional(),
@@ -33,7 +33,19 @@ export const jobShape = {
   updated_at: z.string(),
 };
 export const JobOutput = z.object(jobShape);
-export type JobOutput = z.infer<typeof JobOutput>;
+export type JobOutput = Omit<z.infer<typeof JobOutput>, 'provider'> & { provider: ProviderId };
+
+/** list_jobs elements and cancel_job: the same job objects, with only the always-present fields spelled out (leaner tool list). */
+export const JobListItem = z.looseObject({
+  job_id: jobShape.job_id,
+  status: jobShape.status,
+  provider: jobShape.provider,
+  model: jobShape.model,
+  next_action: jobShape.next_action,
+  simulated: jobShape.simulated,
+  created_at: jobShape.created_at,
+  updated_at: jobShape.updated_at,
+});
 
 function nextAction(rec: JobRecord, pollAfter: number | undefined): string {
   switch (rec.status) {

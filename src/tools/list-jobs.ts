@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { PROVIDER_IDS } from '../catalog/types.js';
 import { localDay } from '../jobs/budget.js';
 import { defineTool } from './define-tool.js';
-import { JobOutput, PUBLIC_STATUSES, toJobOutput } from './job-output.js';
+import { JobListItem, PUBLIC_STATUSES, toJobOutput } from './job-output.js';
 
 const money = z.object({ estimated_usd: z.number(), billed_usd: z.number() });
 
@@ -20,7 +20,7 @@ export const listJobs = defineTool({
     limit: z.number().int().min(1).max(100).optional().describe('Default 20'),
   }),
   outputSchema: z.object({
-    jobs: z.array(JobOutput),
+    jobs: z.array(JobListItem),
     total: z.number().int(),
     spending: z.object({ today: money, all_time: money, daily_budget_usd: z.number().optional() }),
   }),

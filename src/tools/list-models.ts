@@ -4,11 +4,9 @@ import type { Config } from '../config.js';
 import { defineTool } from './define-tool.js';
 
 const offerOut = z.looseObject({ provider: z.enum(PROVIDER_IDS), native_model: z.string(), available: z.boolean() });
+/** Each model also carries title, modes, aliases and (with a model filter) its full parameter table. */
 const modelOut = z.looseObject({
   id: z.string(),
-  title: z.string(),
-  modes: z.array(z.string()),
-  aliases: z.array(z.string()),
   durations: z.array(z.number()),
   resolutions: z.array(z.string()),
   aspect_ratios: z.array(z.string()),
