@@ -18,7 +18,15 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'none',
   logLevel: 'warning',
-  // Some dependencies are CommonJS and call require(); give the ESM bundle one.
-  banner: { js: "import { createRequire as __vgCreateRequire } from 'node:module'; const require = __vgCreateRequire(import.meta.url);" },
+  // Some dependencies are CommonJS and use require() and __filename; give every ESM output file them.
+  banner: {
+    js: [
+      "import { createRequire as __vgCreateRequire } from 'node:module';",
+      "import { fileURLToPath as __vgFileURLToPath } from 'node:url';",
+      'const require = __vgCreateRequire(import.meta.url);',
+      'const __filename = __vgFileURLToPath(import.meta.url);',
+      "const __dirname = __vgFileURLToPath(new URL('.', import.meta.url));",
+    ].join(' '),
+  },
 });
 await chmod('dist/index.js', 0o755);
