@@ -115,6 +115,19 @@ describe('the simulator flow with no key', () => {
     expect(text(r)).toMatch(/not a videogen job id/);
   });
 
+  it("a client's cancellation ends the wait without cancelling the job", async () => {
+    h = await startHarness({ env: { VIDEOGEN_SIMULATOR_SECONDS: '2' } });
+    const job = structured<{ job_id: string }>(await h.call('generate_video', { model: 'hailuo-02', prompt: 'keep going' }));
+    const ac = new AbortController();
+    const started = Date.now();
+    const waiting = h.client.callTool({ name: 'check_job', arguments: { job_id: job.job_id, wait_seconds: 40 } }, undefined, { signal: ac.signal });
+    setTimeout(() => ac.abort('user hit escape'), 200);
+    await expect(waiting).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const done = structured<{ status: string }>(await h.call('check_job', { job_id: job.job_id, wait_seconds: 10 }));
+    expect(done.status).toBe('succeeded');
+  });
+
   it('cancel_job cancels a simulated job and it stays canceled', async () => {
     h = await startHarness({ env: { VIDEOGEN_SIMULATOR_SECONDS: '30' } });
     const job = structured<{ job_id: string }>(await h.call('generate_video', { model: 'hailuo-02', prompt: 'p' }));
@@ -137,6 +150,34 @@ describe('the simulator flow with no key', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('check_job works from a fresh state dir: the job id carries what the status call needs', async () => {
+    h = await startHarness();
+    const job = structured<{ job_id: string }>(await h.call('generate_video', { model: 'hailuo-02', prompt: 'portable' }));
+    const other = await startHarness(); // a different, empty ledger
+    try {
+      const checked = structured<{ status: string; model: string; local_path?: string }>(await other.call('check_job', { job_id: job.job_id, wait_seconds: 10 }));
+      expect(checked.status).toBe('succeeded');
+      expect(checked.model).toBe('hailuo-02');
+      expect(existsSync(checked.local_path!)).toBe(true);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('the background watcher records completion and saves the video without the agent asking', async () => {
+    h = await startHarness();
+    const job = structured<{ job_id: string }>(await h.call('generate_video', { model: 'hailuo-02', prompt: 'unattended' }));
+    const { Ledger } = await import('../../src/jobs/ledger.js');
+    const ledger = new Ledger(h.stateDir);
+    let rec = await ledger.get(job.job_id);
+    for (let i = 0; i < 100 && !rec?.local_path; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      rec = await ledger.get(job.job_id);
+    }
+    expect(rec?.status).toBe('succeeded');
+    expect(existsSync(rec!.local_path!)).toBe(true);
   });
 
   it('reuses the job for a repeated idempotency_key and refuses the key for other parameters', async () => {
