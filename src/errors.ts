@@ -83,10 +83,11 @@ export function registerSecret(value: string | undefined): void {
 export function redact(text: string): string {
   let out = text;
   for (const s of secrets) if (out.includes(s)) out = out.split(s).join('[redacted]');
-  // Bearer tokens and well-known key shapes, even if never registered.
+  // Bearer tokens and well-known key shapes, even if never registered. Public job ids look like
+  // `runapi_WyJ…` (base64url of a JSON array) and must stay readable, so that prefix is not a key.
   return out
     .replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, '$1[redacted]')
-    .replace(/\b(key_[0-9a-f]{16,}|runapi_[A-Za-z0-9]{8,}|afk_[A-Za-z0-9]{8,})\b/g, '[redacted]');
+    .replace(/\b(key_[0-9a-f]{16,}|runapi_(?!WyJ)[A-Za-z0-9]{8,}|afk_[A-Za-z0-9]{8,})\b/g, '[redacted]');
 }
 
 /** The one place an error becomes agent-facing text. */
