@@ -78,6 +78,8 @@ export function toJobOutput(rec: JobRecord, service: JobService): JobOutput {
         typicalMs: service.typicalMs(rec),
         minIntervalMs: (adapter?.minPollIntervalSeconds ?? 2) * 1000,
         progress: rec.progress,
+        // After a 429 with Retry-After the next poll is deferred (polled_at lies in the future): say so.
+        retryAfterMs: rec.polled_at !== undefined && rec.polled_at > service.now() ? rec.polled_at - service.now() : undefined,
       });
   const out: JobOutput = {
     job_id: rec.job_id,
