@@ -240,6 +240,14 @@ export class JobService {
           { provider: cand.offer.provider, cause: err },
         );
       }
+      // A 5xx after the submit arrived proves nothing either way: give the key that replays it safely.
+      if (err instanceof VideogenError && err.code === 'unavailable' && adapter.idempotentSubmit) {
+        throw new VideogenError(
+          'unavailable',
+          `${err.message} The job may or may not exist; call generate_video again with idempotency_key "${key}" and the same parameters to retry safely: the provider deduplicates by that key, so you are not charged twice.`,
+          { provider: cand.offer.provider, cause: err, ...(err.providerText !== undefined ? { providerText: err.providerText } : {}), ...(err.httpStatus !== undefined ? { httpStatus: err.httpStatus } : {}) },
+        );
+      }
       if (err instanceof VideogenError && err.code === 'unknown_outcome') {
         await this.recordUnknown(cand, resolved, params, key, fingerprint, err);
         throw err;
