@@ -87,6 +87,8 @@ export interface JobServiceDeps {
 
 export class JobService {
   private readonly saving = new Map<string, Promise<JobRecord>>();
+  /** Calls in flight per idempotency_key: a retry that arrives while the first call runs waits for it. */
+  private readonly submitting = new Map<string, Promise<unknown>>();
   private readonly refreshing = new Map<string, Promise<JobRecord>>();
   readonly now: () => number;
 
@@ -117,6 +119,22 @@ export class JobService {
   // ---- generate ------------------------------------------------------------------------------
 
   async generate(input: GenerateInput, ctx: GenerateContext = {}): Promise<GenerateOutcome | DryRunPlan> {
+    const k = input.idempotency_key;
+    if (k === undefined || input.dry_run) return this.generateOnce(input, ctx);
+    // Serialize calls sharing a key, so the second sees the first's job (or pending submit) in the
+    // ledger instead of submitting a second, billed job next to it.
+    const prev = this.submitting.get(k) ?? Promise.resolve();
+    const run = prev.then(() => this.generateOnce(input, ctx));
+    const tail = run.catch(() => undefined);
+    this.submitting.set(k, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.submitting.get(k) === tail) this.submitting.delete(k);
+    }
+  }
+
+  private async generateOnce(input: GenerateInput, ctx: GenerateContext): Promise<GenerateOutcome | DryRunPlan> {
     const resolved = requireModel(input.model);
     const { model: _m, provider, idempotency_key, dry_run, max_cost_usd, ...raw } = input;
     const validated = validateParams(resolved, raw);
