@@ -84,7 +84,8 @@ export class SpendGuard {
     if (cap !== undefined) {
       if (est === undefined)
         throw new VideogenError('budget', `A daily budget is set (VIDEOGEN_BUDGET_USD_DAILY=${cap}) and the price of ${where} is unknown, so the call was refused; nothing was submitted. Choose a provider with a known price, or unset VIDEOGEN_BUDGET_USD_DAILY.`, { noJobCreated: true });
-      const spent = (await this.totals()).today_estimated_usd;
+      // A replay of a submit whose answer was lost already holds a reservation under its key: not twice.
+      const spent = (await this.totals(req.key)).today_estimated_usd;
       if (spent + est > cap + 1e-9) throw this.overCap(spent, cap, est);
     }
     const threshold = this.opts.confirmAboveUsd;
@@ -126,7 +127,7 @@ export class SpendGuard {
   private async reserve(req: SpendRequest, cap: number | undefined, est: number): Promise<void> {
     await this.withLock(async () => {
       if (cap !== undefined) {
-        const spent = (await this.totalsUnlocked()).today_estimated_usd;
+        const spent = (await this.totalsUnlocked(req.key)).today_estimated_usd;
         if (spent + est > cap + 1e-9) throw this.overCap(spent, cap, est);
       }
       const line: SpendLine = { key: req.key, day: localDay(this.now()), usd: est, at: new Date(this.now()).toISOString(), provider: req.provider, model: req.model };
@@ -148,11 +149,12 @@ export class SpendGuard {
     this.reserved.delete(key);
   }
 
-  async totals(): Promise<SpendTotals> {
-    return this.totalsUnlocked();
+  /** Today's and all-time estimated spend; `exceptKey` leaves out that key's own reservation. */
+  async totals(exceptKey?: string): Promise<SpendTotals> {
+    return this.totalsUnlocked(exceptKey);
   }
 
-  private async totalsUnlocked(): Promise<SpendTotals> {
+  private async totalsUnlocked(exceptKey?: string): Promise<SpendTotals> {
     let text = '';
     try {
       text = await fs.readFile(this.file, 'utf8');
@@ -175,6 +177,7 @@ export class SpendGuard {
     let today = 0;
     let all = 0;
     for (const l of byKey.values()) {
+      if (l.key === exceptKey) continue;
       all += l.usd;
       if (l.day === day) today += l.usd;
     }

@@ -201,7 +201,9 @@ export class JobService {
         }
         return { record, reused: false };
       } catch (err) {
-        await this.deps.guard.release(key);
+        // Only a failure that proves no job exists gives the reservation back: a lost or 5xx answer
+        // may still be billed.
+        if (err instanceof VideogenError && err.noJobCreated) await this.deps.guard.release(key);
         if (err instanceof VideogenError && err.noJobCreated && cand !== candidates[candidates.length - 1] && isFailoverable(err)) {
           log.warn(`failing over from ${cand.offer.provider}`, { code: err.code });
           failedOver.push({ provider: cand.offer.provider, message: toAgentMessage(err).message.slice(0, 160) });
