@@ -409,6 +409,31 @@ describe('exactly-once billing when the submit answer is lost', () => {
   });
 });
 
+describe('exactly-once billing when a client retries while the first call is still in flight', () => {
+  it('Atlas Cloud: two concurrent generate_video calls with one idempotency_key make one prediction', async () => {
+    const f = await atlas();
+    h = await startHarness({ env: atlasEnv(f) });
+    const args = { model: 'minimax/hailuo-02/fast', prompt: 'p', first_frame_image_url: IMG, idempotency_key: 'retry-while-waiting' };
+    const [a, b] = await Promise.all([h.call('generate_video', args), h.call('generate_video', args)]);
+    expect(f.requestsTo('POST', '/api/v1/model/generateVideo')).toHaveLength(1);
+    expect(f.jobs.size).toBe(1);
+    const ja = structured<JobOut>(a);
+    const jb = structured<JobOut>(b);
+    expect(jb.job_id).toBe(ja.job_id);
+    expect([ja.reused, jb.reused].filter(Boolean)).toHaveLength(1);
+  });
+
+  it('RunAPI: five concurrent calls with one key make one task and one job id', async () => {
+    const f = await runapi();
+    h = await startHarness({ env: runapiEnv(f) });
+    const args = { ...{ model: 'runway', prompt: 'p', aspect_ratio: '16:9' }, idempotency_key: 'k-5' };
+    const rs = await Promise.all([1, 2, 3, 4, 5].map(() => h!.call('generate_video', args)));
+    expect(new Set(rs.map((r) => structured<JobOut>(r).job_id)).size).toBe(1);
+    expect(f.jobs.size).toBe(1);
+    expect(f.requestsTo('POST', '/api/v1/')).toHaveLength(1);
+  });
+});
+
 // ---- routing -------------------------------------------------------------------------------------
 
 /** A base URL on which nothing listens (connection refused). */
