@@ -1,0 +1,181 @@
+#!/usr/bin/env node
+// The benchmark orchestrator (`npm run bench` builds first, then runs this). Every comparison is made
+// side by side in this one run; the table gives medians and ratios, and bench/results/latest.json
+// keeps every raw figure. `--quick` runs fewer repetitions and does not write latest.json.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { coldStart } from './cold-start.mjs';
+import { download } from './download.mjs';
+import { idleMemory } from './idle-memory.mjs';
+import { BENCH, ROOT, runTs } from './lib.mjs';
+import { toolListWeight } from './tool-list.mjs';
+
+const quick = process.argv.includes('--quick');
+if (!existsSync(path.join(ROOT, 'dist/index.js'))) {
+  console.error('dist/index.js is missing: run `npm run build` first (or `npm run bench`, which builds).');
+  process.exit(1);
+}
+
+const step = (s) => process.stderr.write(`[bench] ${s}\n`);
+const started = Date.now();
+const meta = {
+  date: new Date().toISOString(),
+  commit: (() => {
+    try {
+      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    } catch {
+      return undefined;
+    }
+  })(),
+  node: process.version,
+  platform: `${os.platform()} ${os.release()}`,
+  cpus: os.cpus().length,
+  cpu_model: os.cpus()[0]?.model,
+  loadavg_at_start: os.loadavg().map((x) => Math.round(x * 100) / 100),
+  quick,
+};
+
+step('1/6 cold start (interleaved spawns)…');
+const cold = await coldStart(quick ? { runs: 5, warmup: 1 } : { runs: 15, warmup: 2 });
+const lists = cold.toolLists;
+delete cold.toolLists;
+step('2/6 tool-list weight…');
+const weight = toolListWeight(lists);
+step('3/6 idle memory (interleaved)…');
+const memory = await idleMemory(quick ? { runs: 3 } : { runs: 7 });
+step('4/6 polling (simulated time, real scheduler)…');
+const polling = await runTs('polling.ts');
+step('5/6 scale (1,000 jobs, real timers)…');
+const scale = await runTs('scale.ts', ['1000', quick ? '4' : '8'], { nodeArgs: ['--expose-gc'] });
+step('6/6 download (500 MB, fresh processes)…');
+const dl = await download(quick ? { rounds: 1, refRuns: 1 } : { rounds: 3, refRuns: 2 });
+
+// ---- the table ---------------------------------------------------------------------------------
+const rows = [];
+const verdict = (ok) => (ok ? 'PASS' : 'MISS');
+const x = (r) => `${r.toFixed(2)}×`;
+rows.push({
+  measure: `1. Cold start, spawn → tools/list (median of ${cold.runs}, interleaved)`,
+  ours: `${cold.ours_ms_median} ms`,
+  baseline: `${cold.minimal_ms_median} ms (minimal server)`,
+  ratio: x(cold.ratio),
+  target: '≤ 0.80×',
+  result: verdict(cold.pass),
+});
+rows.push({
+  measure: `2. tools/list result weight (${weight.ours.tools} tools)`,
+  ours: `${weight.ours.tokens} tokens, ${weight.ours.bytes} B`,
+  baseline: `${weight.minimal.tokens} tokens, ${weight.minimal.bytes} B (minimal, 1 tool)`,
+  ratio: '—',
+  target: '≤ 2,500 tokens (o200k)',
+  result: verdict(weight.pass),
+});
+rows.push({
+  measure: `3. Idle RSS after tools/list + ${memory.settle_ms / 1000} s (median of ${memory.runs})`,
+  ours: `${memory.ours_mb_median} MB`,
+  baseline: `${memory.minimal_mb_median} MB (minimal server)`,
+  ratio: x(memory.ratio),
+  target: '≤ 1.10×',
+  result: verdict(memory.pass),
+});
+for (const sc of polling.scenarios) {
+  const byLen = Object.fromEntries(sc.jobs.map((j) => [j.job_seconds, j]));
+  const head = `4. Polling ${sc.name} (typical ${sc.typical_s} s, min interval ${sc.min_poll_interval_s} s)`;
+  const j120 = byLen[120];
+  if (sc.provider === 'runapi') {
+    rows.push({ measure: `${head}: 120 s job, status requests`, ours: `${j120.status_requests}`, baseline: '—', ratio: '—', target: '≤ 15', result: verdict(j120.status_requests <= 15) });
+    rows.push({ measure: `${head}: 120 s job, done → ledger knows`, ours: `${j120.lag_s} s`, baseline: '—', ratio: '—', target: '≤ 3 s', result: verdict(j120.lag_s <= 3) });
+  }
+  rows.push({
+    measure: `${head}: requests / lag, jobs of ${sc.jobs.map((j) => j.job_seconds).join(', ')} s`,
+    ours: sc.jobs.map((j) => `${j.status_requests} / ${j.lag_s} s`).join('; '),
+    baseline: '—',
+    ratio: '—',
+    target: 'reported',
+    result: 'info',
+  });
+  const minGap = Math.min(...sc.jobs.map((j) => j.min_gap_s));
+  rows.push({
+    measure: `${head}: shortest gap between polls`,
+    ours: `${minGap} s`,
+    baseline: '—',
+    ratio: '—',
+    target: `≥ ${sc.min_poll_interval_s} s (provider advice)`,
+    result: verdict(minGap >= sc.min_poll_interval_s),
+  });
+}
+rows.push({
+  measure: `5. Scale: ${scale.jobs} jobs watched ${scale.seconds_watched} s (${scale.status_polls} polls, real ledger), RSS growth`,
+  ours: `${scale.rss_growth_peak_mb} MB`,
+  baseline: '—',
+  ratio: '—',
+  target: '≤ 50 MB',
+  result: verdict(scale.rss_growth_peak_mb <= 50),
+});
+rows.push({
+  measure: '5. Scale: event-loop delay p99 (max)',
+  ours: `${scale.event_loop_delay_ms.p99} ms (${scale.event_loop_delay_ms.max} ms)`,
+  baseline: '—',
+  ratio: '—',
+  target: '≤ 20 ms',
+  result: verdict(scale.event_loop_delay_ms.p99 <= 20),
+});
+const g = dl.rss_growth_mb;
+rows.push({
+  measure: `6. Download ${dl.size_mb} MB: peak RSS growth, first download in a fresh process (median of ${dl.runs_each})`,
+  ours: `${g.cold.ours_median} MB (max ${g.cold.ours_max})`,
+  baseline: `${g.cold.bare_median} MB (bare undici → file)`,
+  ratio: '—',
+  target: '≤ 32 MB',
+  result: verdict(dl.pass_growth_cold),
+});
+rows.push({
+  measure: `6. Download ${dl.size_mb} MB: peak RSS growth after one ${g.warm.warmup_mb} MB warm-up download (median of ${dl.runs.warm.ours.length})`,
+  ours: `${g.warm.ours_median} MB (max ${g.warm.ours_max})`,
+  baseline: `${g.warm.bare_median} MB (bare undici → file)`,
+  ratio: '—',
+  target: '≤ 32 MB',
+  result: verdict(dl.pass_growth_warm),
+});
+rows.push({
+  measure: `6. Download: same growth at ${g.cold_reference.size_mb} MB (fresh process)?`,
+  ours: `${g.cold_reference.ours_median} MB`,
+  baseline: `${g.cold_reference.bare_median} MB (bare)`,
+  ratio: '—',
+  target: 'size-independent',
+  result: 'info',
+});
+rows.push({
+  measure: `6. Download ${dl.size_mb} MB: throughput (median of ${dl.runs_each}, interleaved)`,
+  ours: `${dl.throughput.ours_mb_per_s_median} MB/s`,
+  baseline: `${dl.throughput.bare_mb_per_s_median} MB/s (bare); ${dl.throughput.bare_fsync_mb_per_s_median} MB/s (bare + fsync)`,
+  ratio: x(dl.throughput.ratio),
+  target: '≥ 0.80×',
+  result: verdict(dl.pass_throughput),
+});
+
+const cols = ['measure', 'ours', 'baseline', 'ratio', 'target', 'result'];
+const titles = { measure: 'Measure', ours: 'Ours', baseline: 'Baseline / context', ratio: 'Ratio', target: 'Target', result: 'Result' };
+const esc = (s) => String(s).replace(/\|/g, '\\|');
+const table = [
+  `| ${cols.map((c) => titles[c]).join(' | ')} |`,
+  `|${cols.map((c) => (c === 'ratio' || c === 'result' ? '---:|' : '---|')).join('')}`,
+  ...rows.map((r) => `| ${cols.map((c) => esc(r[c])).join(' | ')} |`),
+].join('\n');
+const misses = rows.filter((r) => r.result === 'MISS').map((r) => r.measure);
+const elapsed = Math.round((Date.now() - started) / 1000);
+
+console.log(`\nvideogen-mcp benchmark — ${meta.date} — node ${meta.node}, ${meta.cpus} CPU(s), load ${meta.loadavg_at_start.join(' ')}${quick ? ' — QUICK' : ''}\n`);
+console.log(table);
+console.log(`\n${misses.length ? `${misses.length} MISS: ${misses.join('; ')}` : 'All targets met.'} (${elapsed} s)`);
+
+const out = { meta: { ...meta, seconds: elapsed }, table: rows, misses, results: { cold_start: cold, tool_list: weight, idle_memory: memory, polling, scale, download: dl } };
+if (quick) {
+  step('--quick: bench/results/latest.json left unchanged');
+} else {
+  mkdirSync(path.join(BENCH, 'results'), { recursive: true });
+  writeFileSync(path.join(BENCH, 'results', 'latest.json'), JSON.stringify(out, null, 2) + '\n');
+  step('wrote bench/results/latest.json');
+}
