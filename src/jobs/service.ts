@@ -422,6 +422,10 @@ export class JobService {
     }
     const next: JobRecord = { ...rec, polled_at: polledAt, updated_at: new Date(polledAt).toISOString() };
     applyStatus(next, status, polledAt);
+    // Apiframe bills credits: report them in USD when the rate is configured (as the estimate is).
+    const rate = this.config.apiframeUsdPerCredit;
+    if (status.state === 'succeeded' && status.billed_usd === undefined && status.billed_credits !== undefined && rec.provider === 'apiframe' && rate !== undefined)
+      next.billed_cost_usd = Math.round(status.billed_credits * rate * 10_000) / 10_000;
     const saved = await this.ledger.put(next);
     if (saved.status !== rec.status) log.info('job status', { job_id: rec.job_id, status: saved.status });
     return saved;
