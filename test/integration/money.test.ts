@@ -3,6 +3,7 @@
  * daily budget, through the MCP tools against the RunAPI fake.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeApiframe, FAKE_APIFRAME_KEY } from '../fakes/apiframe.js';
 import { startFakeAtlas, FAKE_ATLAS_KEY } from '../fakes/atlascloud.js';
 import { startFakeRunapi, FAKE_RUNAPI_KEY, type FakeRunapi } from '../fakes/runapi.js';
 import { startHarness, structured, text, type Harness, type HarnessOptions } from '../helpers.js';
@@ -237,5 +238,23 @@ describe('VIDEOGEN_BUDGET_USD_DAILY', () => {
     const list = structured<{ spending: { today: { estimated_usd: number } } }>(await h!.call('list_jobs', {}));
     expect(list.spending.today.estimated_usd).toBe(0);
     expect(f.requestsTo('POST', '/api/v1/')).toHaveLength(3);
+  });
+});
+
+describe('Apiframe credits', () => {
+  it('with APIFRAME_USD_PER_CREDIT, the estimate and the billed cost are in USD, and list_jobs counts them', async () => {
+    const af = await startFakeApiframe({ pollsToComplete: 1, creditsAvailable: 100 });
+    try {
+      h = await startHarness({ env: { APIFRAME_API_KEY: FAKE_APIFRAME_KEY, APIFRAME_BASE_URL: af.url, APIFRAME_USD_PER_CREDIT: '0.02' } });
+      const job = await generate(h, { model: 'hailuo-02', prompt: 'p', duration_seconds: 10 });
+      expect(job.estimated_cost_usd).toBe(0.16); // 8 credits
+      const { job: done } = await check(h, job.job_id);
+      expect(done.billed_cost_usd).toBe(0.16);
+      expect(af.credits()).toBe(92);
+      const list = structured<{ spending: { today: { estimated_usd: number; billed_usd: number } } }>(await h.call('list_jobs', {}));
+      expect(list.spending.today).toEqual({ estimated_usd: 0.16, billed_usd: 0.16 });
+    } finally {
+      await af.close();
+    }
   });
 });
