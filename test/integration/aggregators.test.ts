@@ -323,6 +323,26 @@ describe('auth: a bad key is an isError naming the variable, never the key', () 
   });
 });
 
+describe('auth on the status call', () => {
+  it('a key that stops working after submit makes check_job an isError naming the variable, not the key', async () => {
+    const f = await runapi();
+    h = await startHarness({ env: runapiEnv(f) });
+    const job = await generate(h, { model: 'runway', prompt: 'p', aspect_ratio: '16:9' });
+    const BAD = 'rotated-away-key-987654321';
+    const other = await startHarness({ env: runapiEnv(f, BAD), stateDir: h.stateDir, workDir: h.workDir });
+    try {
+      const msg = errorText(await other.call('check_job', { job_id: job.job_id }));
+      expect(msg).toMatch(/^Error \(auth\)/);
+      expect(msg).toContain('RUNAPI_API_KEY');
+      expect(msg).not.toContain(BAD);
+    } finally {
+      await other.close();
+    }
+    // the job is still there for a process with the right key
+    expect((await check(h, job.job_id)).job.status).toBe('succeeded');
+  });
+});
+
 // ---- exactly-once billing ----------------------------------------------------------------------
 
 describe('exactly-once billing when the submit answer is lost', () => {

@@ -2,9 +2,10 @@
  * Issue 5 end to end: local media inputs (relative paths, confinement) reaching each provider in the
  * form it takes, and finished videos saved (or not) in the output directory.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { crc32, deflateSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeApiframe, FAKE_APIFRAME_KEY } from '../fakes/apiframe.js';
 import { startFakeAtlas, FAKE_ATLAS_KEY, type FakeAtlas } from '../fakes/atlascloud.js';
@@ -28,6 +29,27 @@ afterEach(async () => {
 function keep<T extends FakeServer>(f: T): T {
   fakes.push(f);
   return f;
+}
+
+/** A valid RGB PNG of noise, stored uncompressed so its size is about w × h × 3 bytes. */
+function noisyPng(w: number, hgt: number): Buffer {
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(hgt, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  const row = w * 3 + 1;
+  const raw = Buffer.alloc(row * hgt);
+  for (let i = 0; i < raw.length; i++) raw[i] = i % row === 0 ? 0 : (Math.imul(i, 2654435761) >>> 24) & 255;
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 0 })), chunk('IEND', Buffer.alloc(0))]);
 }
 
 /** A work dir holding frames/red.png (400×320, above Hailuo's 300 px short side). */
@@ -96,6 +118,23 @@ describe('a PNG given as a relative path', () => {
     expect(au.bytes.equals(PNG)).toBe(true);
     expect(au.contentType).toBe('image/png');
     expect((a.requestsTo('POST', '/v2/videos/generate')[0]!.json as { hailuoParams: { image: string } }).hailuoParams.image).toBe(au.url);
+  });
+
+  it('a PNG too large for Runway\'s 5 MB data URI goes through the uploads flow (no key sent to storage) as runway://', async () => {
+    const f = keep<FakeRunway>(await startFakeRunway({ pollsToComplete: 0 }));
+    const workDir = tempDir('videogen-work-');
+    const big = noisyPng(1400, 1000); // ~4.2 MB: over 5 MB once base64-encoded
+    writeFileSync(path.join(workDir, 'big.png'), big);
+    h = await startHarness({ env: { RUNWAYML_API_SECRET: FAKE_RUNWAY_KEY, RUNWAYML_BASE_URL: f.url }, workDir });
+    const job = await generate(h, { model: 'gen4_turbo', prompt: 'p', first_frame_image_url: 'big.png' });
+    expect(trace(f.requests)).toEqual(['POST /v1/uploads', 'POST /upload-bucket', 'POST /v1/image_to_video']);
+    expect(f.requests[0]!.json).toEqual({ filename: 'big.png', type: 'ephemeral' });
+    expect(f.requests[1]!.headers['authorization']).toBeUndefined();
+    expect(f.requests[1]!.headers['x-runway-version']).toBeUndefined();
+    const up = [...f.uploads.values()][0]!;
+    expect(up.bytes!.equals(big)).toBe(true);
+    expect((f.requests[2]!.json as Record<string, unknown>)['promptImage']).toEqual([{ uri: up.runwayUri, position: 'first' }]);
+    expect((await check(h, job.job_id)).job.status).toBe('succeeded');
   });
 
   it('an image under Hailuo\'s 300 px short side is refused before any upload', async () => {
