@@ -536,8 +536,10 @@ export class JobService {
 
 function isFailoverable(err: VideogenError): boolean {
   // Proven-no-job failures that another provider may not share. Validation and conflicts are the
-  // request's own fault and would fail everywhere.
-  return ['not_configured', 'auth', 'insufficient_credits', 'unavailable', 'quota', 'rate_limited'].includes(err.code);
+  // request's own fault and would fail everywhere. A money guard (max_cost_usd, the daily cap, the
+  // confirmation threshold) refuses this offer's price, which a cheaper next offer may meet; a human's
+  // "no" (declined) is final.
+  return ['not_configured', 'auth', 'insufficient_credits', 'unavailable', 'quota', 'rate_limited', 'budget'].includes(err.code);
 }
 
 function spendRequest(key: string, resolved: ResolvedModel, params: VideoParams, cand: RouteCandidate, maxCostUsd: number | undefined): SpendRequest {
