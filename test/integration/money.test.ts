@@ -84,6 +84,27 @@ describe('max_cost_usd', () => {
   });
 });
 
+describe('money guards with two providers', () => {
+  it('max_cost_usd skips a preferred provider above it for one within it', async () => {
+    const atlas = await startFakeAtlas({ pollsToComplete: 1 });
+    try {
+      await start({ ATLASCLOUD_API_KEY: FAKE_ATLAS_KEY, ATLASCLOUD_BASE_URL: atlas.url, VIDEOGEN_PROVIDER_ORDER: 'runapi,atlascloud' });
+      const job = await generate(h!, { ...CHEAP, max_cost_usd: 0.1 });
+      expect(job.provider).toBe('atlascloud');
+      expect(job.estimated_cost_usd).toBe(0.1);
+      expect(job.detail).toMatch(/max_cost_usd/);
+      expect(f!.requests).toHaveLength(0);
+      expect(atlas.jobs.size).toBe(1);
+      // below every offer: refused, nothing sent anywhere
+      expect(errorText(await h!.call('generate_video', { ...CHEAP, max_cost_usd: 0.05 }))).toMatch(/^Error \(budget\)/);
+      expect(f!.requests).toHaveLength(0);
+      expect(atlas.jobs.size).toBe(1);
+    } finally {
+      await atlas.close();
+    }
+  });
+});
+
 describe('VIDEOGEN_CONFIRM_ABOVE_USD', () => {
   const env = { VIDEOGEN_CONFIRM_ABOVE_USD: '0.1' };
 
