@@ -454,8 +454,10 @@ export class JobService {
     const dir = await this.outputDir();
     const baseName = videoFileName(rec.job_id, rec.params.prompt);
     const existing = path.join(dir, baseName);
+    // Once saved, an earlier "saving it failed" detail no longer holds.
+    const { detail: _staleDetail, ...done } = rec;
     if (existsSync(existing) && statSync(existing).size > 0) {
-      return this.ledger.put({ ...rec, local_path: existing, local_bytes: statSync(existing).size, updated_at: new Date(this.now()).toISOString() });
+      return this.ledger.put({ ...done, local_path: existing, local_bytes: statSync(existing).size, updated_at: new Date(this.now()).toISOString() });
     }
     let url = rec.video_url!;
     let expires = rec.video_expires_at;
@@ -470,7 +472,7 @@ export class JobService {
         : await this.downloadWithRefresh(url, dir, baseName, rec, signal);
       log.info('video saved', { job_id: rec.job_id, path: saved.path, bytes: saved.bytes });
       return this.ledger.put({
-        ...rec,
+        ...done,
         video_url: saved.url ?? url,
         ...(saved.expires ?? expires ? { video_expires_at: (saved.expires ?? expires)! } : {}),
         local_path: saved.path,
