@@ -210,6 +210,24 @@ describe('saving finished videos', () => {
     expect(f.requestsTo('GET', '/files/')).toHaveLength(1);
   });
 
+  it('a failed save (an HTML page served as the video) is reported, and the next check_job saves it cleanly', async () => {
+    const f = keep(await startFakeRunapi({ pollsToComplete: 1 }));
+    h = await startHarness({ env: { RUNAPI_API_KEY: FAKE_RUNAPI_KEY, RUNAPI_BASE_URL: f.url } });
+    const job = await generate(h, { model: 'runway', prompt: 'p', aspect_ratio: '16:9' });
+    f.addFault({ method: 'GET', path: '/files/', action: 'respond', reply: { status: 200, headers: { 'content-type': 'text/html' }, body: '<html>edge error</html>' } });
+    const first = await check(h, job.job_id);
+    expect(first.job.status).toBe('succeeded');
+    expect(first.job.local_path).toBeUndefined();
+    expect(first.job.detail).toMatch(/saving it failed/);
+    expect(first.job.next_action).toMatch(/check_job again/);
+    expect(links(first.result)).toHaveLength(0);
+    expect(existsSync(h.outputDir) ? readdirSync(h.outputDir).filter((n) => !n.startsWith('.')) : []).toEqual([]);
+    const { result, job: done } = await check(h, job.job_id);
+    expectSaved(h, result, done, f.videoBytes);
+    expect(done.detail).toBeUndefined();
+    expect(f.requestsTo('GET', '/files/')).toHaveLength(2);
+  });
+
   it('VIDEOGEN_DOWNLOAD=off saves nothing and offers the provider URL instead', async () => {
     const f = keep(await startFakeRunapi({ pollsToComplete: 1 }));
     h = await startHarness({ env: { RUNAPI_API_KEY: FAKE_RUNAPI_KEY, RUNAPI_BASE_URL: f.url, VIDEOGEN_DOWNLOAD: 'off' } });
