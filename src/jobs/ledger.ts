@@ -175,6 +175,26 @@ export class Ledger {
     await this.init();
     await writeFileAtomic(path.join(this.submitsDir, `${hashName(p.idempotency_key)}.json`), JSON.stringify(p), { mode: 0o600 });
   }
+  /**
+   * Claim a key for a first submit, atomically across processes: the record is written to a temp file
+   * and hard-linked to its final name, which fails if another process claimed the key first.
+   */
+  async claimPendingSubmit(p: PendingSubmit): Promise<boolean> {
+    await this.init();
+    const final = path.join(this.submitsDir, `${hashName(p.idempotency_key)}.json`);
+    const tmp = `${final}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+    await fs.writeFile(tmp, JSON.stringify(p), { mode: 0o600 });
+    try {
+      await fs.link(tmp, final);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
+    } finally {
+      await fs.rm(tmp, { force: true });
+    }
+  }
+
   async getPendingSubmit(key: string): Promise<PendingSubmit | undefined> {
     await this.init();
     return readJson<PendingSubmit>(path.join(this.submitsDir, `${hashName(key)}.json`));

@@ -27,7 +27,7 @@ import { sniffMedia } from '../media/sniff.js';
 import { NetworkError } from '../providers/http.js';
 import type { JobHandle, JobStatus, LocalMedia, ProviderAdapter } from '../providers/types.js';
 import { decodeJobId, encodeJobId } from './job-id.js';
-import { Ledger, TERMINAL, sanitizeParams, type JobRecord } from './ledger.js';
+import { Ledger, TERMINAL, sanitizeParams, type JobRecord, type PendingSubmit } from './ledger.js';
 import { planRoute, type RouteCandidate } from './routing.js';
 import type { SpendGuard, SpendRequest } from './budget.js';
 
@@ -176,6 +176,7 @@ export class JobService {
     const key = idempotency_key ?? randomUUID();
     const pending = await this.ledger.getPendingSubmit(key);
     let candidates = plan.candidates;
+    const replaying = pending !== undefined;
     if (pending) {
       if (pending.fingerprint !== fingerprint)
         throw new VideogenError('conflict', `idempotency_key "${key}" is already in use for a different request. Use a new key.`);
@@ -188,31 +189,61 @@ export class JobService {
       candidates = [again];
     }
 
-    const failedOver: { provider: ProviderId; message: string }[] = [];
-    for (const cand of candidates) {
-      const adapter = this.adapter(cand.offer.provider);
-      try {
-        await this.deps.guard.authorize(spendRequest(key, resolved, params, cand, max_cost_usd), ctx);
-        const record = await this.submitTo(adapter, cand, resolved, params, mode, media, key, fingerprint, plan.simulated, ctx.signal);
-        if (failedOver.length) {
-          record.failed_over_from = failedOver.map((f) => f.provider);
-          record.detail = `Routed to ${cand.offer.provider} after ${failedOver.map((f) => `${f.provider} failed (${f.message})`).join('; ')}.`;
-          await this.ledger.put(record);
-        }
-        return { record, reused: false };
-      } catch (err) {
-        // Only a failure that proves no job exists gives the reservation back: a lost or 5xx answer
-        // may still be billed.
-        if (err instanceof VideogenError && err.noJobCreated) await this.deps.guard.release(key);
-        if (err instanceof VideogenError && err.noJobCreated && cand !== candidates[candidates.length - 1] && isFailoverable(err)) {
-          log.warn(`failing over from ${cand.offer.provider}`, { code: err.code });
-          failedOver.push({ provider: cand.offer.provider, message: toAgentMessage(err).message.slice(0, 160) });
-          continue;
-        }
-        throw err;
+    // A caller's key is claimed exclusively in the shared ledger before anything is spent, so two
+    // server processes given the same key at the same moment cannot both submit. (Generated keys are
+    // unique and need no claim.)
+    let claimed = false;
+    if (!replaying && idempotency_key !== undefined) {
+      if (!(await this.ledger.claimPendingSubmit(pendingSubmitFor(key, candidates[0]!, resolved, params, fingerprint, this.now()))))
+        throw new VideogenError(
+          'conflict',
+          `Another call with idempotency_key "${key}" is being submitted right now (by another server process); nothing was submitted by this one. Call generate_video again with the same key in a few seconds to get its job.`,
+          { noJobCreated: true },
+        );
+      claimed = true;
+      // The other process may have finished between our first look and the claim.
+      const existing = await this.ledger.findByIdempotencyKey(key);
+      if (existing) {
+        await this.ledger.clearPendingSubmit(key);
+        if (existing.fingerprint !== undefined && existing.fingerprint !== fingerprint)
+          throw new VideogenError('conflict', `idempotency_key "${key}" was already used for a different request (job ${existing.job_id}). Use a new key for a new video.`);
+        return { record: existing, reused: true };
       }
     }
-    throw new VideogenError('internal', 'No provider was tried.');
+
+    const failedOver: { provider: ProviderId; message: string }[] = [];
+    const state = { sent: false };
+    let done = false;
+    try {
+      for (const cand of candidates) {
+        const adapter = this.adapter(cand.offer.provider);
+        try {
+          await this.deps.guard.authorize(spendRequest(key, resolved, params, cand, max_cost_usd), ctx);
+          const record = await this.submitTo(adapter, cand, resolved, params, mode, media, key, fingerprint, plan.simulated, state, ctx.signal);
+          done = true;
+          if (failedOver.length) {
+            record.failed_over_from = failedOver.map((f) => f.provider);
+            record.detail = `Routed to ${cand.offer.provider} after ${failedOver.map((f) => `${f.provider} failed (${f.message})`).join('; ')}.`;
+            await this.ledger.put(record);
+          }
+          return { record, reused: false };
+        } catch (err) {
+          // Only a failure that proves no job exists gives the reservation back: a lost or 5xx answer
+          // may still be billed.
+          if (err instanceof VideogenError && err.noJobCreated) await this.deps.guard.release(key);
+          if (err instanceof VideogenError && err.noJobCreated && cand !== candidates[candidates.length - 1] && isFailoverable(err)) {
+            log.warn(`failing over from ${cand.offer.provider}`, { code: err.code });
+            failedOver.push({ provider: cand.offer.provider, message: toAgentMessage(err).message.slice(0, 160) });
+            continue;
+          }
+          throw err;
+        }
+      }
+      throw new VideogenError('internal', 'No provider was tried.');
+    } finally {
+      // Nothing went out (or it provably created nothing): free the key for a later call.
+      if (claimed && !done && !state.sent) await this.ledger.clearPendingSubmit(key);
+    }
   }
 
   private async submitTo(
@@ -225,6 +256,8 @@ export class JobService {
     key: string,
     fingerprint: string,
     simulated: boolean,
+    /** Set once the paid request may have reached the provider. */
+    state: { sent: boolean },
     signal: AbortSignal | undefined,
   ): Promise<JobRecord> {
     this.checkMediaFor(resolved.model, cand.offer.provider, params, media);
@@ -236,20 +269,14 @@ export class JobService {
     }
     const nowIso = new Date(this.now()).toISOString();
     // Written BEFORE the paid request goes out: a lost response can then be replayed with this key.
-    await this.ledger.putPendingSubmit({
-      idempotency_key: key,
-      provider: cand.offer.provider,
-      model: resolved.model.id,
-      native_model: cand.offer.native_model,
-      params: sanitizeParams(params),
-      fingerprint,
-      created_at: nowIso,
-    });
+    await this.ledger.putPendingSubmit(pendingSubmitFor(key, cand, resolved, params, fingerprint, this.now()));
     let result;
     try {
+      state.sent = true;
       result = await adapter.submit({ model: resolved.model, offer: cand.offer, params: wire, idempotencyKey: key }, signal ? { signal } : {});
     } catch (err) {
       if (err instanceof VideogenError && err.noJobCreated) {
+        state.sent = false;
         await this.ledger.clearPendingSubmit(key);
         throw err;
       }
@@ -542,6 +569,18 @@ function isFailoverable(err: VideogenError): boolean {
   // confirmation threshold) refuses this offer's price, which a cheaper next offer may meet; a human's
   // "no" (declined) is final.
   return ['not_configured', 'auth', 'insufficient_credits', 'unavailable', 'quota', 'rate_limited', 'budget'].includes(err.code);
+}
+
+function pendingSubmitFor(key: string, cand: RouteCandidate, resolved: ResolvedModel, params: VideoParams, fingerprint: string, now: number): PendingSubmit {
+  return {
+    idempotency_key: key,
+    provider: cand.offer.provider,
+    model: resolved.model.id,
+    native_model: cand.offer.native_model,
+    params: sanitizeParams(params),
+    fingerprint,
+    created_at: new Date(now).toISOString(),
+  };
 }
 
 function spendRequest(key: string, resolved: ResolvedModel, params: VideoParams, cand: RouteCandidate, maxCostUsd: number | undefined): SpendRequest {

@@ -1,0 +1,34 @@
+/**
+ * Two job services (as in two server processes) sharing a ledger, given the same idempotency_key at
+ * the same moment: the key is claimed exclusively, so a provider without idempotency (Atlas) is
+ * submitted to once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAKE_ATLAS_KEY, startFakeAtlas, type FakeAtlas } from '../fakes/atlascloud.js';
+import { startHarness, tempDir, type Harness } from '../helpers.js';
+
+let fake: FakeAtlas;
+const open: Harness[] = [];
+beforeAll(async () => {
+  fake = await startFakeAtlas();
+});
+afterAll(async () => {
+  for (const h of open) await h.close();
+  await fake.close();
+});
+
+describe('idempotency key claim across services', () => {
+  it('submits once when two services race on one key', async () => {
+    const stateDir = tempDir('videogen-claim-');
+    const env = { ATLASCLOUD_API_KEY: FAKE_ATLAS_KEY, ATLASCLOUD_BASE_URL: fake.url, VIDEOGEN_DOWNLOAD: 'off' };
+    const a = await startHarness({ env, stateDir });
+    const b = await startHarness({ env, stateDir, workDir: a.workDir });
+    open.push(a, b);
+    const args = { model: 'minimax/hailuo-02/fast', prompt: 'race', first_frame_image_url: 'https://cdn.example.com/f.jpg', idempotency_key: 'race-1' };
+    const [ra, rb] = await Promise.all([a.call('generate_video', args), b.call('generate_video', args)]);
+    expect(fake.requestsTo('POST', '/api/v1/model/generateVideo')).toHaveLength(1);
+    expect([ra, rb].filter((r) => !r.isError)).toHaveLength(1);
+    const loser = [ra, rb].find((r) => r.isError)!;
+    expect(JSON.stringify(loser.content)).toMatch(/race-1/);
+  });
+});
