@@ -10,8 +10,8 @@ import * as z from 'zod';
 import type { VideoParams } from '../catalog/types.js';
 import { VideogenError } from '../errors.js';
 import { httpError, requestJson, type HttpResponse } from './http.js';
+import { HttpAdapter, MODERATION_TEXT } from './base.js';
 import type {
-  AdapterOptions,
   CallOptions,
   JobHandle,
   JobStatus,
@@ -28,7 +28,6 @@ const KEY_ENV = 'APIFRAME_API_KEY';
 const MIN_POLL_SECONDS = 5;
 /** "default 24h retention" of a COMPLETED job's CDN assets (AF-OAS `expired`). */
 const RESULT_RETENTION_MS = 24 * 3600 * 1000;
-const MODERATION_RE = /moderat|content polic|nsfw|sensitive|safety|inappropriate|prohibited/i;
 
 /** The wire body in Apiframe's names: camelCase top level, snake_case inside `<family>Params`. */
 export function apiframeBody(nativeModel: string, params: VideoParams): Record<string, unknown> {
@@ -117,7 +116,7 @@ export function mapApiframeJob(job: Job): JobStatus {
     case 'FAILED': {
       const e = job.error;
       const reason = (typeof e === 'string' ? e : e?.message) || 'Apiframe reported the job failed without a reason.';
-      return { state: 'failed', reason, provider_code: 'FAILED', error_code: MODERATION_RE.test(reason) ? 'moderation' : 'job_failed' };
+      return { state: 'failed', reason, provider_code: 'FAILED', error_code: MODERATION_TEXT.test(reason) ? 'moderation' : 'job_failed' };
     }
     case 'CANCELLED':
     case 'CANCELED':
@@ -156,34 +155,24 @@ function apiframeError(res: HttpResponse, phase: 'submit' | 'status' | 'upload')
         { ...base, envVar: KEY_ENV, noJobCreated: true },
       );
   }
-  if (err.code === 'validation' && err.providerText && MODERATION_RE.test(err.providerText))
+  if (err.code === 'validation' && err.providerText && MODERATION_TEXT.test(err.providerText))
     return new VideogenError('moderation', 'Apiframe refused the request under its content policy. Rephrase the prompt or use other input media.', { ...base, noJobCreated: true });
   return err;
 }
 
-export class ApiframeAdapter implements ProviderAdapter {
+export class ApiframeAdapter extends HttpAdapter implements ProviderAdapter {
   readonly id = PROVIDER;
   readonly idempotentSubmit = true;
   readonly canCancel = false;
   readonly keyEnv = KEY_ENV;
   readonly minPollIntervalSeconds = MIN_POLL_SECONDS;
-  private readonly opts: AdapterOptions;
 
-  constructor(opts: AdapterOptions) {
-    this.opts = opts;
-  }
 
-  private url(path: string): string {
-    return this.opts.baseUrl.replace(/\/+$/, '') + path;
-  }
 
-  private common(opts: CallOptions) {
-    return { provider: PROVIDER, signal: opts.signal, timeoutMs: this.opts.timeoutMs, dispatcher: this.opts.dispatcher };
-  }
 
   async submit(req: SubmitRequest, opts: CallOptions): Promise<SubmitResult> {
     const res = await requestJson({
-      ...this.common(opts),
+      ...this.callDefaults(opts),
       method: 'POST',
       url: this.url(req.offer.endpoint || '/v2/videos/generate'),
       headers: { 'x-api-key': this.opts.apiKey, 'idempotency-key': req.idempotencyKey },
@@ -208,7 +197,7 @@ export class ApiframeAdapter implements ProviderAdapter {
 
   async getJob(handle: JobHandle, opts: CallOptions): Promise<JobStatus> {
     const res = await requestJson({
-      ...this.common(opts),
+      ...this.callDefaults(opts),
       method: 'GET',
       url: this.url(`/v2/jobs/${encodeURIComponent(handle.id)}`),
       headers: { 'x-api-key': this.opts.apiKey },
@@ -223,7 +212,7 @@ export class ApiframeAdapter implements ProviderAdapter {
     const form = new FormData();
     form.append('file', new Blob([media.bytes], { type: media.mime }), media.filename);
     const res = await requestJson({
-      ...this.common(opts),
+      ...this.callDefaults(opts),
       method: 'POST',
       url: this.url('/v2/uploads'),
       headers: { 'x-api-key': this.opts.apiKey },

@@ -16,8 +16,8 @@ import * as z from 'zod';
 import type { VideoParams } from '../catalog/types.js';
 import { VideogenError } from '../errors.js';
 import { NetworkError, extractErrorText, httpError, requestJson, retryAfterMs, type HttpRequest, type HttpResponse } from './http.js';
+import { HttpAdapter, MODERATION_TEXT } from './base.js';
 import type {
-  AdapterOptions,
   CallOptions,
   JobHandle,
   JobStatus,
@@ -38,7 +38,6 @@ const MIN_POLL_SECONDS = 2;
  * a late one only costs a few extra polls.
  */
 export const ATLAS_WARMUP_GRACE_MS = 60_000;
-const MODERATION_RE = /moderat|content polic|nsfw|sensitive|safety|inappropriate|prohibited/i;
 const INSUFFICIENT_RE = /insufficient|balance/i;
 
 /** Atlas ids whose schema has no `duration` (pro tiers are fixed length, AT-COMFY nodes). */
@@ -119,7 +118,7 @@ export function mapAtlasPrediction(p: Prediction): JobStatus {
       const logs = Array.isArray(p.logs) ? p.logs.join('\n') : p.logs;
       const reason = p.error || logs || 'Atlas Cloud reported the prediction failed without a reason.';
       const nsfw = (p.has_nsfw_contents ?? []).some((x) => x === true);
-      return { state: 'failed', reason, provider_code: status, error_code: nsfw || MODERATION_RE.test(reason) ? 'moderation' : 'job_failed' };
+      return { state: 'failed', reason, provider_code: status, error_code: nsfw || MODERATION_TEXT.test(reason) ? 'moderation' : 'job_failed' };
     }
     case 'canceled':
     case 'cancelled':
@@ -156,7 +155,7 @@ export function atlasError(res: HttpResponse, phase: 'submit' | 'status' | 'uplo
       { ...base, noJobCreated: phase === 'submit', ...(ra !== undefined ? { retryAfterMs: ra } : {}) },
     );
   }
-  if (!serverSide && code !== 404 && MODERATION_RE.test(text))
+  if (!serverSide && code !== 404 && MODERATION_TEXT.test(text))
     return new VideogenError('moderation', 'Atlas Cloud refused the request under its content policy. Rephrase the prompt or use other input media.', { ...base, noJobCreated: true });
   if (!inBody) return httpError(PROVIDER, KEY_ENV, res, phase);
   if (code === 404)
@@ -193,21 +192,14 @@ function isOk(res: HttpResponse): boolean {
   return code === undefined || code === 200 || code === 0;
 }
 
-export class AtlasCloudAdapter implements ProviderAdapter {
+export class AtlasCloudAdapter extends HttpAdapter implements ProviderAdapter {
   readonly id = PROVIDER;
   readonly idempotentSubmit = false;
   readonly canCancel = false;
   readonly keyEnv = KEY_ENV;
   readonly minPollIntervalSeconds = MIN_POLL_SECONDS;
-  private readonly opts: AdapterOptions;
 
-  constructor(opts: AdapterOptions) {
-    this.opts = opts;
-  }
 
-  private url(path: string): string {
-    return this.opts.baseUrl.replace(/\/+$/, '') + path;
-  }
 
   private send(req: Omit<HttpRequest, 'provider' | 'signal' | 'timeoutMs' | 'dispatcher' | 'headers'>, opts: CallOptions): Promise<HttpResponse> {
     return requestJson({

@@ -12,8 +12,8 @@
 import * as z from 'zod';
 import { VideogenError, quoteProviderText, type ErrorCode } from '../errors.js';
 import { NetworkError, httpError, requestJson, type HttpResponse } from './http.js';
+import { HttpAdapter } from './base.js';
 import type {
-  AdapterOptions,
   CallOptions,
   JobHandle,
   JobStatus,
@@ -60,7 +60,7 @@ const RetrieveResponse = z.looseObject({
 
 type Phase = 'submit' | 'status' | 'retrieve';
 
-export class MinimaxAdapter implements ProviderAdapter {
+export class MinimaxAdapter extends HttpAdapter implements ProviderAdapter {
   readonly id = PROVIDER;
   readonly idempotentSubmit = false;
   readonly canCancel = false;
@@ -68,13 +68,7 @@ export class MinimaxAdapter implements ProviderAdapter {
   /** MiniMax's docs poll every ~10 s; 5 s keeps short waits responsive without hammering the API. */
   readonly minPollIntervalSeconds = 5;
 
-  private readonly opts: AdapterOptions;
-  private readonly baseUrl: string;
 
-  constructor(opts: AdapterOptions) {
-    this.opts = opts;
-    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
-  }
 
   async submit(req: SubmitRequest, opts: CallOptions): Promise<SubmitResult> {
     const body = this.buildBody(req);

@@ -8,8 +8,8 @@
 import * as z from 'zod';
 import { VideogenError } from '../errors.js';
 import { httpError, requestJson, type HttpResponse } from './http.js';
+import { HttpAdapter, MODERATION_TEXT } from './base.js';
 import type {
-  AdapterOptions,
   CallOptions,
   JobHandle,
   JobStatus,
@@ -25,8 +25,6 @@ const PROVIDER = 'runapi' as const;
 const KEY_ENV = 'RUNAPI_API_KEY';
 /** The RunAPI SDKs poll every 2 s. */
 const MIN_POLL_SECONDS = 2;
-/** Failure texts that mean the content filter refused the job. */
-const MODERATION_RE = /moderat|content polic|nsfw|sensitive|safety|inappropriate|prohibited/i;
 
 type Svc = { svc: string; ep: string };
 
@@ -126,7 +124,7 @@ export function mapRunapiTask(task: z.infer<typeof TaskResponse>): JobStatus {
     case 'error':
     case 'timeout': {
       const reason = errorText(task.error) ?? 'RunAPI reported the task failed without a reason.';
-      return { state: 'failed', reason, provider_code: status, error_code: MODERATION_RE.test(reason) ? 'moderation' : 'job_failed' };
+      return { state: 'failed', reason, provider_code: status, error_code: MODERATION_TEXT.test(reason) ? 'moderation' : 'job_failed' };
     }
     case 'canceled':
     case 'cancelled':
@@ -153,7 +151,7 @@ function parse<T extends z.ZodType>(schema: T, res: HttpResponse, what: string):
 /** httpError, plus: a rejection that names the content filter is a moderation refusal. */
 function runapiError(res: HttpResponse, phase: 'submit' | 'status' | 'upload'): VideogenError {
   const err = httpError(PROVIDER, KEY_ENV, res, phase);
-  if (err.code === 'validation' && err.providerText && MODERATION_RE.test(err.providerText))
+  if (err.code === 'validation' && err.providerText && MODERATION_TEXT.test(err.providerText))
     return new VideogenError('moderation', 'RunAPI refused the request under its content policy. Rephrase the prompt or use other input media.', {
       provider: PROVIDER,
       providerText: err.providerText,
@@ -163,30 +161,15 @@ function runapiError(res: HttpResponse, phase: 'submit' | 'status' | 'upload'): 
   return err;
 }
 
-export class RunapiAdapter implements ProviderAdapter {
+export class RunapiAdapter extends HttpAdapter implements ProviderAdapter {
   readonly id = PROVIDER;
   readonly idempotentSubmit = true;
   readonly canCancel = false;
   readonly keyEnv = KEY_ENV;
   readonly minPollIntervalSeconds = MIN_POLL_SECONDS;
-  private readonly opts: AdapterOptions;
 
-  constructor(opts: AdapterOptions) {
-    this.opts = opts;
-  }
 
-  private url(path: string): string {
-    return this.opts.baseUrl.replace(/\/+$/, '') + path;
-  }
 
-  private common(opts: CallOptions) {
-    return {
-      provider: PROVIDER,
-      signal: opts.signal,
-      timeoutMs: this.opts.timeoutMs,
-      dispatcher: this.opts.dispatcher,
-    };
-  }
 
   private auth(): Record<string, string> {
     return { authorization: `Bearer ${this.opts.apiKey}` };
@@ -195,7 +178,7 @@ export class RunapiAdapter implements ProviderAdapter {
   async submit(req: SubmitRequest, opts: CallOptions): Promise<SubmitResult> {
     const ep = parseRunapiEndpoint(req.offer.endpoint);
     const res = await requestJson({
-      ...this.common(opts),
+      ...this.callDefaults(opts),
       method: 'POST',
       url: this.url(`/api/v1/${ep.svc}/${ep.ep}`),
       headers: { ...this.auth(), 'idempotency-key': req.idempotencyKey },
@@ -229,7 +212,7 @@ export class RunapiAdapter implements ProviderAdapter {
     const ep = handle['ep'];
     if (!svc || !ep) throw new VideogenError('not_found', 'This RunAPI job id is missing its endpoint; it was not issued by this server.', { provider: PROVIDER });
     const res = await requestJson({
-      ...this.common(opts),
+      ...this.callDefaults(opts),
       method: 'GET',
       url: this.url(`/api/v1/${encodeURIComponent(svc)}/${encodeURIComponent(ep)}/${encodeURIComponent(handle.id)}`),
       headers: this.auth(),
@@ -242,7 +225,7 @@ export class RunapiAdapter implements ProviderAdapter {
   /** `POST /api/v1/files` with the bytes inline as base64 (RA-CORE `files.ts`); the URL lives 1 h. */
   async prepareMedia(media: LocalMedia, _field: 'first_frame_image_url' | 'last_frame_image_url' | 'source_video_url', opts: CallOptions): Promise<string> {
     const res = await requestJson({
-      ...this.common(opts),
+      ...this.callDefaults(opts),
       method: 'POST',
       url: this.url('/api/v1/files'),
       headers: this.auth(),

@@ -13,8 +13,8 @@ import { FormData } from 'undici';
 import * as z from 'zod';
 import { VideogenError, quoteProviderText } from '../errors.js';
 import { NetworkError, httpError, requestJson, type HttpResponse } from './http.js';
+import { HttpAdapter } from './base.js';
 import type {
-  AdapterOptions,
   CallOptions,
   JobHandle,
   JobStatus,
@@ -81,7 +81,7 @@ const UploadSlot = z.looseObject({
 
 type Endpoint = 'image_to_video' | 'text_to_video' | 'video_to_video';
 
-export class RunwayAdapter implements ProviderAdapter {
+export class RunwayAdapter extends HttpAdapter implements ProviderAdapter {
   readonly id = PROVIDER;
   readonly idempotentSubmit = false;
   readonly canCancel = true;
@@ -89,13 +89,7 @@ export class RunwayAdapter implements ProviderAdapter {
   /** Runway: "should not expect updates more frequent than once every five seconds". */
   readonly minPollIntervalSeconds = 5;
 
-  private readonly opts: AdapterOptions;
-  private readonly baseUrl: string;
 
-  constructor(opts: AdapterOptions) {
-    this.opts = opts;
-    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
-  }
 
   async submit(req: SubmitRequest, opts: CallOptions): Promise<SubmitResult> {
     const endpoint = endpointOf(req.offer.endpoint);

@@ -1,0 +1,29 @@
+/**
+ * What every HTTP adapter shares: its options, a normalized base URL, and the per-call defaults for
+ * the one request helper (provider id for messages, the caller's signal, the deadline, the injected
+ * dispatcher).
+ */
+import type { ProviderId } from '../catalog/types.js';
+import type { AdapterOptions, CallOptions } from './types.js';
+
+/** Provider failure texts that mean a content filter refused the job. */
+export const MODERATION_TEXT = /moderat|content polic|nsfw|sensitive|safety|inappropriate|prohibited/i;
+
+export abstract class HttpAdapter {
+  abstract readonly id: ProviderId;
+  protected readonly opts: AdapterOptions;
+  protected readonly baseUrl: string;
+
+  constructor(opts: AdapterOptions) {
+    this.opts = opts;
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
+  }
+
+  protected url(path: string): string {
+    return this.baseUrl + path;
+  }
+
+  protected callDefaults(opts: CallOptions) {
+    return { provider: this.id, signal: opts.signal, timeoutMs: this.opts.timeoutMs, dispatcher: this.opts.dispatcher };
+  }
+}
