@@ -9,6 +9,7 @@ import path from 'node:path';
 import { coldStart } from './cold-start.mjs';
 import { download } from './download.mjs';
 import { idleMemory } from './idle-memory.mjs';
+import { serverDownload } from './server-download.mjs';
 import { BENCH, ROOT, runTs } from './lib.mjs';
 import { toolListWeight } from './tool-list.mjs';
 
@@ -37,20 +38,22 @@ const meta = {
   quick,
 };
 
-step('1/6 cold start (interleaved spawns)…');
+step('1/7 cold start (interleaved spawns)…');
 const cold = await coldStart(quick ? { runs: 5, warmup: 1 } : { runs: 15, warmup: 2 });
 const lists = cold.toolLists;
 delete cold.toolLists;
-step('2/6 tool-list weight…');
+step('2/7 tool-list weight…');
 const weight = toolListWeight(lists);
-step('3/6 idle memory (interleaved)…');
+step('3/7 idle memory (interleaved)…');
 const memory = await idleMemory(quick ? { runs: 3 } : { runs: 7 });
-step('4/6 polling (simulated time, real scheduler)…');
+step('4/7 polling (simulated time, real scheduler)…');
 const polling = await runTs('polling.ts');
-step('5/6 scale (1,000 jobs, real timers)…');
+step('5/7 scale (1,000 jobs, real timers)…');
 const scale = await runTs('scale.ts', ['1000', quick ? '4' : '8'], { nodeArgs: ['--expose-gc'] });
-step('6/6 download (500 MB, fresh processes)…');
+step('6/7 download (500 MB, fresh processes)…');
 const dl = await download(quick ? { rounds: 1, refRuns: 1 } : { rounds: 3, refRuns: 2 });
+step('7/7 the built server saving a 500 MB result end to end…');
+const srvdl = await serverDownload({ runs: quick ? 1 : 3 });
 
 // ---- the table ---------------------------------------------------------------------------------
 const rows = [];
@@ -155,6 +158,14 @@ rows.push({
   target: '≥ 0.80×',
   result: verdict(dl.pass_throughput),
 });
+rows.push({
+  measure: `7. The built server saves a ${srvdl.size_mb} MB result (RunAPI-wire fake → check_job → file): server peak RSS growth (median of ${srvdl.runs})`,
+  ours: `${srvdl.growth_mb_median} MB (max ${srvdl.growth_mb_max})`,
+  baseline: '—',
+  ratio: '—',
+  target: '< 64 MB (issue 5); ≤ 32 MB (issue 7)',
+  result: srvdl.growth_mb_max < 64 ? (srvdl.growth_mb_median <= 32 ? 'PASS' : 'PASS (<64) / MISS (≤32)') : 'MISS',
+});
 
 const cols = ['measure', 'ours', 'baseline', 'ratio', 'target', 'result'];
 const titles = { measure: 'Measure', ours: 'Ours', baseline: 'Baseline / context', ratio: 'Ratio', target: 'Target', result: 'Result' };
@@ -164,14 +175,14 @@ const table = [
   `|${cols.map((c) => (c === 'ratio' || c === 'result' ? '---:|' : '---|')).join('')}`,
   ...rows.map((r) => `| ${cols.map((c) => esc(r[c])).join(' | ')} |`),
 ].join('\n');
-const misses = rows.filter((r) => r.result === 'MISS').map((r) => r.measure);
+const misses = rows.filter((r) => r.result.includes('MISS')).map((r) => r.measure);
 const elapsed = Math.round((Date.now() - started) / 1000);
 
 console.log(`\nvideogen-mcp benchmark — ${meta.date} — node ${meta.node}, ${meta.cpus} CPU(s), load ${meta.loadavg_at_start.join(' ')}${quick ? ' — QUICK' : ''}\n`);
 console.log(table);
 console.log(`\n${misses.length ? `${misses.length} MISS: ${misses.join('; ')}` : 'All targets met.'} (${elapsed} s)`);
 
-const out = { meta: { ...meta, seconds: elapsed }, table: rows, misses, results: { cold_start: cold, tool_list: weight, idle_memory: memory, polling, scale, download: dl } };
+const out = { meta: { ...meta, seconds: elapsed }, table: rows, misses, results: { cold_start: cold, tool_list: weight, idle_memory: memory, polling, scale, download: dl, server_download: srvdl } };
 if (quick) {
   step('--quick: bench/results/latest.json left unchanged');
 } else {

@@ -18,6 +18,8 @@ import { link, mkdir, open, rename, stat, unlink, type FileHandle } from 'node:f
 import path from 'node:path';
 import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { getGlobalDispatcher, interceptors, request, type Dispatcher } from 'undici';
 import { VideogenError } from '../errors.js';
 import { formatBytes } from './limits.js';
@@ -179,6 +181,29 @@ interface SaveOptions {
   shown: string;
 }
 
+/**
+ * A download churns through one fresh 64 KiB socket buffer per read, and V8 frees those only when a GC
+ * runs; an otherwise idle server lets 30–60 MB of dead buffers pile up before its external-memory
+ * heuristics collect them. A minor GC (a scavenge, well under a millisecond on this small heap) every
+ * GC_EVERY_BYTES keeps a 500 MB download's peak RSS growth near 13 MB instead of 28–38 MB (bench
+ * measure 7). `gc` is exposed at run time the way the `expose-gc` package does it; if that is not
+ * possible, downloads simply run without it.
+ */
+const GC_EVERY_BYTES = 8 * 1024 * 1024;
+let minorGc: (() => void) | null | undefined;
+function collectDeadBuffers(): void {
+  if (minorGc === undefined) {
+    try {
+      v8.setFlagsFromString('--expose-gc');
+      const gc = vm.runInNewContext('gc') as (options: { type: 'minor' | 'major' }) => void;
+      minorGc = () => gc({ type: 'minor' });
+    } catch {
+      minorGc = null;
+    }
+  }
+  minorGc?.();
+}
+
 async function saveStream(source: Readable, opts: SaveOptions): Promise<SavedVideo> {
   const stem = fileStem(opts.baseName);
   const tmp = path.join(opts.dir, `.${stem}.part-${randomBytes(6).toString('hex')}`);
@@ -201,9 +226,15 @@ async function saveStream(source: Readable, opts: SaveOptions): Promise<SavedVid
   const notVideo = (): VideogenError =>
     new VideogenError('unavailable', `${opts.shown} did not return a video (its first bytes are not an MP4/MOV container; perhaps an error page); nothing was saved.`);
 
+  let sinceGc = 0;
   const guard = new Transform({
     transform(chunk: Buffer, _enc, done) {
       count += chunk.length;
+      sinceGc += chunk.length;
+      if (sinceGc >= GC_EVERY_BYTES) {
+        sinceGc = 0;
+        collectDeadBuffers();
+      }
       if (count > opts.maxBytes) {
         done(tooLarge(count, opts.maxBytes, 'exceeds'));
         return;
