@@ -5,6 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import {
@@ -21,7 +22,7 @@ import { PROVIDER_ENV, type Config } from '../config.js';
 import { VideogenError, toAgentMessage } from '../errors.js';
 import { log } from '../log.js';
 import { copyLocalVideo, downloadVideo, videoFileName, type SavedVideo } from '../media/download.js';
-import { resolveMediaInput, type MediaField } from '../media/local-input.js';
+import { allowedRoots, resolveMediaInput, type MediaField } from '../media/local-input.js';
 import { checkMediaLimits, mediaLimitsFor } from '../media/limits.js';
 import { sniffMedia } from '../media/sniff.js';
 import { NetworkError } from '../providers/http.js';
@@ -47,14 +48,8 @@ export interface GenerateContext {
   confirm?: ((question: ConfirmQuestion) => Promise<boolean>) | undefined;
 }
 
-export interface ConfirmQuestion {
-  model: string;
-  provider: ProviderId;
-  native_model: string;
-  duration_seconds: number | undefined;
-  output_resolution: string | undefined;
-  estimated_cost_usd: number | undefined;
-}
+/** What the human is asked to confirm: model, provider, duration, resolution and price. */
+export type ConfirmQuestion = Omit<SpendRequest, 'key' | 'max_cost_usd'>;
 
 export interface DryRunPlan {
   dry_run: true;
@@ -367,7 +362,6 @@ export class JobService {
   }
 
   async allowedRoots(): Promise<string[]> {
-    const { allowedRoots } = await import('../media/local-input.js');
     return allowedRoots(await this.deps.roots(), this.config.cwd, this.config.inputDirs);
   }
 
@@ -463,7 +457,12 @@ export class JobService {
   async outputDir(): Promise<string> {
     if (this.config.outputDir) return this.config.outputDir;
     const roots = await this.deps.roots();
-    return path.join(roots[0] ?? this.config.cwd, 'videos');
+    if (roots[0]) return path.join(roots[0], 'videos');
+    // GUI clients (Claude Desktop) may start servers in `/`, where `videos/` is neither writable nor
+    // findable: use the user's home instead.
+    const cwd = this.config.cwd;
+    if (cwd === path.parse(cwd).root) return path.join(homedir(), 'videogen-videos');
+    return path.join(cwd, 'videos');
   }
 
   /** Save a finished job's video into the output directory (once per job per process). */

@@ -200,6 +200,20 @@ describe('the simulator flow with no key', () => {
     expect(structured<{ jobs: unknown[] }>(await h.call('list_jobs', {})).jobs).toHaveLength(0);
   });
 
+  it('saves under the home directory when started in / with no roots (GUI clients)', async () => {
+    const home = (await import('../helpers.js')).tempDir('videogen-home-');
+    const prevHome = process.env['HOME'];
+    process.env['HOME'] = home;
+    try {
+      h = await startHarness({ workDir: '/' });
+      const job = structured<{ job_id: string }>(await h.call('generate_video', { model: 'hailuo-02', prompt: 'from root' }));
+      const done = structured<{ local_path: string }>(await h.call('check_job', { job_id: job.job_id, wait_seconds: 10 }));
+      expect(done.local_path.startsWith(`${home}/videogen-videos/`)).toBe(true);
+    } finally {
+      process.env['HOME'] = prevHome;
+    }
+  });
+
   it('saves into videos/ under the first MCP root when the client offers roots', async () => {
     const root = (await import('../helpers.js')).tempDir('videogen-root-');
     h = await startHarness({ roots: [root] });
