@@ -4,10 +4,6 @@
  * It knows nothing about MCP.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import { homedir } from 'node:os';
-import path from 'node:path';
-import { existsSync, statSync } from 'node:fs';
 import {
   requireModel,
   validateParams,
@@ -21,7 +17,6 @@ import {
 import { PROVIDER_ENV, type Config } from '../config.js';
 import { VideogenError, toAgentMessage } from '../errors.js';
 import { log } from '../log.js';
-import { copyLocalVideo, downloadVideo, videoFileName, type SavedVideo } from '../media/download.js';
 import { allowedRoots, resolveMediaInput, type MediaField } from '../media/local-input.js';
 import { checkMediaLimits, mediaLimitsFor } from '../media/limits.js';
 import { sniffMedia } from '../media/sniff.js';
@@ -30,6 +25,7 @@ import type { JobHandle, JobStatus, LocalMedia, ProviderAdapter } from '../provi
 import { decodeJobId, encodeJobId } from './job-id.js';
 import { Ledger, TERMINAL, sanitizeParams, type JobRecord, type PendingSubmit } from './ledger.js';
 import { planRoute, type RouteCandidate } from './routing.js';
+import { VideoSaver } from './saver.js';
 import type { SpendGuard, SpendRequest } from './budget.js';
 
 export const MEDIA_FIELDS: readonly MediaField[] = ['first_frame_image_url', 'last_frame_image_url', 'source_video_url'];
@@ -81,7 +77,7 @@ export interface JobServiceDeps {
 }
 
 export class JobService {
-  private readonly saving = new Map<string, Promise<JobRecord>>();
+  private readonly saver: VideoSaver;
   /** Calls in flight per idempotency_key: a retry that arrives while the first call runs waits for it. */
   private readonly submitting = new Map<string, Promise<unknown>>();
   private readonly refreshing = new Map<string, Promise<JobRecord>>();
@@ -89,6 +85,7 @@ export class JobService {
 
   constructor(readonly deps: JobServiceDeps) {
     this.now = deps.now ?? Date.now;
+    this.saver = new VideoSaver({ config: deps.config, ledger: deps.ledger, adapters: deps.adapters, roots: deps.roots, now: this.now });
   }
 
   get config(): Config {
@@ -454,78 +451,13 @@ export class JobService {
 
   // ---- saving --------------------------------------------------------------------------------
 
-  async outputDir(): Promise<string> {
-    if (this.config.outputDir) return this.config.outputDir;
-    const roots = await this.deps.roots();
-    if (roots[0]) return path.join(roots[0], 'videos');
-    // GUI clients (Claude Desktop) may start servers in `/`, where `videos/` is neither writable nor
-    // findable: use the user's home instead.
-    const cwd = this.config.cwd;
-    if (cwd === path.parse(cwd).root) return path.join(homedir(), 'videogen-videos');
-    return path.join(cwd, 'videos');
-  }
-
-  /** Save a finished job's video into the output directory (once per job per process). */
+  /** Save a finished job's video into the output directory (see saver.ts). */
   save(rec: JobRecord, signal?: AbortSignal): Promise<JobRecord> {
-    if (rec.status !== 'succeeded' || !rec.video_url || !this.config.download) return Promise.resolve(rec);
-    if (rec.local_path && existsSync(rec.local_path)) return Promise.resolve(rec);
-    const inflight = this.saving.get(rec.job_id);
-    if (inflight) return inflight;
-    const p = this.doSave(rec, signal).finally(() => this.saving.delete(rec.job_id));
-    this.saving.set(rec.job_id, p);
-    return p;
+    return this.saver.save(rec, signal);
   }
 
-  private async doSave(rec: JobRecord, signal: AbortSignal | undefined): Promise<JobRecord> {
-    const dir = await this.outputDir();
-    const baseName = videoFileName(rec.job_id, rec.params.prompt);
-    const existing = path.join(dir, baseName);
-    // Once saved, an earlier "saving it failed" detail no longer holds.
-    const { detail: _staleDetail, ...done } = rec;
-    if (existsSync(existing) && statSync(existing).size > 0) {
-      return this.ledger.put({ ...done, local_path: existing, local_bytes: statSync(existing).size, updated_at: new Date(this.now()).toISOString() });
-    }
-    let url = rec.video_url!;
-    let expires = rec.video_expires_at;
-    const adapter = this.deps.adapters[rec.provider];
-    try {
-      if (expires && Date.parse(expires) <= this.now() + 60_000 && adapter?.refreshOutputs) {
-        const fresh = await adapter.refreshOutputs(decodeJobId(rec.job_id).handle, signal ? { signal } : {});
-        if (fresh[0]) ({ url, expires_at: expires } = fresh[0]);
-      }
-      const saved: SavedVideo & { url?: string | undefined; expires?: string | undefined } = url.startsWith('file:')
-        ? await copyLocalVideo(fileURLToPath(url), { dir, baseName })
-        : await this.downloadWithRefresh(url, dir, baseName, rec, signal);
-      log.info('video saved', { job_id: rec.job_id, path: saved.path, bytes: saved.bytes });
-      return this.ledger.put({
-        ...done,
-        video_url: saved.url ?? url,
-        ...(saved.expires ?? expires ? { video_expires_at: (saved.expires ?? expires)! } : {}),
-        local_path: saved.path,
-        local_bytes: saved.bytes,
-        updated_at: new Date(this.now()).toISOString(),
-      });
-    } catch (err) {
-      if (signal?.aborted) throw err;
-      const msg = toAgentMessage(err).message;
-      log.warn('saving the video failed', { job_id: rec.job_id, error: msg });
-      return this.ledger.put({ ...rec, detail: `The video is ready but saving it failed: ${msg}`, updated_at: new Date(this.now()).toISOString() });
-    }
-  }
-
-  private async downloadWithRefresh(url: string, dir: string, baseName: string, rec: JobRecord, signal: AbortSignal | undefined) {
-    const opts = { dir, baseName, maxBytes: this.config.maxDownloadBytes, ...(signal ? { signal } : {}) };
-    try {
-      return { ...(await downloadVideo(url, opts)), url: undefined, expires: undefined };
-    } catch (err) {
-      const adapter = this.deps.adapters[rec.provider];
-      if (!adapter?.refreshOutputs) throw err;
-      // Signed URLs expire (MiniMax ~1 h, Runway 24–48 h): fetch a fresh one and try once more.
-      const fresh = await adapter.refreshOutputs(decodeJobId(rec.job_id).handle, signal ? { signal } : {});
-      const first = fresh[0];
-      if (!first || first.url === url) throw err;
-      return { ...(await downloadVideo(first.url, opts)), url: first.url, expires: first.expires_at };
-    }
+  outputDir(): Promise<string> {
+    return this.saver.outputDir();
   }
 
   // ---- cancel --------------------------------------------------------------------------------
