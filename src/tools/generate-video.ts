@@ -6,13 +6,16 @@ import { jobShape, jobSummary, toJobOutput, videoLink } from './job-output.js';
 import { waitWithProgress } from './wait-with-progress.js';
 
 
-const input = z.strictObject({
+// Loose at run time so that a field borrowed from a provider's docs (`resolution`, `webhook_url`,
+// `image` …) reaches the catalog's validation, which refuses it naming the field to use instead; the
+// advertised schema is closed (see tool-list.ts).
+const input = z.looseObject({
   model: z.string().min(1).max(200).describe('Model id or provider slug from list_models, e.g. "hailuo-02"'),
   prompt: z.string().max(5000).optional(),
   first_frame_image_url: z.string().min(1).optional().describe('https URL, data: URI or local path'),
   last_frame_image_url: z.string().min(1).optional().describe('Hailuo 02 only, with a first frame'),
   source_video_url: z.string().min(1).optional().describe('Video to edit (runway-aleph)'),
-  duration_seconds: z.number().int().min(1).max(60).optional(),
+  duration_seconds: z.number().min(1).max(60).optional(),
   output_resolution: z.string().optional().describe('e.g. 768p'),
   aspect_ratio: z.string().optional().describe('e.g. 16:9 (Runway models)'),
   prompt_optimizer: z.boolean().optional(),

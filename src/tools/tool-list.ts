@@ -4,7 +4,9 @@
  *  - no `$schema` line on every schema (draft-07 is the JSON Schema default the clients assume);
  *  - output schemas without `additionalProperties: false`, so a client never rejects a result for a
  *    field added later (inputs stay strict: unknown arguments are refused);
- *  - no `execution` block (tasks are not used) and no duplicate `annotations.title`.
+ *  - no `execution` block (tasks are not used) and no duplicate `annotations.title`;
+ *  - every input is advertised closed: a tool that accepts extra keys at run time does so only to
+ *    refuse them with a better message.
  */
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
@@ -29,7 +31,7 @@ export function buildToolList(): Tool[] {
     name: t.name,
     title: t.title,
     description: t.description,
-    inputSchema: clean(z.toJSONSchema(t.inputSchema, { target: 'draft-7', io: 'input' }), false) as Tool['inputSchema'],
+    inputSchema: { ...(clean(z.toJSONSchema(t.inputSchema, { target: 'draft-7', io: 'input' }), false) as Tool['inputSchema']), additionalProperties: false },
     outputSchema: clean(z.toJSONSchema(t.outputSchema, { target: 'draft-7', io: 'output' }), true) as Tool['outputSchema'],
     annotations: { ...t.annotations },
   }));

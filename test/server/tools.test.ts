@@ -25,6 +25,7 @@ describe('tool registry over the in-memory transport', () => {
       for (const k of ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const) expect(typeof a[k], `${t.name}.${k}`).toBe('boolean');
       expect(t.description!.length, t.name).toBeLessThan(2048);
       expect(t.description, t.name).toMatch(/Example:/);
+      expect(t.inputSchema['additionalProperties'], t.name).toBe(false);
       // no root unions (advertised as empty objects by SDK 1.32 + zod 4)
       expect(JSON.stringify(t.inputSchema)).not.toMatch(/"anyOf":\[\{"type":"object"/);
     }
@@ -105,7 +106,11 @@ describe('the simulator flow with no key', () => {
     expect(text(r)).toMatch(/hailuo-02/);
     const r2 = await h.call('generate_video', { model: 'hailuo-02', prompt: 'p', webhook_url: 'https://x' });
     expect(r2.isError).toBe(true);
-    expect(text(r2)).toMatch(/webhook_url/);
+    expect(text(r2)).toMatch(/Unknown field "webhook_url": use callback_url/);
+    const r3 = await h.call('generate_video', { model: 'hailuo-02', prompt: 'p', resolution: '768p' });
+    expect(text(r3)).toMatch(/Unknown field "resolution": use output_resolution/);
+    const r4 = await h.call('check_job', { job_id: 'x', wait: 5 });
+    expect(r4.isError).toBe(true);
   });
 
   it('check_job on garbage is a clear isError', async () => {
