@@ -48,12 +48,9 @@ export function summarizeModel(model: ModelSpec, opts: PriceOptions = {}): Model
     durations: [...model.params.durations],
     resolutions: [...model.params.resolutions],
     aspect_ratios: [...model.params.aspect_ratios],
-    offers: model.offers.map((o) => {
-      const price_usd = offerUsdRange(model, o, opts);
-      return o.provider === 'simulator'
-        ? { provider: o.provider, native_model: o.native_model, price_usd }
-        : { provider: o.provider, native_model: o.native_model, endpoint: o.endpoint, price_usd };
-    }),
+    // Endpoints and wire details are in describeModel (list_models with a model filter): the plain
+    // listing stays light on the agent's context.
+    offers: model.offers.map((o) => ({ provider: o.provider, native_model: o.native_model, price_usd: offerUsdRange(model, o, opts) })),
   };
 }
 

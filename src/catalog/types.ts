@@ -184,8 +184,6 @@ export interface ModelSummary {
 export interface OfferSummary {
   provider: ProviderId;
   native_model: string;
-  /** Omitted for the simulator. */
-  endpoint?: string;
   /** USD range over every combination the offer serves, where known; 'unknown' when no price is known. */
   price_usd: { min: number; max: number } | 'unknown';
 }

@@ -9,9 +9,9 @@ describe('summarizeModel', () => {
     expect(Object.keys(s).sort()).toEqual(['aliases', 'aspect_ratios', 'durations', 'family', 'id', 'modes', 'offers', 'resolutions', 'title']);
     expect(s.modes).toEqual(['image-to-video']);
     expect(s.aliases).toEqual(expect.arrayContaining(['minimax/hailuo-2.3/fast', 'MiniMax-Hailuo-2.3-Fast']));
-    expect(s.offers).toContainEqual({ provider: 'minimax', native_model: 'MiniMax-Hailuo-2.3-Fast', endpoint: '/v1/video_generation', price_usd: { min: 0.19, max: 0.33 } });
+    expect(s.offers).toContainEqual({ provider: 'minimax', native_model: 'MiniMax-Hailuo-2.3-Fast', price_usd: { min: 0.19, max: 0.33 } });
     expect(s.offers).toContainEqual({ provider: 'simulator', native_model: 'hailuo-2.3-fast', price_usd: { min: 0, max: 0 } });
-    expect(s.offers).toContainEqual({ provider: 'atlascloud', native_model: 'minimax/hailuo-2.3/fast', endpoint: '/api/v1/model/generateVideo', price_usd: 'unknown' });
+    expect(s.offers).toContainEqual({ provider: 'atlascloud', native_model: 'minimax/hailuo-2.3/fast', price_usd: 'unknown' });
   });
 
   it('converts Apiframe credits only with a rate', () => {
