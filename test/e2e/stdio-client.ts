@@ -19,9 +19,9 @@ export interface RawServer {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 }
 
-export function startRaw(env: Record<string, string>, cwd: string): RawServer {
+export function startRaw(env: Record<string, string>, cwd: string, bin: string = BIN): RawServer {
   // Only what the server needs: never the developer's real keys.
-  const proc = spawn(process.execPath, [BIN], {
+  const proc = spawn(process.execPath, [bin], {
     cwd,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? cwd, VIDEOGEN_LOG_LEVEL: 'info', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],

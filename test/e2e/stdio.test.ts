@@ -57,6 +57,23 @@ describe('stdio end to end, no API key', () => {
     expect(b.junk).toEqual([]);
   });
 
+  it('the packed files run with no node_modules at all (every dependency is bundled)', async () => {
+    const { cpSync, existsSync: exists } = await import('node:fs');
+    const pkgDir = tempDir('videogen-e2e-packed-');
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { files: string[]; dependencies?: unknown };
+    expect(pkg.dependencies).toBeUndefined();
+    for (const f of [...pkg.files, 'package.json']) cpSync(f, path.join(pkgDir, f), { recursive: true });
+    expect(exists(path.join(pkgDir, 'node_modules'))).toBe(false);
+    const s = startRaw({ VIDEOGEN_STATE_DIR: path.join(pkgDir, '.state'), VIDEOGEN_SIMULATOR_SECONDS: '1' }, pkgDir, path.join(pkgDir, 'dist/index.js'));
+    running.push(s);
+    await s.init();
+    const gen = await s.call('generate_video', { model: 'hailuo-02', prompt: 'packed' });
+    const done = await untilDone(s, gen.structuredContent.job_id);
+    expect(done.status).toBe('succeeded');
+    expect(readFileSync(done.local_path).subarray(4, 8).toString('latin1')).toBe('ftyp');
+    expect(exists(path.join(pkgDir, 'dist/THIRD_PARTY_LICENSES.txt'))).toBe(true);
+  });
+
   it('exits within 2 s of stdin closing, even with a job in flight', async () => {
     const work = tempDir('videogen-e2e-exit-');
     const s = start({ VIDEOGEN_STATE_DIR: path.join(work, '.state'), VIDEOGEN_SIMULATOR_SECONDS: '600' }, work);
