@@ -573,7 +573,9 @@ export function applyStatus(rec: JobRecord, status: JobStatus, now: number): voi
       rec.status = 'failed';
       rec.error = {
         code: status.error_code ?? 'job_failed',
-        message: `The provider reports the job failed. ${toAgentMessage(new VideogenError('job_failed', '', { provider: rec.provider, providerText: status.reason || 'no reason given' })).message.trim()}`,
+        message: toAgentMessage(
+          new VideogenError('job_failed', status.reason, { provider: rec.provider, ...(status.provider_text ? { providerText: status.provider_text } : {}) }),
+        ).message,
       };
       rec.completed_at ??= iso;
       break;

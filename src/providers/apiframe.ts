@@ -115,8 +115,17 @@ export function mapApiframeJob(job: Job): JobStatus {
     }
     case 'FAILED': {
       const e = job.error;
-      const reason = (typeof e === 'string' ? e : e?.message) || 'Apiframe reported the job failed without a reason.';
-      return { state: 'failed', reason, provider_code: 'FAILED', error_code: MODERATION_TEXT.test(reason) ? 'moderation' : 'job_failed' };
+      const said = (typeof e === 'string' ? e : e?.message) || undefined;
+      const moderation = said !== undefined && MODERATION_TEXT.test(said);
+      return {
+        state: 'failed',
+        reason: moderation
+          ? 'Apiframe refused the content; no video was produced (failed jobs are refunded). Rephrase the prompt or use another image.'
+          : 'Apiframe reports the job failed; no video was produced (failed jobs are refunded).',
+        ...(said !== undefined ? { provider_text: said } : {}),
+        provider_code: 'FAILED',
+        error_code: moderation ? 'moderation' : 'job_failed',
+      };
     }
     case 'CANCELLED':
     case 'CANCELED':

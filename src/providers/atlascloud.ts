@@ -116,9 +116,16 @@ export function mapAtlasPrediction(p: Prediction): JobStatus {
     case 'failed':
     case 'error': {
       const logs = Array.isArray(p.logs) ? p.logs.join('\n') : p.logs;
-      const reason = p.error || logs || 'Atlas Cloud reported the prediction failed without a reason.';
+      const said = p.error || logs || undefined;
       const nsfw = (p.has_nsfw_contents ?? []).some((x) => x === true);
-      return { state: 'failed', reason, provider_code: status, error_code: nsfw || MODERATION_TEXT.test(reason) ? 'moderation' : 'job_failed' };
+      const moderation = nsfw || (said !== undefined && MODERATION_TEXT.test(said));
+      return {
+        state: 'failed',
+        reason: moderation ? 'Atlas Cloud refused the content; no video was produced. Rephrase the prompt or use another image.' : 'Atlas Cloud reports the prediction failed; no video was produced.',
+        ...(said !== undefined ? { provider_text: said } : {}),
+        provider_code: status,
+        error_code: moderation ? 'moderation' : 'job_failed',
+      };
     }
     case 'canceled':
     case 'cancelled':

@@ -10,7 +10,7 @@
  *  - there is no idempotency key, so a submit is sent once and a lost answer is `unknown_outcome`.
  */
 import * as z from 'zod';
-import { VideogenError, quoteProviderText, type ErrorCode } from '../errors.js';
+import { VideogenError, type ErrorCode } from '../errors.js';
 import { NetworkError, httpError, requestJson, type HttpResponse } from './http.js';
 import { HttpAdapter } from './base.js';
 import type {
@@ -113,7 +113,13 @@ export class MinimaxAdapter extends HttpAdapter implements ProviderAdapter {
       // A content-filter code on the task's own status query is the task's outcome, not a transient fault.
       if (err instanceof VideogenError && err.code === 'moderation') {
         const code = /^\d+/.exec(err.providerText ?? '')?.[0];
-        return { state: 'failed', reason: err.message, error_code: 'moderation', ...(code ? { provider_code: code } : {}) };
+        return {
+          state: 'failed',
+          reason: err.message,
+          ...(err.providerText !== undefined ? { provider_text: err.providerText } : {}),
+          error_code: 'moderation',
+          ...(code ? { provider_code: code } : {}),
+        };
       }
       throw err;
     }
@@ -135,10 +141,10 @@ export class MinimaxAdapter extends HttpAdapter implements ProviderAdapter {
       case 'fail':
       case 'failed': {
         const msg = parsed.data.base_resp?.status_msg;
-        const said = msg && msg.toLowerCase() !== 'success' ? ` ${quoteProviderText(PROVIDER, msg)}` : '';
         return {
           state: 'failed',
-          reason: `MiniMax reports the generation failed; no video was produced. Submit again, perhaps with a different prompt or image.${said}`,
+          reason: 'MiniMax reports the generation failed; no video was produced. Submit again, perhaps with a different prompt or image.',
+          ...(msg && msg.toLowerCase() !== 'success' ? { provider_text: msg } : {}),
           provider_code: status,
           error_code: 'job_failed',
         };

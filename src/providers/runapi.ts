@@ -123,8 +123,15 @@ export function mapRunapiTask(task: z.infer<typeof TaskResponse>): JobStatus {
     case 'failed':
     case 'error':
     case 'timeout': {
-      const reason = errorText(task.error) ?? 'RunAPI reported the task failed without a reason.';
-      return { state: 'failed', reason, provider_code: status, error_code: MODERATION_TEXT.test(reason) ? 'moderation' : 'job_failed' };
+      const said = errorText(task.error);
+      const moderation = said !== undefined && MODERATION_TEXT.test(said);
+      return {
+        state: 'failed',
+        reason: moderation ? 'RunAPI refused the content; no video was produced. Rephrase the prompt or use another image.' : 'RunAPI reports the task failed; no video was produced.',
+        ...(said !== undefined ? { provider_text: said } : {}),
+        provider_code: status,
+        error_code: moderation ? 'moderation' : 'job_failed',
+      };
     }
     case 'canceled':
     case 'cancelled':

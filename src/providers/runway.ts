@@ -11,7 +11,7 @@
  */
 import { FormData } from 'undici';
 import * as z from 'zod';
-import { VideogenError, quoteProviderText } from '../errors.js';
+import { VideogenError } from '../errors.js';
 import { NetworkError, httpError, requestJson, type HttpResponse } from './http.js';
 import { HttpAdapter } from './base.js';
 import type {
@@ -364,7 +364,6 @@ function toStatus(task: z.infer<typeof Task>): JobStatus {
     }
     case 'FAILED': {
       const code = task.failureCode ?? undefined;
-      const said = task.failure ? ` ${quoteProviderText(PROVIDER, task.failure)}` : '';
       const safety = code?.startsWith('SAFETY.') ?? false;
       const input = code !== undefined && /^(ASSET\.|INPUT_PREPROCESSING\.)/.test(code);
       const reason = safety
@@ -374,7 +373,8 @@ function toStatus(task: z.infer<typeof Task>): JobStatus {
           : `Runway reports the task failed${code ? ` (${code})` : ''}. No video was produced; you can submit again.`;
       return {
         state: 'failed',
-        reason: reason + said,
+        reason,
+        ...(task.failure ? { provider_text: task.failure } : {}),
         error_code: safety ? 'moderation' : input ? 'validation' : 'job_failed',
         ...(code !== undefined ? { provider_code: code } : {}),
       };

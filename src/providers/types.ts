@@ -21,7 +21,15 @@ export type JobStatus =
   | { state: 'queued'; detail?: string }
   | { state: 'running'; progress?: number; detail?: string }
   | { state: 'succeeded'; videos: readonly VideoOutput[]; billed_usd?: number; /** Provider credits charged (Apiframe), for the pricing layer to convert. */ billed_credits?: number }
-  | { state: 'failed'; reason: string; provider_code?: string; error_code?: 'moderation' | 'job_failed' | 'validation' }
+  | {
+      state: 'failed';
+      /** Our own words for the agent (trusted): what happened and what to do. */
+      reason: string;
+      /** The provider's raw failure text (untrusted): shown quoted, labelled and truncated only. */
+      provider_text?: string;
+      provider_code?: string;
+      error_code?: 'moderation' | 'job_failed' | 'validation';
+    }
   | { state: 'canceled' };
 
 export interface CallOptions {

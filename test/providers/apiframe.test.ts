@@ -144,13 +144,14 @@ describe('ApiframeAdapter status', () => {
     await adapter.getJob(handle, {});
     expect(await adapter.getJob(handle, {})).toEqual({
       state: 'failed',
-      reason: 'Provider returned an error: content policy violation',
+      reason: expect.stringMatching(/refused the content/),
+      provider_text: 'Provider returned an error: content policy violation',
       provider_code: 'FAILED',
       error_code: 'moderation',
     });
     await setup({ failWith: 'Provider timed out', pollsToComplete: 1 });
     const r2 = await adapter.submit(request('hailuo-2.3', { prompt: 'p' }), {});
-    expect(await adapter.getJob(r2.handle, {})).toMatchObject({ state: 'failed', reason: 'Provider timed out', error_code: 'job_failed' });
+    expect(await adapter.getJob(r2.handle, {})).toMatchObject({ state: 'failed', provider_text: 'Provider timed out', error_code: 'job_failed' });
   });
 
   it('CANCELLED → canceled', async () => {

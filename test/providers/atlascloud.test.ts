@@ -151,13 +151,13 @@ describe('AtlasCloudAdapter status', () => {
   it.each(['error', 'logs'] as const)('reads the failure text from %s', async (failureField) => {
     await setup({ failWith: 'content policy violation', failureField, pollsToComplete: 1 });
     const { handle } = await adapter.submit(request('minimax/hailuo-2.3/t2v-standard', { prompt: 'p' }), {});
-    expect(await adapter.getJob(handle, {})).toEqual({ state: 'failed', reason: 'content policy violation', provider_code: 'failed', error_code: 'moderation' });
+    expect(await adapter.getJob(handle, {})).toEqual({ state: 'failed', reason: expect.stringMatching(/refused the content/), provider_text: 'content policy violation', provider_code: 'failed', error_code: 'moderation' });
   });
 
   it('a non-moderation failure is job_failed', async () => {
     await setup({ failWith: 'GPU worker crashed', pollsToComplete: 1 });
     const { handle } = await adapter.submit(request('minimax/hailuo-2.3/t2v-standard', { prompt: 'p' }), {});
-    expect(await adapter.getJob(handle, {})).toMatchObject({ state: 'failed', reason: 'GPU worker crashed', error_code: 'job_failed' });
+    expect(await adapter.getJob(handle, {})).toMatchObject({ state: 'failed', provider_text: 'GPU worker crashed', error_code: 'job_failed' });
   });
 
   it.each([404, 400] as const)('survives the warm-up (HTTP %i on the first status calls)', async (warmupStatus) => {
@@ -194,7 +194,7 @@ describe('AtlasCloudAdapter status', () => {
     expect(mapAtlasPrediction({ status: 'processing' })).toEqual({ state: 'running' });
     expect(mapAtlasPrediction({ status: 'something-new' })).toEqual({ state: 'running' });
     expect(mapAtlasPrediction({ status: 'succeeded', outputs: ['https://x/1.mp4'], output: 'https://x/1.mp4' })).toEqual({ state: 'succeeded', videos: [{ url: 'https://x/1.mp4' }] });
-    expect(mapAtlasPrediction({ status: 'failed', logs: ['line 1', 'boom'] })).toMatchObject({ state: 'failed', reason: 'line 1\nboom' });
+    expect(mapAtlasPrediction({ status: 'failed', logs: ['line 1', 'boom'] })).toMatchObject({ state: 'failed', provider_text: 'line 1\nboom' });
     expect(mapAtlasPrediction({ status: 'failed', has_nsfw_contents: [true] })).toMatchObject({ state: 'failed', error_code: 'moderation' });
   });
 });

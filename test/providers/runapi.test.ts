@@ -202,11 +202,11 @@ describe('RunapiAdapter status', () => {
     await setup({ failWith: 'Content moderation rejected the prompt', pollsToComplete: 2 });
     const { handle } = await adapter.submit(request('runway', RUNWAY, { prompt: 'p', duration_seconds: 5, output_resolution: '720p', aspect_ratio: '1:1' }), {});
     await adapter.getJob(handle, {});
-    expect(await adapter.getJob(handle, {})).toEqual({ state: 'failed', reason: 'Content moderation rejected the prompt', provider_code: 'failed', error_code: 'moderation' });
+    expect(await adapter.getJob(handle, {})).toEqual({ state: 'failed', reason: expect.stringMatching(/refused the content/), provider_text: 'Content moderation rejected the prompt', provider_code: 'failed', error_code: 'moderation' });
 
     await setup({ failWith: 'Upstream generation error', pollsToComplete: 1 });
     const r2 = await adapter.submit(request('runway', RUNWAY, { prompt: 'p', duration_seconds: 5, output_resolution: '720p', aspect_ratio: '1:1' }), {});
-    expect(await adapter.getJob(r2.handle, {})).toMatchObject({ state: 'failed', reason: 'Upstream generation error', error_code: 'job_failed' });
+    expect(await adapter.getJob(r2.handle, {})).toMatchObject({ state: 'failed', provider_text: 'Upstream generation error', error_code: 'job_failed' });
   });
 
   it('treats unknown statuses as still running and maps lenient terminal ones', () => {

@@ -193,7 +193,11 @@ describe('RunwayAdapter against the fake Runway API', () => {
     const b = await adapter.submit(i2v({ first_frame_image_url: 'https://cdn.example.com/a.jpg' }), {});
     const sb = await adapter.getJob(b.handle, {});
     expect(sb).toMatchObject({ state: 'failed', error_code: 'moderation', provider_code: 'SAFETY.INPUT.TEXT' });
-    if (sb.state === 'failed') expect(sb.reason).toContain('runway said (untrusted, truncated)');
+    if (sb.state === 'failed') {
+      expect(sb.reason).toMatch(/content moderation stopped the task/);
+      expect(sb.provider_text).toBeTruthy(); // raw text kept apart: quoted and labelled only when shown
+      expect(sb.reason).not.toContain(sb.provider_text!);
+    }
 
     fake.setOutcome('fail');
     const c = await adapter.submit(i2v({ first_frame_image_url: 'https://cdn.example.com/a.jpg' }), {});
