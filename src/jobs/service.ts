@@ -265,7 +265,10 @@ export class JobService {
     let result;
     try {
       state.sent = true;
-      result = await adapter.submit({ model: resolved.model, offer: cand.offer, params: wire, idempotencyKey: key }, signal ? { signal } : {});
+      // Deliberately not tied to the caller's signal: a client that cancels its tool call mid-submit
+      // must not abandon a request the provider may already be billing. The per-attempt deadline in
+      // the request helper still bounds it, and the job is recorded as soon as the answer arrives.
+      result = await adapter.submit({ model: resolved.model, offer: cand.offer, params: wire, idempotencyKey: key }, {});
     } catch (err) {
       if (err instanceof VideogenError && err.noJobCreated) {
         state.sent = false;

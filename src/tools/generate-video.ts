@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { PROVIDER_IDS } from '../catalog/types.js';
+import { VideogenError } from '../errors.js';
 import type { ConfirmQuestion, GenerateInput } from '../jobs/service.js';
 import { defineTool, type ToolContext } from './define-tool.js';
 import { jobShape, jobSummary, toJobOutput, videoLink } from './job-output.js';
@@ -88,6 +89,9 @@ export const generateVideo = defineTool({
   },
 });
 
+/** How long the human has to answer a spending question (clients often end tool calls at 60 s). */
+const CONFIRM_TIMEOUT_MS = 50_000;
+
 /** Ask the human through form elicitation when the client supports it; undefined otherwise. */
 function confirmer(ctx: ToolContext): ((q: ConfirmQuestion) => Promise<boolean>) | undefined {
   const caps = ctx.server.server.getClientCapabilities();
@@ -97,7 +101,9 @@ function confirmer(ctx: ToolContext): ((q: ConfirmQuestion) => Promise<boolean>)
   if (el.url !== undefined && el.form === undefined) return undefined;
   return async (q) => {
     const price = q.estimated_cost_usd === undefined ? 'an unknown price' : `about $${q.estimated_cost_usd.toFixed(2)}`;
-    const r = await ctx.server.server.elicitInput(
+    let r;
+    try {
+      r = await ctx.server.server.elicitInput(
       {
         mode: 'form',
         message: `Generate a video with ${q.model} on ${q.provider} (${q.native_model}), ${q.duration_seconds ?? '?'} s at ${q.output_resolution ?? 'default resolution'}, for ${price}?`,
@@ -107,8 +113,12 @@ function confirmer(ctx: ToolContext): ((q: ConfirmQuestion) => Promise<boolean>)
           required: ['confirm'],
         },
       },
-      { signal: ctx.extra.signal },
+      { signal: ctx.extra.signal, timeout: CONFIRM_TIMEOUT_MS },
     );
+    } catch (err) {
+      if (ctx.extra.signal.aborted) throw err;
+      throw new VideogenError('declined', `The confirmation question got no answer (${err instanceof Error ? err.message : String(err)}); nothing was submitted. Ask the user, then call generate_video again.`, { noJobCreated: true });
+    }
     return r.action === 'accept' && r.content?.['confirm'] === true;
   };
 }

@@ -33,7 +33,9 @@ export interface Fault {
   method?: string;
   /** Regex or substring matched against the path. */
   path?: RegExp | string;
-  action: 'respond' | 'drop-after' | 'refuse';
+  /** `delay`: wait `delayMs`, then answer normally (a slow provider). */
+  action: 'respond' | 'drop-after' | 'refuse' | 'delay';
+  delayMs?: number;
   reply?: FakeReply;
   /** How many matching requests it applies to (default 1). */
   times?: number;
@@ -129,6 +131,7 @@ export async function startFake(router: FakeRouter): Promise<FakeServer> {
           req.socket.destroy();
           return;
         }
+        if (fault?.action === 'delay') await new Promise((r) => setTimeout(r, fault.delayMs ?? 1000));
         if (fault?.action === 'respond') {
           send(res, fault.reply ?? { status: 500, json: { error: 'injected' } });
           return;

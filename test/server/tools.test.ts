@@ -133,6 +133,30 @@ describe('the simulator flow with no key', () => {
     expect(done.status).toBe('succeeded');
   });
 
+  it('a client cancelling generate_video mid-submit does not abandon the job the provider may bill', async () => {
+    const { startFakeAtlas, FAKE_ATLAS_KEY } = await import('../fakes/atlascloud.js');
+    const fake = await startFakeAtlas({ pollsToComplete: 1 });
+    try {
+      h = await startHarness({ env: { ATLASCLOUD_API_KEY: FAKE_ATLAS_KEY, ATLASCLOUD_BASE_URL: fake.url, VIDEOGEN_DOWNLOAD: 'off' } });
+      fake.addFault({ method: 'POST', path: '/api/v1/model/generateVideo', action: 'delay', delayMs: 600 });
+      const ac = new AbortController();
+      const call = h.client.callTool(
+        { name: 'generate_video', arguments: { model: 'minimax/hailuo-02/fast', prompt: 'slow', first_frame_image_url: 'https://cdn.example.com/f.jpg' } },
+        undefined,
+        { signal: ac.signal },
+      );
+      setTimeout(() => ac.abort('user hit escape'), 200);
+      await expect(call).rejects.toThrow();
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(fake.requestsTo('POST', '/api/v1/model/generateVideo')).toHaveLength(1);
+      const jobs = structured<{ jobs: { job_id: string; provider: string }[] }>(await h.call('list_jobs', {})).jobs;
+      expect(jobs).toHaveLength(1);
+      expect(jobs[0]!.job_id.startsWith('atlascloud_')).toBe(true);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('cancel_job cancels a simulated job and it stays canceled', async () => {
     h = await startHarness({ env: { VIDEOGEN_SIMULATOR_SECONDS: '30' } });
     const job = structured<{ job_id: string }>(await h.call('generate_video', { model: 'hailuo-02', prompt: 'p' }));
