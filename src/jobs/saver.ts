@@ -5,6 +5,7 @@
  * result in the ledger. A failed save never fails the job: it is retried by the next check_job.
  */
 import { existsSync, statSync } from 'node:fs';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,8 +26,12 @@ export interface SaverDeps {
   now: () => number;
 }
 
+/** A temporary download file this old was left by a process that died mid-download. */
+const STALE_PART_MS = 60 * 60_000;
+
 export class VideoSaver {
   private readonly saving = new Map<string, Promise<JobRecord>>();
+  private readonly swept = new Set<string>();
 
   constructor(private readonly deps: SaverDeps) {}
 
@@ -64,6 +69,7 @@ export class VideoSaver {
 
   private async doSave(rec: JobRecord, signal: AbortSignal | undefined): Promise<JobRecord> {
     const dir = await this.outputDir();
+    await this.sweepStaleParts(dir);
     const baseName = videoFileName(rec.job_id, rec.params.prompt);
     const existing = path.join(dir, baseName);
     // Once saved, an earlier "saving it failed" detail no longer holds.
@@ -111,6 +117,23 @@ export class VideoSaver {
       const first = fresh[0];
       if (!first || first.url === url) throw err;
       return { ...(await downloadVideo(first.url, opts)), url: first.url, expires: first.expires_at };
+    }
+  }
+
+  /**
+   * Remove `.<name>.part-<random>` files a killed process left in the output directory (once per
+   * directory per process; only files older than STALE_PART_MS, so a download in another live
+   * process is never touched).
+   */
+  private async sweepStaleParts(dir: string): Promise<void> {
+    if (this.swept.has(dir)) return;
+    this.swept.add(dir);
+    const names = await readdir(dir).catch(() => [] as string[]);
+    for (const name of names) {
+      if (!/^\..+\.part-[0-9a-f]+$/.test(name)) continue;
+      const file = path.join(dir, name);
+      const st = await stat(file).catch(() => undefined);
+      if (st?.isFile() && this.now() - st.mtimeMs > STALE_PART_MS) await rm(file, { force: true }).catch(() => undefined);
     }
   }
 }

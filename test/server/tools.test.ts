@@ -243,6 +243,23 @@ describe('the simulator flow with no key', () => {
     }
   });
 
+  it('sweeps stale partial downloads a killed process left behind, and keeps fresh ones', async () => {
+    const { mkdirSync, writeFileSync, utimesSync, readdirSync } = await import('node:fs');
+    h = await startHarness();
+    mkdirSync(h.outputDir, { recursive: true });
+    const stale = `${h.outputDir}/.0123abcd-old.part-a1b2c3d4e5f6`;
+    const fresh = `${h.outputDir}/.89abcdef-live.part-0f0f0f0f0f0f`;
+    writeFileSync(stale, 'half a video');
+    writeFileSync(fresh, 'still downloading');
+    const old = new Date(Date.now() - 2 * 3600_000);
+    utimesSync(stale, old, old);
+    const job = structured<{ job_id: string }>(await h.call('generate_video', { model: 'hailuo-02', prompt: 'sweep' }));
+    structured(await h.call('check_job', { job_id: job.job_id, wait_seconds: 10 }));
+    const left = readdirSync(h.outputDir);
+    expect(left).not.toContain('.0123abcd-old.part-a1b2c3d4e5f6');
+    expect(left).toContain('.89abcdef-live.part-0f0f0f0f0f0f');
+  });
+
   it('saves into videos/ under the first MCP root when the client offers roots', async () => {
     const root = (await import('../helpers.js')).tempDir('videogen-root-');
     h = await startHarness({ roots: [root] });
