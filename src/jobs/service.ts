@@ -403,7 +403,32 @@ export class JobService {
   async check(jobId: string, opts: { signal?: AbortSignal | undefined; force?: boolean } = {}): Promise<JobRecord> {
     let rec = await this.refresh(await this.load(jobId), opts);
     if (rec.status === 'succeeded' && rec.local_path === undefined && this.config.download) rec = await this.save(rec, opts.signal);
+    if (rec.status === 'succeeded') rec = await this.freshenUrl(rec, opts.signal);
     return rec;
+  }
+
+  /**
+   * Signed result URLs expire (MiniMax ~1 h, Runway 24–48 h): when the recorded one has, re-read it
+   * from the provider where it allows that, so check_job never hands out a dead link it could renew.
+   */
+  private async freshenUrl(rec: JobRecord, signal: AbortSignal | undefined): Promise<JobRecord> {
+    const adapter = this.deps.adapters[rec.provider];
+    if (!rec.video_expires_at || Date.parse(rec.video_expires_at) > this.now() + 60_000 || !adapter?.refreshOutputs) return rec;
+    try {
+      const [fresh] = await adapter.refreshOutputs(decodeJobId(rec.job_id).handle, signal ? { signal } : {});
+      if (!fresh) return rec;
+      const { video_expires_at: _old, ...rest } = rec;
+      return await this.ledger.put({
+        ...rest,
+        video_url: fresh.url,
+        ...(fresh.expires_at ? { video_expires_at: fresh.expires_at } : {}),
+        updated_at: new Date(this.now()).toISOString(),
+      });
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      log.warn('could not refresh an expired video URL', { job_id: rec.job_id, error: toAgentMessage(err).message });
+      return rec;
+    }
   }
 
   /** Poll upstream if a poll is due (shared across processes via `polled_at`). Never throws for transient failures. */

@@ -132,6 +132,29 @@ describe('MiniMax official API', () => {
     ]);
     expect(Number(new URL(job.video_url!).searchParams.get('expires_at_ms'))).toBeGreaterThan(f.clock.now());
   });
+
+  it('with downloads off, check_job renews an expired result URL instead of handing out a dead link', async () => {
+    const f = await minimax();
+    h = await startHarness({ env: { ...minimaxEnv(f), VIDEOGEN_DOWNLOAD: 'off' } });
+    const jobId = (await generate(h, { model: 'MiniMax-Hailuo-02', prompt: 'renew', first_frame_image_url: IMG })).job_id;
+    const { job: first } = await check(h, jobId);
+    expect(first.status).toBe('succeeded');
+    // Time passes: the fake's signed URL expires, and so does the ledger's record of it.
+    f.clock.advance(2 * 3600_000);
+    const { Ledger } = await import('../../src/jobs/ledger.js');
+    const ledger = new Ledger(h.stateDir);
+    await ledger.update(jobId, { video_expires_at: new Date(Date.now() - 1000).toISOString() });
+    const before = f.requests.length;
+    const renewed = structured<JobOut>(await h.call('check_job', { job_id: jobId }));
+    expect(renewed.video_url).not.toBe(first.video_url);
+    expect(Date.parse(renewed.video_expires_at!)).toBeGreaterThan(Date.now());
+    expect(trace(f.requests.slice(before))).toEqual(['GET /v1/query/video_generation', 'GET /v1/files/retrieve']);
+    expect(Number(new URL(renewed.video_url!).searchParams.get('expires_at_ms'))).toBeGreaterThan(f.clock.now());
+    // A URL that has not expired is not renewed.
+    const again = f.requests.length;
+    await h.call('check_job', { job_id: jobId });
+    expect(f.requests.length).toBe(again);
+  });
 });
 
 // ---- Runway --------------------------------------------------------------------------------------
