@@ -20,7 +20,8 @@ import { request } from 'undici';
 import { downloadVideo } from '../src/media/download.js';
 
 const [mode, url, dir, warmUrl] = process.argv.slice(2);
-if ((mode !== 'ours' && mode !== 'bare' && mode !== 'bare-fsync') || !url || !dir) throw new Error('usage: download-child.ts <ours|bare|bare-fsync> <url> <dir> [warmUrl]');
+if ((mode !== 'ours' && mode !== 'bare' && mode !== 'bare-fsync') || !url || !dir)
+  throw new Error('usage: download-child.ts <ours|bare|bare-fsync> <url> <dir> [warmUrl]');
 const MB = 1024 * 1024;
 
 function hwmBytes(): number | undefined {
@@ -70,4 +71,6 @@ peak = Math.max(peak, process.memoryUsage.rss());
 const hwm = peakReset ? hwmBytes() : undefined;
 if (hwm !== undefined) peak = Math.max(peak, hwm);
 
-process.stdout.write(`RESULT ${JSON.stringify({ mode, warm: Boolean(warmUrl), bytes, seconds, rss_base_mb: base / MB, rss_growth_peak_mb: (peak - base) / MB })}\n`);
+process.stdout.write(
+  `RESULT ${JSON.stringify({ mode, warm: Boolean(warmUrl), bytes, seconds, rss_base_mb: base / MB, rss_growth_peak_mb: (peak - base) / MB })}\n`,
+);

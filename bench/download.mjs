@@ -84,7 +84,9 @@ export async function download({ sizeMb = 500, rounds = 2, warmMb = 8, refMb = 5
   const growth = (set, m) => median(set[m].map((x) => x.growth_mb));
   const ratio = tput(cold, 'ours') / tput(cold, 'bare');
   const shown = (set) =>
-    Object.fromEntries(Object.entries(set).map(([k, v]) => [k, v.map((x) => ({ mb_per_s: round(x.mb_per_s), growth_mb: round(x.growth_mb), seconds: round(x.seconds, 2) }))]));
+    Object.fromEntries(
+      Object.entries(set).map(([k, v]) => [k, v.map((x) => ({ mb_per_s: round(x.mb_per_s), growth_mb: round(x.growth_mb), seconds: round(x.seconds, 2) }))]),
+    );
   return {
     size_mb: sizeMb,
     runs_each: cold.ours.length,
@@ -97,8 +99,18 @@ export async function download({ sizeMb = 500, rounds = 2, warmMb = 8, refMb = 5
       warm_ratio: round(tput(warmed, 'ours') / tput(warmed, 'bare'), 2),
     },
     rss_growth_mb: {
-      cold: { ours_median: round(growth(cold, 'ours')), ours_max: round(Math.max(...cold.ours.map((x) => x.growth_mb))), bare_median: round(growth(cold, 'bare')), bare_fsync_median: round(growth(cold, 'bare-fsync')) },
-      warm: { warmup_mb: warmMb, ours_median: round(growth(warmed, 'ours')), ours_max: round(Math.max(...warmed.ours.map((x) => x.growth_mb))), bare_median: round(growth(warmed, 'bare')) },
+      cold: {
+        ours_median: round(growth(cold, 'ours')),
+        ours_max: round(Math.max(...cold.ours.map((x) => x.growth_mb))),
+        bare_median: round(growth(cold, 'bare')),
+        bare_fsync_median: round(growth(cold, 'bare-fsync')),
+      },
+      warm: {
+        warmup_mb: warmMb,
+        ours_median: round(growth(warmed, 'ours')),
+        ours_max: round(Math.max(...warmed.ours.map((x) => x.growth_mb))),
+        bare_median: round(growth(warmed, 'bare')),
+      },
       cold_reference: { size_mb: refMb, ours_median: round(growth(small, 'ours')), bare_median: round(growth(small, 'bare')) },
     },
     runs: { cold: shown(cold), warm: shown(warmed), cold_reference: shown(small) },

@@ -5,10 +5,8 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import * as z from 'zod';
 
 const server = new McpServer({ name: 'minimal', version: '1.0.0' });
-server.registerTool(
-  'echo',
-  { title: 'Echo', description: 'Echo the text back', inputSchema: { text: z.string() } },
-  async ({ text }) => ({ content: [{ type: 'text', text }] }),
-);
+server.registerTool('echo', { title: 'Echo', description: 'Echo the text back', inputSchema: { text: z.string() } }, async ({ text }) => ({
+  content: [{ type: 'text', text }],
+}));
 process.stdin.on('end', () => process.exit(0));
 await server.connect(new StdioServerTransport());

@@ -88,8 +88,22 @@ for (const sc of polling.scenarios) {
   const head = `4. Polling ${sc.name} (typical ${sc.typical_s} s, min interval ${sc.min_poll_interval_s} s)`;
   const j120 = byLen[120];
   if (sc.provider === 'runapi') {
-    rows.push({ measure: `${head}: 120 s job, status requests`, ours: `${j120.status_requests}`, baseline: '—', ratio: '—', target: '≤ 15', result: verdict(j120.status_requests <= 15) });
-    rows.push({ measure: `${head}: 120 s job, done → ledger knows`, ours: `${j120.lag_s} s`, baseline: '—', ratio: '—', target: '≤ 3 s', result: verdict(j120.lag_s <= 3) });
+    rows.push({
+      measure: `${head}: 120 s job, status requests`,
+      ours: `${j120.status_requests}`,
+      baseline: '—',
+      ratio: '—',
+      target: '≤ 15',
+      result: verdict(j120.status_requests <= 15),
+    });
+    rows.push({
+      measure: `${head}: 120 s job, done → ledger knows`,
+      ours: `${j120.lag_s} s`,
+      baseline: '—',
+      ratio: '—',
+      target: '≤ 3 s',
+      result: verdict(j120.lag_s <= 3),
+    });
   }
   rows.push({
     measure: `${head}: requests / lag, jobs of ${sc.jobs.map((j) => j.job_seconds).join(', ')} s`,
@@ -178,11 +192,18 @@ const table = [
 const misses = rows.filter((r) => r.result.includes('MISS')).map((r) => r.measure);
 const elapsed = Math.round((Date.now() - started) / 1000);
 
-console.log(`\nvideogen-mcp benchmark — ${meta.date} — node ${meta.node}, ${meta.cpus} CPU(s), load ${meta.loadavg_at_start.join(' ')}${quick ? ' — QUICK' : ''}\n`);
+console.log(
+  `\nvideogen-mcp benchmark — ${meta.date} — node ${meta.node}, ${meta.cpus} CPU(s), load ${meta.loadavg_at_start.join(' ')}${quick ? ' — QUICK' : ''}\n`,
+);
 console.log(table);
 console.log(`\n${misses.length ? `${misses.length} MISS: ${misses.join('; ')}` : 'All targets met.'} (${elapsed} s)`);
 
-const out = { meta: { ...meta, seconds: elapsed }, table: rows, misses, results: { cold_start: cold, tool_list: weight, idle_memory: memory, polling, scale, download: dl, server_download: srvdl } };
+const out = {
+  meta: { ...meta, seconds: elapsed },
+  table: rows,
+  misses,
+  results: { cold_start: cold, tool_list: weight, idle_memory: memory, polling, scale, download: dl, server_download: srvdl },
+};
 if (quick) {
   step('--quick: bench/results/latest.json left unchanged');
 } else {

@@ -35,7 +35,9 @@ function startRunapiFake(videoUrl) {
     });
   });
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r()))) })),
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r()))) }),
+    ),
   );
 }
 
@@ -81,14 +83,21 @@ async function once(fakeUrl) {
     child.stdin.write(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) + '\n');
     const gen = await call('tools/call', {
       name: 'generate_video',
-      arguments: { model: 'hailuo-02-image-to-video-standard', prompt: 'bench', first_frame_image_url: 'https://cdn.example.com/f.jpg', duration_seconds: 6, output_resolution: '512p' },
+      arguments: {
+        model: 'hailuo-02-image-to-video-standard',
+        prompt: 'bench',
+        first_frame_image_url: 'https://cdn.example.com/f.jpg',
+        duration_seconds: 6,
+        output_resolution: '512p',
+      },
     });
     const jobId = gen.result.structuredContent.job_id;
     await sleep(300);
     writeFileSync(`/proc/${child.pid}/clear_refs`, '5'); // reset the server's VmHWM to its current RSS
     const base = procStatusKb(child.pid, 'VmRSS');
     let done;
-    for (let i = 0; i < 20 && done?.status !== 'succeeded'; i++) done = (await call('tools/call', { name: 'check_job', arguments: { job_id: jobId, wait_seconds: 30 } })).result.structuredContent;
+    for (let i = 0; i < 20 && done?.status !== 'succeeded'; i++)
+      done = (await call('tools/call', { name: 'check_job', arguments: { job_id: jobId, wait_seconds: 30 } })).result.structuredContent;
     const peak = procStatusKb(child.pid, 'VmHWM');
     if (done?.status !== 'succeeded' || !done.local_path) throw new Error(`server download failed: ${JSON.stringify(done)}`);
     const bytes = statSync(done.local_path).size;
@@ -110,7 +119,14 @@ export async function serverDownload({ runs = 3, sizeMb = 500 } = {}) {
       results.push(r.growth_mb);
     }
     const med = median(results);
-    return { size_mb: sizeMb, runs, growth_mb: results.map((x) => round(x)), growth_mb_median: round(med), growth_mb_max: round(Math.max(...results)), pass: Math.max(...results) < 64 };
+    return {
+      size_mb: sizeMb,
+      runs,
+      growth_mb: results.map((x) => round(x)),
+      growth_mb_median: round(med),
+      growth_mb_max: round(Math.max(...results)),
+      pass: Math.max(...results) < 64,
+    };
   } finally {
     await fake.close();
     await video.close();

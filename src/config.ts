@@ -110,7 +110,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   let providerOrder: RealProviderId[] | undefined;
   const order = value(env, 'VIDEOGEN_PROVIDER_ORDER');
   if (order !== undefined) {
-    providerOrder = order.split(',').map((s) => s.trim()).filter(Boolean) as RealProviderId[];
+    providerOrder = order
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean) as RealProviderId[];
     const bad = providerOrder.filter((p) => !REAL_PROVIDERS.includes(p));
     if (bad.length) fail('VIDEOGEN_PROVIDER_ORDER', `names unknown providers: ${bad.join(', ')}; allowed: ${REAL_PROVIDERS.join(', ')}`);
   }
@@ -130,9 +133,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     maxWaitSeconds: parseNumber(env, 'VIDEOGEN_MAX_WAIT_SECONDS', { min: 0, max: 600 }) ?? DEFAULT_MAX_WAIT_SECONDS,
     simulatorSeconds: parseNumber(env, 'VIDEOGEN_SIMULATOR_SECONDS', { min: 0, max: 3600 }) ?? 8,
     inputDirs,
-    maxDownloadBytes: parseNumber(env, 'VIDEOGEN_MAX_DOWNLOAD_MB', { min: 1, max: 100_000 }) !== undefined
-      ? (parseNumber(env, 'VIDEOGEN_MAX_DOWNLOAD_MB', { min: 1, max: 100_000 }) as number) * 1024 * 1024
-      : DEFAULT_MAX_DOWNLOAD_BYTES,
+    maxDownloadBytes:
+      parseNumber(env, 'VIDEOGEN_MAX_DOWNLOAD_MB', { min: 1, max: 100_000 }) !== undefined
+        ? (parseNumber(env, 'VIDEOGEN_MAX_DOWNLOAD_MB', { min: 1, max: 100_000 }) as number) * 1024 * 1024
+        : DEFAULT_MAX_DOWNLOAD_BYTES,
     budgetUsdDaily: parseNumber(env, 'VIDEOGEN_BUDGET_USD_DAILY', { min: 0, max: 1_000_000 }),
     confirmAboveUsd: parseNumber(env, 'VIDEOGEN_CONFIRM_ABOVE_USD', { min: 0, max: 1_000_000 }),
     apiframeUsdPerCredit: parseNumber(env, 'APIFRAME_USD_PER_CREDIT', { min: 0, max: 100 }),

@@ -29,7 +29,8 @@ async function serve(): Promise<void> {
       realWrite(chunk, (err) => cb(err ?? null));
     },
   });
-  process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => (process.stderr.write as (...a: unknown[]) => boolean)(chunk, ...rest)) as typeof process.stdout.write;
+  process.stdout.write = ((chunk: unknown, ...rest: unknown[]) =>
+    (process.stderr.write as (...a: unknown[]) => boolean)(chunk, ...rest)) as typeof process.stdout.write;
   console.log = console.error;
   console.info = console.error;
   console.debug = console.error;
@@ -41,10 +42,7 @@ async function serve(): Promise<void> {
     process.stderr.write(`videogen-mcp: configuration error: ${toAgentMessage(err).message}\n`);
     process.exit(2);
   }
-  const [{ createServer }, { StdioServerTransport }] = await Promise.all([
-    import('./server.js'),
-    import('@modelcontextprotocol/sdk/server/stdio.js'),
-  ]);
+  const [{ createServer }, { StdioServerTransport }] = await Promise.all([import('./server.js'), import('@modelcontextprotocol/sdk/server/stdio.js')]);
   const app = createServer({ config });
   let closing = false;
   const shutdown = (reason: string) => {

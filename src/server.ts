@@ -62,9 +62,7 @@ export function createServer(opts: ServerOptions): VideogenServer {
 
   let runtime: Promise<Runtime> | undefined;
   const getRuntime = () =>
-    (runtime ??= import('./runtime.js').then((m) =>
-      m.createRuntime(config, { roots, ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}) }),
-    ));
+    (runtime ??= import('./runtime.js').then((m) => m.createRuntime(config, { roots, ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}) })));
 
   for (const tool of TOOLS) {
     server.registerTool(

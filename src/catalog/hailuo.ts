@@ -31,7 +31,8 @@ const RULE_LAST_NEEDS_FIRST: JointRule = {
   id: 'hailuo-last-frame-needs-first-frame',
   when: present('last_frame_image_url'),
   require: present('first_frame_image_url'),
-  message: 'last_frame_image_url needs first_frame_image_url: first+last frame mode takes both frames. Add first_frame_image_url, or drop last_frame_image_url.',
+  message:
+    'last_frame_image_url needs first_frame_image_url: first+last frame mode takes both frames. Add first_frame_image_url, or drop last_frame_image_url.',
   source: `${SRC.minimax} (last_frame_image: MiniMax-Hailuo-02 only, needs first_frame_image); ${SRC.seedHailuo} (FAQ: pass both together)`,
 };
 
@@ -117,13 +118,21 @@ const MINIMAX_WIRE: Wire = {
 };
 /** Hailuo 2.3 and 2.3-Fast take no last frame on MiniMax. */
 const { last_frame_image_url: _noLastFrame, ...MINIMAX_WIRE_23 } = MINIMAX_WIRE;
-const MINIMAX_NOTES = 'MiniMax writes resolutions with an uppercase P (768P). Answers HTTP 200 with base_resp.status_code != 0 on errors. Video models need the Max plan or above on Token Plan subscriptions.';
+const MINIMAX_NOTES =
+  'MiniMax writes resolutions with an uppercase P (768P). Answers HTTP 200 with base_resp.status_code != 0 on errors. Video models need the Max plan or above on Token Plan subscriptions.';
 
-const HAILUO_PRESENCE_02: FieldPresence = { prompt: 'required', first_frame: 'optional', last_frame: 'optional', source_video: 'forbidden', aspect_ratio: 'forbidden' };
+const HAILUO_PRESENCE_02: FieldPresence = {
+  prompt: 'required',
+  first_frame: 'optional',
+  last_frame: 'optional',
+  source_video: 'forbidden',
+  aspect_ratio: 'forbidden',
+};
 
 // ---- prices ------------------------------------------------------------------------------------
 
-const MINIMAX_PRICE_NOTE = 'Unverified: MiniMax list prices recalled from public docs ([M] in providers.md §4.6), not read from a stored source; check before relying on them.';
+const MINIMAX_PRICE_NOTE =
+  'Unverified: MiniMax list prices recalled from public docs ([M] in providers.md §4.6), not read from a stored source; check before relying on them.';
 
 function runapiFlat(usd: number): Offer['price'] {
   return { kind: 'table', rows: [{ usd }], source: SRC.runapiPricing, as_of: SRC.runapiPricingAsOf, note: 'Flat price per task.' };
@@ -143,7 +152,8 @@ const hailuo02Offers: Offer[] = [
     price: runapiFlat(0.57),
     aliases: ['hailuo-02-text-to-video-pro'],
     typical_seconds: RUNAPI_TYPICAL_S,
-    notes: 'Pro tier: 1080p, duration fixed (6 s) and priced flat; text_to_video takes no output_resolution (1080p and 6 s are inferred from the tier and the flat price, providers.md §1.3/§6 [I]).',
+    notes:
+      'Pro tier: 1080p, duration fixed (6 s) and priced flat; text_to_video takes no output_resolution (1080p and 6 s are inferred from the tier and the flat price, providers.md §1.3/§6 [I]).',
   },
   {
     provider: 'runapi',
@@ -163,7 +173,8 @@ const hailuo02Offers: Offer[] = [
     },
     aliases: ['hailuo-02-text-to-video-standard'],
     typical_seconds: RUNAPI_TYPICAL_S,
-    notes: 'text_to_video takes no output_resolution; standard output is 768p (providers.md §6 [I]). The seed says standard defaults to 10 s; this catalog defaults to 6 s and sends duration_seconds explicitly.',
+    notes:
+      'text_to_video takes no output_resolution; standard output is 768p (providers.md §6 [I]). The seed says standard defaults to 10 s; this catalog defaults to 6 s and sends duration_seconds explicitly.',
   },
   {
     provider: 'runapi',
@@ -219,7 +230,8 @@ const hailuo02Offers: Offer[] = [
       note: 'Apiframe bills credits; USD only with APIFRAME_USD_PER_CREDIT set. Failed jobs are refunded.',
     },
     typical_seconds: APIFRAME_TYPICAL_S,
-    notes: 'Webhook field is webhookUrl (the seed says webhook_url, which the API rejects). The seed advertises reference images; Hailuo 02 on Apiframe only takes image and end_image.',
+    notes:
+      'Webhook field is webhookUrl (the seed says webhook_url, which the API rejects). The seed advertises reference images; Hailuo 02 on Apiframe only takes image and end_image.',
   },
   {
     provider: 'atlascloud',
@@ -235,7 +247,8 @@ const hailuo02Offers: Offer[] = [
       note: 'Atlas shows one per-run price ($0.10) for the default configuration (6 s); the 10 s price is not published in the stored pages, so it is unknown.',
     },
     aliases: ['minimax/hailuo-02/fast'],
-    notes: 'Image-to-video only at 512p ("6s and 10s at 512p", SEED-4). The seed\'s width/height/fps/duration:3 snippet is a page template and is not valid for Hailuo.',
+    notes:
+      'Image-to-video only at 512p ("6s and 10s at 512p", SEED-4). The seed\'s width/height/fps/duration:3 snippet is a page template and is not valid for Hailuo.',
   },
   {
     provider: 'atlascloud',
@@ -353,7 +366,8 @@ const hailuo23Offers: Offer[] = [
     },
     aliases: ['hailuo-2.3-image-to-video-pro', 'hailuo-2-3-image-to-video-pro'],
     typical_seconds: RUNAPI_TYPICAL_S,
-    notes: 'hailuo-2-3-image-to-video-pro is the pre-2026-06 slug; the new slug is sent. The contract lists last_frame_image_url here too, but the seeds and older SDKs say 02 only.',
+    notes:
+      'hailuo-2-3-image-to-video-pro is the pre-2026-06 slug; the new slug is sent. The contract lists last_frame_image_url here too, but the seeds and older SDKs say 02 only.',
   },
   {
     provider: 'runapi',
@@ -473,7 +487,7 @@ const hailuo23FastOffers: Offer[] = [
     endpoint: '/v2/videos/generate',
     wire_fields: APIFRAME_HAILUO_WIRE,
     serves: { durations: [6, 10], resolutions: ['768p', '1080p'], rules: [apiframeHailuoLimit] },
-    price: { kind: 'unknown', note: 'Apiframe\'s stored docs give no credit cost for hailuo-2.3-fast (only for hailuo-02 and hailuo-2.3).' },
+    price: { kind: 'unknown', note: "Apiframe's stored docs give no credit cost for hailuo-2.3-fast (only for hailuo-02 and hailuo-2.3)." },
     typical_seconds: APIFRAME_TYPICAL_S,
     notes: 'Same hailuoParams as hailuo-2.3 (providers.md §2.2).',
   },
@@ -532,7 +546,8 @@ export const HAILUO_MODELS: readonly ModelSpec[] = [
     },
     rules: [RULE_1080P_6S, RULE_LAST_NEEDS_FIRST, RULE_LAST_NOT_512P, RULE_512P_NEEDS_FIRST],
     offers: hailuo02Offers,
-    notes: 'Text-to-video, image-to-video and first+last frame. 512p is image-to-video only; 1080p is 6 s only. Prompt up to 2000 characters (1500 on RunAPI). Camera commands in [brackets] work, e.g. [Push in].',
+    notes:
+      'Text-to-video, image-to-video and first+last frame. 512p is image-to-video only; 1080p is 6 s only. Prompt up to 2000 characters (1500 on RunAPI). Camera commands in [brackets] work, e.g. [Push in].',
     docs_url: 'https://docs-v2.apiframe.ai/docs/videos/hailuo/hailuo-02',
     typical_seconds: 150,
     typical_seconds_source: TYPICAL_SOURCE,
@@ -555,7 +570,8 @@ export const HAILUO_MODELS: readonly ModelSpec[] = [
     },
     rules: [RULE_1080P_6S, RULE_23_NO_LAST_FRAME],
     offers: hailuo23Offers,
-    notes: 'Text-to-video and image-to-video (RunAPI serves image-to-video only). No last frame. 1080p is 6 s only. Prompts over 2000 characters (up to 5000) go to RunAPI only.',
+    notes:
+      'Text-to-video and image-to-video (RunAPI serves image-to-video only). No last frame. 1080p is 6 s only. Prompts over 2000 characters (up to 5000) go to RunAPI only.',
     docs_url: 'https://docs-v2.apiframe.ai/docs/videos/hailuo/hailuo-2-3',
     typical_seconds: 150,
     typical_seconds_source: TYPICAL_SOURCE,

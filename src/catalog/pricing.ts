@@ -81,8 +81,7 @@ export interface OfferCombination {
 export function offerCombinations(model: ModelSpec, offer: Offer): OfferCombination[] {
   const out: OfferCombination[] = [];
   const durations: readonly (number | undefined)[] = offer.serves.durations ?? (model.params.durations.length ? model.params.durations : [undefined]);
-  const resolutions: readonly (string | undefined)[] =
-    offer.serves.resolutions ?? (model.params.resolutions.length ? model.params.resolutions : [undefined]);
+  const resolutions: readonly (string | undefined)[] = offer.serves.resolutions ?? (model.params.resolutions.length ? model.params.resolutions : [undefined]);
   const ratios = offer.serves.aspect_ratios ?? model.params.aspect_ratios;
   for (const mode of offer.serves.modes ?? model.modes) {
     for (const d of durations.length ? durations : [undefined]) {

@@ -35,8 +35,7 @@ function buildIndex(models: readonly ModelSpec[]): Map<string, AliasEntry> {
     }
     // The same slug on two endpoints of one provider (Runway gen4.5) names both offers.
     const sameProvider = offer && prev.offers.length > 0 && prev.offers.every((o) => o.provider === offer.provider);
-    if (prev.model !== model || !sameProvider)
-      throw new Error(`catalog: the name "${alias}" is claimed twice (${prev.model.id} and ${model.id})`);
+    if (prev.model !== model || !sameProvider) throw new Error(`catalog: the name "${alias}" is claimed twice (${prev.model.id} and ${model.id})`);
     index.set(k, { ...prev, offers: [...prev.offers, offer] });
   };
   for (const m of models) add(m.id, m, undefined);

@@ -68,7 +68,7 @@ function runwayPerSecond(creditsPerSecond: number, note?: string): Offer['price'
   };
 }
 
-const TYPICAL_SOURCE = 'SEED-3 (RunAPI Runway: generation usually takes 30–90 s); Runway\'s own API publishes no figure [I]';
+const TYPICAL_SOURCE = "SEED-3 (RunAPI Runway: generation usually takes 30–90 s); Runway's own API publishes no figure [I]";
 
 // ---- runway (RunAPI) ---------------------------------------------------------------------------
 
@@ -100,7 +100,7 @@ const runway: ModelSpec = {
       id: 'runway-aspect-ratio-forbidden-with-image',
       when: present('first_frame_image_url'),
       require: absent('aspect_ratio'),
-      message: 'aspect_ratio is not allowed with first_frame_image_url on runway (the video takes the image\'s shape): drop aspect_ratio.',
+      message: "aspect_ratio is not allowed with first_frame_image_url on runway (the video takes the image's shape): drop aspect_ratio.",
       source: `${SRC.runapiContract} (runway/text_to_video rules: aspect_ratio forbidden when first_frame_image_url is present)`,
     },
     {
@@ -136,12 +136,13 @@ const runway: ModelSpec = {
         as_of: SRC.runapiPricingAsOf,
       },
       typical_seconds: 60,
-      notes: 'duration_seconds and output_resolution are required on the wire (the catalog always sends them). The seed calls output_resolution an aspect ratio; it is 720p|1080p.',
+      notes:
+        'duration_seconds and output_resolution are required on the wire (the catalog always sends them). The seed calls output_resolution an aspect ratio; it is 720p|1080p.',
     },
     simulatorOffer('runway'),
   ],
   notes:
-    'RunAPI\'s Runway model: text-to-video needs aspect_ratio; image-to-video (first_frame_image_url) must not have one. 10 s only at 720p. An older seed page mislabels output_resolution as an aspect ratio: a ratio sent there is read as aspect_ratio. RunAPI publishes no prompt limit; 1000 characters is assumed from Runway\'s own promptText limit [I].',
+    "RunAPI's Runway model: text-to-video needs aspect_ratio; image-to-video (first_frame_image_url) must not have one. 10 s only at 720p. An older seed page mislabels output_resolution as an aspect ratio: a ratio sent there is read as aspect_ratio. RunAPI publishes no prompt limit; 1000 characters is assumed from Runway's own promptText limit [I].",
   docs_url: 'https://runapi.ai/models/runway',
   typical_seconds: 60,
   typical_seconds_source: TYPICAL_SOURCE,
@@ -208,7 +209,7 @@ const gen4Turbo: ModelSpec = {
     simulatorOffer('runway-gen4-turbo'),
   ],
   notes:
-    'Image-to-video only. Durations 2–10 s on Runway\'s own API, 5 or 10 s on Apiframe. aspect_ratio takes 16:9, 9:16, 1:1, 4:3, 3:4, 21:9 or Runway\'s pixel ratios (1280:720 …, Runway only); default 16:9. 720p output.',
+    "Image-to-video only. Durations 2–10 s on Runway's own API, 5 or 10 s on Apiframe. aspect_ratio takes 16:9, 9:16, 1:1, 4:3, 3:4, 21:9 or Runway's pixel ratios (1280:720 …, Runway only); default 16:9. 720p output.",
   docs_url: 'https://docs-v2.apiframe.ai/docs/videos/runway/runway-gen4-turbo',
   typical_seconds: 60,
   typical_seconds_source: TYPICAL_SOURCE,
@@ -263,13 +264,13 @@ const gen45: ModelSpec = {
       endpoint: '/v2/videos/generate',
       wire_fields: APIFRAME_RUNWAY_WIRE,
       serves: { durations: [5, 10], aspect_ratios: FRIENDLY_RATIOS, rules: [apiframeRunwayLimit] },
-      price: { kind: 'unknown', note: 'Apiframe\'s stored docs give no credit cost for runway-gen4.5.' },
+      price: { kind: 'unknown', note: "Apiframe's stored docs give no credit cost for runway-gen4.5." },
       notes: 'Same runwayParams as runway-gen4-turbo; image optional. Friendly ratios only.',
     },
     simulatorOffer('runway-gen4.5'),
   ],
   notes:
-    'Text-to-video and image-to-video. Durations 2–10 s on Runway\'s own API, 5 or 10 s on Apiframe. Runway\'s text-to-video takes 16:9 or 9:16 only. Default 16:9, 720p output. gen4.5 pins Runway\'s own API (either endpoint).',
+    "Text-to-video and image-to-video. Durations 2–10 s on Runway's own API, 5 or 10 s on Apiframe. Runway's text-to-video takes 16:9 or 9:16 only. Default 16:9, 720p output. gen4.5 pins Runway's own API (either endpoint).",
   docs_url: 'https://docs.dev.runwayml.com/',
   typical_seconds: 90,
   typical_seconds_source: TYPICAL_SOURCE,
@@ -310,7 +311,7 @@ const aleph: ModelSpec = {
       serves: {},
       price: { kind: 'table', rows: [{ usd: 1.1 }], source: SRC.runapiPricing, as_of: SRC.runapiPricingAsOf, note: 'Flat price per edit.' },
       typical_seconds: 90,
-      notes: 'RunAPI\'s SDK does not send model on this fixed-model endpoint (the server accepts it).',
+      notes: "RunAPI's SDK does not send model on this fixed-model endpoint (the server accepts it).",
     },
     {
       provider: 'runway',
@@ -326,7 +327,7 @@ const aleph: ModelSpec = {
     simulatorOffer('runway-aleph'),
   ],
   notes:
-    'Video-to-video edit: source_video_url and prompt are required; no duration or resolution (the output follows the source). aspect_ratio (incl. 21:9) on RunAPI only. Some pages show runway-aleph on runway/text_to_video with a first frame; it needs source_video_url. Prompt limit 1000 characters is assumed from Runway\'s promptText limit [I].',
+    "Video-to-video edit: source_video_url and prompt are required; no duration or resolution (the output follows the source). aspect_ratio (incl. 21:9) on RunAPI only. Some pages show runway-aleph on runway/text_to_video with a first frame; it needs source_video_url. Prompt limit 1000 characters is assumed from Runway's promptText limit [I].",
   docs_url: 'https://runapi.ai/models/runway',
   typical_seconds: 90,
   typical_seconds_source: TYPICAL_SOURCE,

@@ -91,11 +91,7 @@ function normalize(model: ModelSpec, input: unknown): Normalized {
       if (issue.code === 'unrecognized_keys') {
         for (const k of issue.keys) {
           const hint = FIELD_HINTS[k.toLowerCase()];
-          errors.push(
-            hint
-              ? `Unknown field "${k}": use ${hint}.`
-              : `Unknown field "${k}"; fields taken: ${PARAM_NAMES.join(', ')}.`,
-          );
+          errors.push(hint ? `Unknown field "${k}": use ${hint}.` : `Unknown field "${k}"; fields taken: ${PARAM_NAMES.join(', ')}.`);
           delete raw[k];
         }
       } else {
@@ -116,7 +112,10 @@ function normalize(model: ModelSpec, input: unknown): Normalized {
 
   const d = raw.duration_seconds;
   if (typeof d === 'number' || typeof d === 'string') {
-    const text = String(d).trim().toLowerCase().replace(/\s*(s|sec|secs|seconds?)$/, '');
+    const text = String(d)
+      .trim()
+      .toLowerCase()
+      .replace(/\s*(s|sec|secs|seconds?)$/, '');
     const n = text === '' ? NaN : Number(text);
     if (Number.isInteger(n)) params.duration_seconds = n;
     else

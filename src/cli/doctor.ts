@@ -44,7 +44,9 @@ export async function doctor(): Promise<void> {
     if (problem) ok = false;
     out(`${problem ? '✗' : '✓'} ${label}: ${dir}${problem ? ` — not writable: ${problem}` : ''}`);
   }
-  out(`Downloads: ${config.download ? 'on' : 'off (VIDEOGEN_DOWNLOAD=off)'}; wait cap ${config.maxWaitSeconds} s; daily budget ${config.budgetUsdDaily ?? 'none'}; confirm above ${config.confirmAboveUsd ?? 'never'}`);
+  out(
+    `Downloads: ${config.download ? 'on' : 'off (VIDEOGEN_DOWNLOAD=off)'}; wait cap ${config.maxWaitSeconds} s; daily budget ${config.budgetUsdDaily ?? 'none'}; confirm above ${config.confirmAboveUsd ?? 'never'}`,
+  );
   out(ok ? 'All good.' : 'Fix the items marked ✗.');
   if (!ok) process.exitCode = 1;
 }

@@ -76,14 +76,26 @@ export class SpendGuard {
     const where = `${req.native_model} on ${req.provider}`;
     if (req.max_cost_usd !== undefined) {
       if (est === undefined)
-        throw new VideogenError('budget', `The price of ${where} is unknown, so max_cost_usd ${usd(req.max_cost_usd)} cannot be guaranteed; nothing was submitted. Choose a provider with a known price (see list_models) or drop max_cost_usd.`, { noJobCreated: true });
+        throw new VideogenError(
+          'budget',
+          `The price of ${where} is unknown, so max_cost_usd ${usd(req.max_cost_usd)} cannot be guaranteed; nothing was submitted. Choose a provider with a known price (see list_models) or drop max_cost_usd.`,
+          { noJobCreated: true },
+        );
       if (est > req.max_cost_usd)
-        throw new VideogenError('budget', `${where} is estimated at ${usd(est)}, above max_cost_usd ${usd(req.max_cost_usd)}; nothing was submitted. Lower duration_seconds or output_resolution, or raise max_cost_usd.`, { noJobCreated: true });
+        throw new VideogenError(
+          'budget',
+          `${where} is estimated at ${usd(est)}, above max_cost_usd ${usd(req.max_cost_usd)}; nothing was submitted. Lower duration_seconds or output_resolution, or raise max_cost_usd.`,
+          { noJobCreated: true },
+        );
     }
     const cap = this.opts.dailyCapUsd;
     if (cap !== undefined) {
       if (est === undefined)
-        throw new VideogenError('budget', `A daily budget is set (VIDEOGEN_BUDGET_USD_DAILY=${cap}) and the price of ${where} is unknown, so the call was refused; nothing was submitted. Choose a provider with a known price, or unset VIDEOGEN_BUDGET_USD_DAILY.`, { noJobCreated: true });
+        throw new VideogenError(
+          'budget',
+          `A daily budget is set (VIDEOGEN_BUDGET_USD_DAILY=${cap}) and the price of ${where} is unknown, so the call was refused; nothing was submitted. Choose a provider with a known price, or unset VIDEOGEN_BUDGET_USD_DAILY.`,
+          { noJobCreated: true },
+        );
       // A replay of a submit whose answer was lost already holds a reservation under its key: not twice.
       const spent = (await this.totals(req.key)).today_estimated_usd;
       if (spent + est > cap + 1e-9) throw this.overCap(spent, cap, est);
@@ -98,7 +110,12 @@ export class SpendGuard {
         );
       const { key: _k, max_cost_usd: _m, ...question } = req;
       const ok = await asker.confirm(question);
-      if (!ok) throw new VideogenError('declined', `The user declined the ${est === undefined ? 'unknown-price' : usd(est)} generation on ${req.provider}; nothing was submitted.`, { noJobCreated: true });
+      if (!ok)
+        throw new VideogenError(
+          'declined',
+          `The user declined the ${est === undefined ? 'unknown-price' : usd(est)} generation on ${req.provider}; nothing was submitted.`,
+          { noJobCreated: true },
+        );
     }
     // Every priced submit is recorded (spend reporting); with a cap, the check is repeated under the lock.
     if (est !== undefined && est > 0) await this.reserve(req, cap, est);
@@ -130,7 +147,14 @@ export class SpendGuard {
         const spent = (await this.totalsUnlocked(req.key)).today_estimated_usd;
         if (spent + est > cap + 1e-9) throw this.overCap(spent, cap, est);
       }
-      const line: SpendLine = { key: req.key, day: localDay(this.now()), usd: est, at: new Date(this.now()).toISOString(), provider: req.provider, model: req.model };
+      const line: SpendLine = {
+        key: req.key,
+        day: localDay(this.now()),
+        usd: est,
+        at: new Date(this.now()).toISOString(),
+        provider: req.provider,
+        model: req.model,
+      };
       await fs.appendFile(this.file, JSON.stringify(line) + '\n');
       this.reserved.add(req.key);
     });

@@ -25,7 +25,10 @@ export function encodeJobId(provider: ProviderId, model: string, handle: JobHand
 
 export function decodeJobId(jobId: string): DecodedJobId {
   const bad = (why: string) =>
-    new VideogenError('invalid_input', `job_id "${jobId.slice(0, 60)}" is not a videogen job id (${why}). Use a job_id returned by generate_video or list_jobs.`);
+    new VideogenError(
+      'invalid_input',
+      `job_id "${jobId.slice(0, 60)}" is not a videogen job id (${why}). Use a job_id returned by generate_video or list_jobs.`,
+    );
   if (jobId.length > MAX_JOB_ID_LENGTH) throw bad('too long');
   const sep = jobId.indexOf('_');
   if (sep < 0) throw bad('no provider prefix');

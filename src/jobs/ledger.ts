@@ -157,12 +157,8 @@ export class Ledger {
   async list(): Promise<JobRecord[]> {
     await this.init();
     const names = await fs.readdir(this.jobsDir);
-    const records = await Promise.all(
-      names.filter((n) => n.endsWith('.json')).map((n) => readJson<JobRecord>(path.join(this.jobsDir, n))),
-    );
-    return records
-      .filter((r): r is JobRecord => r !== undefined && typeof r.job_id === 'string')
-      .sort((a, b) => b.created_at.localeCompare(a.created_at));
+    const records = await Promise.all(names.filter((n) => n.endsWith('.json')).map((n) => readJson<JobRecord>(path.join(this.jobsDir, n))));
+    return records.filter((r): r is JobRecord => r !== undefined && typeof r.job_id === 'string').sort((a, b) => b.created_at.localeCompare(a.created_at));
   }
 
   async findByIdempotencyKey(key: string): Promise<JobRecord | undefined> {

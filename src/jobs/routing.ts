@@ -32,13 +32,7 @@ function orderIndex(config: Config, p: ProviderId): number {
   return i < 0 ? order.length + DEFAULT_ORDER.indexOf(p) : i;
 }
 
-export function planRoute(
-  resolved: ResolvedModel,
-  params: VideoParams,
-  mode: Mode,
-  config: Config,
-  requestedProvider: ProviderId | undefined,
-): RoutePlan {
+export function planRoute(resolved: ResolvedModel, params: VideoParams, mode: Mode, config: Config, requestedProvider: ProviderId | undefined): RoutePlan {
   const model = resolved.model;
   const configured = new Set<ProviderId>(configuredProviders(config));
   const estimate = (o: Offer) => estimateUsd(o, params, mode, { apiframeUsdPerCredit: config.apiframeUsdPerCredit });
@@ -65,7 +59,13 @@ export function planRoute(
       });
     const serving = offers.filter((o) => offerServes(model, o, params, mode) === undefined);
     if (serving.length === 0) throw notServed(model, offers, params, mode, `${requestedProvider} cannot serve this request`);
-    return { candidates: sortCandidates(config, serving.map((offer) => ({ offer, estimateUsd: estimate(offer) }))), simulated: false };
+    return {
+      candidates: sortCandidates(
+        config,
+        serving.map((offer) => ({ offer, estimateUsd: estimate(offer) })),
+      ),
+      simulated: false,
+    };
   }
 
   const pinned = resolved.pinned;
@@ -89,7 +89,13 @@ export function planRoute(
     }
     throw notServed(model, real, params, mode, `No configured provider serves this combination of ${model.id}`, configured);
   }
-  return { candidates: sortCandidates(config, serving.map((offer) => ({ offer, estimateUsd: estimate(offer) }))), simulated: false };
+  return {
+    candidates: sortCandidates(
+      config,
+      serving.map((offer) => ({ offer, estimateUsd: estimate(offer) })),
+    ),
+    simulated: false,
+  };
 }
 
 function sortCandidates(config: Config, list: RouteCandidate[]): RouteCandidate[] {

@@ -92,7 +92,7 @@ export class VideoSaver {
       return this.ledger.put({
         ...done,
         video_url: saved.url ?? url,
-        ...(saved.expires ?? expires ? { video_expires_at: (saved.expires ?? expires)! } : {}),
+        ...((saved.expires ?? expires) ? { video_expires_at: (saved.expires ?? expires)! } : {}),
         local_path: saved.path,
         local_bytes: saved.bytes,
         updated_at: new Date(this.now()).toISOString(),

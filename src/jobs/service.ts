@@ -4,16 +4,7 @@
  * It knows nothing about MCP.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import {
-  requireModel,
-  validateParams,
-  getModel,
-  type ModelSpec,
-  type Mode,
-  type ProviderId,
-  type ResolvedModel,
-  type VideoParams,
-} from '../catalog/index.js';
+import { requireModel, validateParams, getModel, type ModelSpec, type Mode, type ProviderId, type ResolvedModel, type VideoParams } from '../catalog/index.js';
 import { PROVIDER_ENV, type Config } from '../config.js';
 import { VideogenError, toAgentMessage } from '../errors.js';
 import { log } from '../log.js';
@@ -140,7 +131,10 @@ export class JobService {
       const existing = await this.ledger.findByIdempotencyKey(idempotency_key);
       if (existing) {
         if (existing.fingerprint !== undefined && existing.fingerprint !== fingerprint)
-          throw new VideogenError('conflict', `idempotency_key "${idempotency_key}" was already used for a different request (job ${existing.job_id}). Use a new key for a new video.`);
+          throw new VideogenError(
+            'conflict',
+            `idempotency_key "${idempotency_key}" was already used for a different request (job ${existing.job_id}). Use a new key for a new video.`,
+          );
         return { record: existing, reused: true };
       }
     }
@@ -161,7 +155,9 @@ export class JobService {
         params: sanitizeParams(params),
         estimated_cost_usd: first.estimateUsd,
         simulated: plan.simulated,
-        alternatives: plan.candidates.slice(1).map((c) => ({ provider: c.offer.provider, native_model: c.offer.native_model, estimated_cost_usd: c.estimateUsd })),
+        alternatives: plan.candidates
+          .slice(1)
+          .map((c) => ({ provider: c.offer.provider, native_model: c.offer.native_model, estimated_cost_usd: c.estimateUsd })),
       };
     }
 
@@ -176,8 +172,7 @@ export class JobService {
       // where the provider deduplicates by key; elsewhere, report the unknown outcome.
       const again = candidates.find((c) => c.offer.provider === pending.provider && c.offer.native_model === pending.native_model);
       const adapter = this.deps.adapters[pending.provider];
-      if (!again || !adapter?.idempotentSubmit)
-        throw unknownOutcome(pending.provider, key, 'A previous submit with this idempotency_key');
+      if (!again || !adapter?.idempotentSubmit) throw unknownOutcome(pending.provider, key, 'A previous submit with this idempotency_key');
       candidates = [again];
     }
 
@@ -198,7 +193,10 @@ export class JobService {
       if (existing) {
         await this.ledger.clearPendingSubmit(key);
         if (existing.fingerprint !== undefined && existing.fingerprint !== fingerprint)
-          throw new VideogenError('conflict', `idempotency_key "${key}" was already used for a different request (job ${existing.job_id}). Use a new key for a new video.`);
+          throw new VideogenError(
+            'conflict',
+            `idempotency_key "${key}" was already used for a different request (job ${existing.job_id}). Use a new key for a new video.`,
+          );
         return { record: existing, reused: true };
       }
     }
@@ -287,7 +285,12 @@ export class JobService {
         throw new VideogenError(
           'unavailable',
           `${err.message} The job may or may not exist; call generate_video again with idempotency_key "${key}" and the same parameters to retry safely: the provider deduplicates by that key, so you are not charged twice.`,
-          { provider: cand.offer.provider, cause: err, ...(err.providerText !== undefined ? { providerText: err.providerText } : {}), ...(err.httpStatus !== undefined ? { httpStatus: err.httpStatus } : {}) },
+          {
+            provider: cand.offer.provider,
+            cause: err,
+            ...(err.providerText !== undefined ? { providerText: err.providerText } : {}),
+            ...(err.httpStatus !== undefined ? { httpStatus: err.httpStatus } : {}),
+          },
         );
       }
       if (err instanceof VideogenError && err.code === 'unknown_outcome') {
@@ -455,7 +458,13 @@ export class JobService {
       if (err instanceof VideogenError && (err.code === 'auth' || err.code === 'not_configured' || err.code === 'config')) throw err;
       const msg = toAgentMessage(err).message;
       if (err instanceof VideogenError && err.code === 'not_found' && polledAt - Date.parse(rec.created_at) > 10 * 60_000) {
-        return this.ledger.put({ ...rec, status: 'failed', error: { code: 'not_found', message: msg }, polled_at: polledAt, updated_at: new Date(polledAt).toISOString() });
+        return this.ledger.put({
+          ...rec,
+          status: 'failed',
+          error: { code: 'not_found', message: msg },
+          polled_at: polledAt,
+          updated_at: new Date(polledAt).toISOString(),
+        });
       }
       log.warn('status check failed', { job_id: rec.job_id, error: msg });
       const retryAfter = err instanceof VideogenError ? err.retryAfterMs : undefined;
@@ -470,7 +479,13 @@ export class JobService {
     applyStatus(next, status, polledAt);
     // Apiframe bills credits: report them in USD when the rate is configured (as the estimate is).
     const rate = this.config.apiframeUsdPerCredit;
-    if (status.state === 'succeeded' && status.billed_usd === undefined && status.billed_credits !== undefined && rec.provider === 'apiframe' && rate !== undefined)
+    if (
+      status.state === 'succeeded' &&
+      status.billed_usd === undefined &&
+      status.billed_credits !== undefined &&
+      rec.provider === 'apiframe' &&
+      rate !== undefined
+    )
       next.billed_cost_usd = Math.round(status.billed_credits * rate * 10_000) / 10_000;
     const saved = await this.ledger.put(next);
     if (saved.status !== rec.status) log.info('job status', { job_id: rec.job_id, status: saved.status });

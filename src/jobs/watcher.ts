@@ -110,11 +110,14 @@ export class Watcher {
     if (this.timer && earliest >= this.armedFor) return;
     if (this.timer) clearTimeout(this.timer);
     this.armedFor = earliest;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.armedFor = Infinity;
-      this.tick();
-    }, Math.max(0, earliest - this.service.now()));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.armedFor = Infinity;
+        this.tick();
+      },
+      Math.max(0, earliest - this.service.now()),
+    );
     // Never keep the process alive just to poll: the server exits when stdin closes.
     this.timer.unref();
   }

@@ -54,9 +54,22 @@ const MAX_NAME_ATTEMPTS = 1000;
 
 /** Codes for "the transfer broke", matched by `code` (undici errors doc), not by class. */
 const NETWORK_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
-  'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'UND_ERR_ABORTED', 'ERR_STREAM_PREMATURE_CLOSE',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  'UND_ERR_ABORTED',
+  'ERR_STREAM_PREMATURE_CLOSE',
 ]);
 
 /** The URL without its query (signed URLs carry tokens) for messages. */
@@ -103,7 +116,9 @@ export async function downloadVideo(url: string, opts: DownloadOptions): Promise
   if (status < 200 || status >= 300) {
     discard(res.body);
     if (status >= 300 && status < 400) {
-      throw new VideogenError('unavailable', `Downloading ${shown} was redirected more than ${MAX_REDIRECTS} times (HTTP ${status}); nothing was saved.`, { httpStatus: status });
+      throw new VideogenError('unavailable', `Downloading ${shown} was redirected more than ${MAX_REDIRECTS} times (HTTP ${status}); nothing was saved.`, {
+        httpStatus: status,
+      });
     }
     const expired =
       status === 403 || status === 404 || status === 410
@@ -111,7 +126,9 @@ export async function downloadVideo(url: string, opts: DownloadOptions): Promise
         : status >= 500 || status === 429
           ? ' The file host is having trouble; try again shortly.'
           : '';
-    throw new VideogenError('unavailable', `Downloading the video failed: ${shown} answered HTTP ${status}.${expired} Nothing was saved.`, { httpStatus: status });
+    throw new VideogenError('unavailable', `Downloading the video failed: ${shown} answered HTTP ${status}.${expired} Nothing was saved.`, {
+      httpStatus: status,
+    });
   }
 
   const lengthHeader = res.headers['content-length'];
@@ -224,7 +241,10 @@ async function saveStream(source: Readable, opts: SaveOptions): Promise<SavedVid
   let headChecked = false;
   let head: Buffer | undefined;
   const notVideo = (): VideogenError =>
-    new VideogenError('unavailable', `${opts.shown} did not return a video (its first bytes are not an MP4/MOV container; perhaps an error page); nothing was saved.`);
+    new VideogenError(
+      'unavailable',
+      `${opts.shown} did not return a video (its first bytes are not an MP4/MOV container; perhaps an error page); nothing was saved.`,
+    );
 
   let sinceGc = 0;
   const guard = new Transform({
@@ -272,7 +292,10 @@ async function saveStream(source: Readable, opts: SaveOptions): Promise<SavedVid
       if (!isMp4Container(head)) throw notVideo();
     }
     if (opts.expectedBytes !== undefined && count !== opts.expectedBytes) {
-      throw new VideogenError('unavailable', `The download of ${opts.shown} ended early (${count} of ${opts.expectedBytes} bytes); nothing was saved. Try again.`);
+      throw new VideogenError(
+        'unavailable',
+        `The download of ${opts.shown} ended early (${count} of ${opts.expectedBytes} bytes); nothing was saved. Try again.`,
+      );
     }
     await handle.sync();
     await handle.close();
@@ -312,7 +335,10 @@ async function publish(tmp: string, dir: string, stem: string, ext: string): Pro
       const code = errCode(err);
       if (code === 'EEXIST') continue;
       if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS' || code === 'EMLINK') {
-        const taken = await stat(candidate).then(() => true, (e: unknown) => errCode(e) !== 'ENOENT');
+        const taken = await stat(candidate).then(
+          () => true,
+          (e: unknown) => errCode(e) !== 'ENOENT',
+        );
         if (taken) continue;
         await rename(tmp, candidate);
         return candidate;

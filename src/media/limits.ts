@@ -188,11 +188,7 @@ const GENERIC_MIMES: Record<MediaKind, readonly string[]> = {
  * single-family providers). `transport` matters for Runway direct: an upload (the default) takes up to
  * 200 MB, a data URI about 3.7 MB.
  */
-export function mediaLimitsFor(
-  provider: ProviderId,
-  field: MediaField,
-  opts: { family?: ModelFamily; transport?: MediaTransport } = {},
-): MediaLimits {
+export function mediaLimitsFor(provider: ProviderId, field: MediaField, opts: { family?: ModelFamily; transport?: MediaTransport } = {}): MediaLimits {
   const kind = fieldKind(field);
   const family = opts.family ?? ONLY_FAMILY[provider];
   const transport = opts.transport ?? 'upload';
@@ -300,7 +296,9 @@ export function checkMediaLimits(info: MediaInfo, bytes: number, limits: MediaLi
   const short = Math.min(width, height);
   const min = limits.short_side_above_px;
   if (min && short <= min.value) {
-    bad(`${field}: the image is ${width}×${height}; ${min.by} needs the short side above ${min.value} px. Use a larger image (at least ${min.value + 1} px on the short side).`);
+    bad(
+      `${field}: the image is ${width}×${height}; ${min.by} needs the short side above ${min.value} px. Use a larger image (at least ${min.value + 1} px on the short side).`,
+    );
   }
   const ar = limits.aspect_ratio;
   if (ar) {

@@ -166,7 +166,9 @@ async function confine(abs: string, shown: string, field: MediaField, roots: str
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       const link = await lstat(abs).catch(() => undefined);
       if (link?.isSymbolicLink()) invalid(`${field}: "${clip(shown)}" is a broken symbolic link (its target does not exist).`);
-      invalid(`${field}: "${clip(shown)}" does not exist (resolved against ${path.dirname(abs)}). Check the path; relative paths are resolved against the working directory.`);
+      invalid(
+        `${field}: "${clip(shown)}" does not exist (resolved against ${path.dirname(abs)}). Check the path; relative paths are resolved against the working directory.`,
+      );
     }
     throw new VideogenError('invalid_input', `${field}: "${clip(shown)}" could not be read (${code}).`, { cause: err });
   }
@@ -219,7 +221,8 @@ function decodeDataUri(raw: string, field: MediaField, opts: ResolveOptions): Re
   let bytes: Buffer;
   if (isBase64) {
     const clean = payload.replace(/\s+/g, '');
-    if (Math.floor((clean.length * 3) / 4) > maxBytes + 2) invalid(`${field}: the data: URI holds more than the ${formatBytes(maxBytes)} limit for input files. Use a smaller file.`);
+    if (Math.floor((clean.length * 3) / 4) > maxBytes + 2)
+      invalid(`${field}: the data: URI holds more than the ${formatBytes(maxBytes)} limit for input files. Use a smaller file.`);
     if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(clean)) invalid(`${field}: the data: URI is not valid base64.`);
     bytes = Buffer.from(clean, clean.includes('-') || clean.includes('_') ? 'base64url' : 'base64');
   } else {

@@ -11,16 +11,7 @@ import type { VideoParams } from '../catalog/types.js';
 import { VideogenError } from '../errors.js';
 import { httpError, requestJson, type HttpResponse } from './http.js';
 import { HttpAdapter, MODERATION_TEXT } from './base.js';
-import type {
-  CallOptions,
-  JobHandle,
-  JobStatus,
-  LocalMedia,
-  ProviderAdapter,
-  SubmitRequest,
-  SubmitResult,
-  VideoOutput,
-} from './types.js';
+import type { CallOptions, JobHandle, JobStatus, LocalMedia, ProviderAdapter, SubmitRequest, SubmitResult, VideoOutput } from './types.js';
 
 const PROVIDER = 'apiframe' as const;
 const KEY_ENV = 'APIFRAME_API_KEY';
@@ -52,7 +43,9 @@ export function apiframeBody(nativeModel: string, params: VideoParams): Record<s
     set('aspect_ratio', params.aspect_ratio);
     body['runwayParams'] = p;
   } else {
-    throw new VideogenError('unsupported', `Apiframe model "${nativeModel}" is not a Hailuo or Runway model; this server cannot build its parameters.`, { provider: PROVIDER });
+    throw new VideogenError('unsupported', `Apiframe model "${nativeModel}" is not a Hailuo or Runway model; this server cannot build its parameters.`, {
+      provider: PROVIDER,
+    });
   }
   return body;
 }
@@ -108,7 +101,9 @@ export function mapApiframeJob(job: Job): JobStatus {
       if (videos.length === 0)
         return {
           state: 'failed',
-          reason: job.expired ? 'Apiframe has purged this job’s result files (retention expired).' : 'Apiframe reported the job completed but returned no video URL.',
+          reason: job.expired
+            ? 'Apiframe has purged this job’s result files (retention expired).'
+            : 'Apiframe reported the job completed but returned no video URL.',
           error_code: 'job_failed',
         };
       return { state: 'succeeded', videos, ...(typeof job.creditCost === 'number' ? { billed_credits: job.creditCost } : {}) };
@@ -165,7 +160,10 @@ function apiframeError(res: HttpResponse, phase: 'submit' | 'status' | 'upload')
       );
   }
   if (err.code === 'validation' && err.providerText && MODERATION_TEXT.test(err.providerText))
-    return new VideogenError('moderation', 'Apiframe refused the request under its content policy. Rephrase the prompt or use other input media.', { ...base, noJobCreated: true });
+    return new VideogenError('moderation', 'Apiframe refused the request under its content policy. Rephrase the prompt or use other input media.', {
+      ...base,
+      noJobCreated: true,
+    });
   return err;
 }
 
@@ -175,9 +173,6 @@ export class ApiframeAdapter extends HttpAdapter implements ProviderAdapter {
   readonly canCancel = false;
   readonly keyEnv = KEY_ENV;
   readonly minPollIntervalSeconds = MIN_POLL_SECONDS;
-
-
-
 
   async submit(req: SubmitRequest, opts: CallOptions): Promise<SubmitResult> {
     const res = await requestJson({
@@ -192,11 +187,15 @@ export class ApiframeAdapter extends HttpAdapter implements ProviderAdapter {
     const accepted = parse(Accepted, res, 'submit');
     const id = accepted.jobId ?? accepted.id;
     if (!id)
-      throw new VideogenError('unknown_outcome', 'Apiframe accepted the request but its answer carried no jobId. Check the Apiframe dashboard before retrying.', {
-        provider: PROVIDER,
-        providerText: res.text.slice(0, 1000),
-        httpStatus: res.status,
-      });
+      throw new VideogenError(
+        'unknown_outcome',
+        'Apiframe accepted the request but its answer carried no jobId. Check the Apiframe dashboard before retrying.',
+        {
+          provider: PROVIDER,
+          providerText: res.text.slice(0, 1000),
+          httpStatus: res.status,
+        },
+      );
     // A replayed key may answer with the original job's later status; only in-flight states are
     // reported here (a COMPLETED replay carries no result, so the first poll fetches it).
     const st = accepted.status?.toUpperCase();

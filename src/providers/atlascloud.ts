@@ -17,16 +17,7 @@ import type { VideoParams } from '../catalog/types.js';
 import { VideogenError } from '../errors.js';
 import { NetworkError, extractErrorText, httpError, requestJson, retryAfterMs, type HttpRequest, type HttpResponse } from './http.js';
 import { HttpAdapter, MODERATION_TEXT } from './base.js';
-import type {
-  CallOptions,
-  JobHandle,
-  JobStatus,
-  LocalMedia,
-  ProviderAdapter,
-  SubmitRequest,
-  SubmitResult,
-  VideoOutput,
-} from './types.js';
+import type { CallOptions, JobHandle, JobStatus, LocalMedia, ProviderAdapter, SubmitRequest, SubmitResult, VideoOutput } from './types.js';
 
 const PROVIDER = 'atlascloud' as const;
 const KEY_ENV = 'ATLASCLOUD_API_KEY';
@@ -110,7 +101,8 @@ export function mapAtlasPrediction(p: Prediction): JobStatus {
     case 'succeeded':
     case 'success': {
       const videos: VideoOutput[] = [...urls(p.outputs), ...urls(p.output)].filter((u, i, a) => a.indexOf(u) === i).map((url) => ({ url }));
-      if (videos.length === 0) return { state: 'failed', reason: 'Atlas Cloud reported the prediction completed but returned no output URL.', error_code: 'job_failed' };
+      if (videos.length === 0)
+        return { state: 'failed', reason: 'Atlas Cloud reported the prediction completed but returned no output URL.', error_code: 'job_failed' };
       return { state: 'succeeded', videos };
     }
     case 'failed':
@@ -121,7 +113,9 @@ export function mapAtlasPrediction(p: Prediction): JobStatus {
       const moderation = nsfw || (said !== undefined && MODERATION_TEXT.test(said));
       return {
         state: 'failed',
-        reason: moderation ? 'Atlas Cloud refused the content; no video was produced. Rephrase the prompt or use another image.' : 'Atlas Cloud reports the prediction failed; no video was produced.',
+        reason: moderation
+          ? 'Atlas Cloud refused the content; no video was produced. Rephrase the prompt or use another image.'
+          : 'Atlas Cloud reports the prediction failed; no video was produced.',
         ...(said !== undefined ? { provider_text: said } : {}),
         provider_code: status,
         error_code: moderation ? 'moderation' : 'job_failed',
@@ -149,11 +143,15 @@ export function atlasError(res: HttpResponse, phase: 'submit' | 'status' | 'uplo
     return new VideogenError('auth', `Atlas Cloud rejected the API key ${where}. Check ${KEY_ENV}.`, { ...base, envVar: KEY_ENV, noJobCreated: true });
   const serverSide = code >= 500 && code < 600;
   if (code === 402 || (!serverSide && INSUFFICIENT_RE.test(text)))
-    return new VideogenError('insufficient_credits', `Atlas Cloud says the account balance is too low ${where}. Top up the Atlas Cloud account or use another provider.`, {
-      ...base,
-      envVar: KEY_ENV,
-      noJobCreated: true,
-    });
+    return new VideogenError(
+      'insufficient_credits',
+      `Atlas Cloud says the account balance is too low ${where}. Top up the Atlas Cloud account or use another provider.`,
+      {
+        ...base,
+        envVar: KEY_ENV,
+        noJobCreated: true,
+      },
+    );
   if (code === 429) {
     const ra = retryAfterMs(res.headers);
     return new VideogenError(
@@ -163,14 +161,25 @@ export function atlasError(res: HttpResponse, phase: 'submit' | 'status' | 'uplo
     );
   }
   if (!serverSide && code !== 404 && MODERATION_TEXT.test(text))
-    return new VideogenError('moderation', 'Atlas Cloud refused the request under its content policy. Rephrase the prompt or use other input media.', { ...base, noJobCreated: true });
+    return new VideogenError('moderation', 'Atlas Cloud refused the request under its content policy. Rephrase the prompt or use other input media.', {
+      ...base,
+      noJobCreated: true,
+    });
   if (!inBody) return httpError(PROVIDER, KEY_ENV, res, phase);
   if (code === 404)
-    return new VideogenError('not_found', phase === 'submit' ? `Atlas Cloud does not know this model ${where}.` : `Atlas Cloud does not know this prediction ${where}.`, {
+    return new VideogenError(
+      'not_found',
+      phase === 'submit' ? `Atlas Cloud does not know this model ${where}.` : `Atlas Cloud does not know this prediction ${where}.`,
+      {
+        ...base,
+        noJobCreated: phase === 'submit',
+      },
+    );
+  if (serverSide)
+    return new VideogenError('unavailable', `Atlas Cloud reported an internal error ${where}. Try again shortly.`, {
       ...base,
-      noJobCreated: phase === 'submit',
+      noJobCreated: phase === 'submit' ? code === 503 : true,
     });
-  if (serverSide) return new VideogenError('unavailable', `Atlas Cloud reported an internal error ${where}. Try again shortly.`, { ...base, noJobCreated: phase === 'submit' ? code === 503 : true });
   return new VideogenError('validation', `Atlas Cloud rejected the request ${where}. Fix the parameters it names and retry.`, { ...base, noJobCreated: true });
 }
 
@@ -206,8 +215,6 @@ export class AtlasCloudAdapter extends HttpAdapter implements ProviderAdapter {
   readonly keyEnv = KEY_ENV;
   readonly minPollIntervalSeconds = MIN_POLL_SECONDS;
 
-
-
   private send(req: Omit<HttpRequest, 'provider' | 'signal' | 'timeoutMs' | 'dispatcher' | 'headers'>, opts: CallOptions): Promise<HttpResponse> {
     return requestJson({
       ...req,
@@ -223,10 +230,20 @@ export class AtlasCloudAdapter extends HttpAdapter implements ProviderAdapter {
     const sentAt = Date.now();
     let res: HttpResponse;
     try {
-      res = await this.send({ method: 'POST', url: this.url(req.offer.endpoint || '/api/v1/model/generateVideo'), json: atlasBody(req.offer.native_model, req.params), retry: 'never' }, opts);
+      res = await this.send(
+        {
+          method: 'POST',
+          url: this.url(req.offer.endpoint || '/api/v1/model/generateVideo'),
+          json: atlasBody(req.offer.native_model, req.params),
+          retry: 'never',
+        },
+        opts,
+      );
     } catch (err) {
       if (err instanceof NetworkError && err.maybeSent)
-        throw unknownOutcome(`The connection to Atlas Cloud was lost (${err.networkCode}) after the submit was sent, before its answer arrived.`, { cause: err });
+        throw unknownOutcome(`The connection to Atlas Cloud was lost (${err.networkCode}) after the submit was sent, before its answer arrived.`, {
+          cause: err,
+        });
       throw err;
     }
     // A server or gateway error after the request arrived (as an HTTP status or as `code` in a 200
@@ -240,7 +257,11 @@ export class AtlasCloudAdapter extends HttpAdapter implements ProviderAdapter {
     if (!isOk(res)) throw atlasError(res, 'submit');
     const data = parse(SubmitData, inner(res.json), res, 'submit');
     const id = data.id ?? data.predictionId;
-    if (!id) throw unknownOutcome('Atlas Cloud accepted the submit but its answer carried no prediction id.', { providerText: res.text.slice(0, 1000), httpStatus: res.status });
+    if (!id)
+      throw unknownOutcome('Atlas Cloud accepted the submit but its answer carried no prediction id.', {
+        providerText: res.text.slice(0, 1000),
+        httpStatus: res.status,
+      });
     const status = data.status ? mapAtlasPrediction({ status: data.status }) : undefined;
     return {
       handle: { id, t: String(Math.floor(sentAt / 1000)) },
@@ -255,7 +276,8 @@ export class AtlasCloudAdapter extends HttpAdapter implements ProviderAdapter {
       if (code === 400 || code === 404) {
         const t = Number(handle['t']);
         const age = Number.isFinite(t) ? Date.now() - t * 1000 : Infinity;
-        if (age < ATLAS_WARMUP_GRACE_MS) return { state: 'queued', detail: 'Atlas Cloud has not registered the prediction yet (normal for the first seconds).' };
+        if (age < ATLAS_WARMUP_GRACE_MS)
+          return { state: 'queued', detail: 'Atlas Cloud has not registered the prediction yet (normal for the first seconds).' };
         const how = res.status === code ? `HTTP ${code}` : `code ${code}`;
         const when = Number.isFinite(age) ? ` ${Math.round(age / 1000)} s after submit` : '';
         throw new VideogenError('not_found', `Atlas Cloud does not know this prediction (${how})${when}: it may have expired or been deleted.`, {

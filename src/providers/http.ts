@@ -184,8 +184,7 @@ export async function requestJson(req: HttpRequest): Promise<HttpResponse> {
     try {
       res = await attemptOnce(req, attempt);
     } catch (err) {
-      const canRetry =
-        err instanceof NetworkError && attempt < maxRetries && (retryable || !err.maybeSent);
+      const canRetry = err instanceof NetworkError && attempt < maxRetries && (retryable || !err.maybeSent);
       if (!canRetry) throw err;
       await sleep(backoffMs(attempt), undefined, req.signal ? { signal: req.signal } : undefined);
       continue;
@@ -194,9 +193,7 @@ export async function requestJson(req: HttpRequest): Promise<HttpResponse> {
     const hinted = retryAfterMs(res.headers);
     if (hinted !== undefined && hinted > BACKOFF_CAP_MS * 4) return res; // too long to wait: report it
     const delay = hinted ?? backoffMs(attempt);
-    process.stderr.write(
-      redact(`[videogen] ${req.provider} ${req.method} answered ${res.status}; retrying in ${delay} ms\n`),
-    );
+    process.stderr.write(redact(`[videogen] ${req.provider} ${req.method} answered ${res.status}; retrying in ${delay} ms\n`));
     await sleep(delay, undefined, req.signal ? { signal: req.signal } : undefined);
   }
 }
@@ -227,12 +224,7 @@ export function extractErrorText(json: unknown, fallback: string): string {
  * Map a non-2xx response to the taxonomy. `phase` matters for failover: a 503 on submit proves no job
  * was created, a 500 or 504 does not.
  */
-export function httpError(
-  provider: ProviderId,
-  keyEnv: string,
-  res: HttpResponse,
-  phase: 'submit' | 'status' | 'cancel' | 'upload',
-): VideogenError {
+export function httpError(provider: ProviderId, keyEnv: string, res: HttpResponse, phase: 'submit' | 'status' | 'cancel' | 'upload'): VideogenError {
   const providerText = extractErrorText(res.json, res.text);
   const s = res.status;
   const base = { provider, providerText, httpStatus: s };
@@ -276,10 +268,9 @@ export function httpError(
       noJobCreated: true,
     });
   if (s >= 500)
-    return new VideogenError(
-      'unavailable',
-      `${provider} is unavailable (HTTP ${s}).${phase === 'status' || s === 503 ? ' Try again shortly.' : ''}`,
-      { ...base, noJobCreated: phase === 'submit' ? s === 503 : true },
-    );
+    return new VideogenError('unavailable', `${provider} is unavailable (HTTP ${s}).${phase === 'status' || s === 503 ? ' Try again shortly.' : ''}`, {
+      ...base,
+      noJobCreated: phase === 'submit' ? s === 503 : true,
+    });
   return new VideogenError('unavailable', `${provider} answered HTTP ${s} unexpectedly.`, { ...base, noJobCreated: false });
 }

@@ -13,16 +13,7 @@ import * as z from 'zod';
 import { VideogenError, type ErrorCode } from '../errors.js';
 import { NetworkError, httpError, requestJson, type HttpResponse } from './http.js';
 import { HttpAdapter } from './base.js';
-import type {
-  CallOptions,
-  JobHandle,
-  JobStatus,
-  LocalMedia,
-  ProviderAdapter,
-  SubmitRequest,
-  SubmitResult,
-  VideoOutput,
-} from './types.js';
+import type { CallOptions, JobHandle, JobStatus, LocalMedia, ProviderAdapter, SubmitRequest, SubmitResult, VideoOutput } from './types.js';
 
 const PROVIDER = 'minimax' as const;
 const KEY_ENV = 'MINIMAX_API_KEY';
@@ -67,8 +58,6 @@ export class MinimaxAdapter extends HttpAdapter implements ProviderAdapter {
   readonly keyEnv = KEY_ENV;
   /** MiniMax's docs poll every ~10 s; 5 s keeps short waits responsive without hammering the API. */
   readonly minPollIntervalSeconds = 5;
-
-
 
   async submit(req: SubmitRequest, opts: CallOptions): Promise<SubmitResult> {
     const body = this.buildBody(req);
@@ -159,11 +148,7 @@ export class MinimaxAdapter extends HttpAdapter implements ProviderAdapter {
   async refreshOutputs(handle: JobHandle, opts: CallOptions): Promise<readonly VideoOutput[]> {
     const status = await this.getJob(handle, opts);
     if (status.state === 'succeeded') return status.videos;
-    throw new VideogenError(
-      'not_found',
-      `MiniMax task ${handle.id} is ${status.state}, so it has no video to refresh.`,
-      { provider: PROVIDER },
-    );
+    throw new VideogenError('not_found', `MiniMax task ${handle.id} is ${status.state}, so it has no video to refresh.`, { provider: PROVIDER });
   }
 
   /** MiniMax takes images inline as data URIs. The mime type comes from the sniffed bytes, never assumed. */

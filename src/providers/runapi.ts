@@ -9,16 +9,7 @@ import * as z from 'zod';
 import { VideogenError } from '../errors.js';
 import { httpError, requestJson, type HttpResponse } from './http.js';
 import { HttpAdapter, MODERATION_TEXT } from './base.js';
-import type {
-  CallOptions,
-  JobHandle,
-  JobStatus,
-  LocalMedia,
-  ProviderAdapter,
-  SubmitRequest,
-  SubmitResult,
-  VideoOutput,
-} from './types.js';
+import type { CallOptions, JobHandle, JobStatus, LocalMedia, ProviderAdapter, SubmitRequest, SubmitResult, VideoOutput } from './types.js';
 import type { VideoParams } from '../catalog/types.js';
 
 const PROVIDER = 'runapi' as const;
@@ -71,7 +62,8 @@ const FileResponse = z.looseObject({ url: z.string().min(1), expires_at: z.strin
 /** `/api/v1/hailuo/image_to_video` → `{ svc: 'hailuo', ep: 'image_to_video' }`. */
 export function parseRunapiEndpoint(endpoint: string): Svc {
   const m = /^\/?api\/v1\/([a-z0-9_]+)\/([a-z0-9_]+)\/?$/i.exec(endpoint);
-  if (!m?.[1] || !m[2]) throw new VideogenError('internal', `RunAPI offer endpoint "${endpoint}" is not of the form /api/v1/{service}/{endpoint}.`, { provider: PROVIDER });
+  if (!m?.[1] || !m[2])
+    throw new VideogenError('internal', `RunAPI offer endpoint "${endpoint}" is not of the form /api/v1/{service}/{endpoint}.`, { provider: PROVIDER });
   return { svc: m[1], ep: m[2] };
 }
 
@@ -91,7 +83,11 @@ export function runapiBody(nativeModel: string, endpoint: Svc, params: VideoPara
   return body;
 }
 
-function billedUsd(t: { usage?: { cost?: number | undefined } | null | undefined; cost_cents?: number | null | undefined; amount_cents?: number | null | undefined }): number | undefined {
+function billedUsd(t: {
+  usage?: { cost?: number | undefined } | null | undefined;
+  cost_cents?: number | null | undefined;
+  amount_cents?: number | null | undefined;
+}): number | undefined {
   if (typeof t.usage?.cost === 'number') return t.usage.cost;
   if (typeof t.cost_cents === 'number') return t.cost_cents / 100;
   if (typeof t.amount_cents === 'number') return t.amount_cents / 100;
@@ -115,8 +111,7 @@ export function mapRunapiTask(task: z.infer<typeof TaskResponse>): JobStatus {
     case 'success':
     case 'finished': {
       const videos: VideoOutput[] = (task.videos ?? []).flatMap((v) => (v.url ? [{ url: v.url }] : []));
-      if (videos.length === 0)
-        return { state: 'failed', reason: 'RunAPI reported the task completed but returned no video URL.', error_code: 'job_failed' };
+      if (videos.length === 0) return { state: 'failed', reason: 'RunAPI reported the task completed but returned no video URL.', error_code: 'job_failed' };
       const usd = billedUsd(task);
       return { state: 'succeeded', videos, ...(usd !== undefined ? { billed_usd: usd } : {}) };
     }
@@ -127,7 +122,9 @@ export function mapRunapiTask(task: z.infer<typeof TaskResponse>): JobStatus {
       const moderation = said !== undefined && MODERATION_TEXT.test(said);
       return {
         state: 'failed',
-        reason: moderation ? 'RunAPI refused the content; no video was produced. Rephrase the prompt or use another image.' : 'RunAPI reports the task failed; no video was produced.',
+        reason: moderation
+          ? 'RunAPI refused the content; no video was produced. Rephrase the prompt or use another image.'
+          : 'RunAPI reports the task failed; no video was produced.',
         ...(said !== undefined ? { provider_text: said } : {}),
         provider_code: status,
         error_code: moderation ? 'moderation' : 'job_failed',
@@ -175,9 +172,6 @@ export class RunapiAdapter extends HttpAdapter implements ProviderAdapter {
   readonly keyEnv = KEY_ENV;
   readonly minPollIntervalSeconds = MIN_POLL_SECONDS;
 
-
-
-
   private auth(): Record<string, string> {
     return { authorization: `Bearer ${this.opts.apiKey}` };
   }
@@ -217,7 +211,8 @@ export class RunapiAdapter extends HttpAdapter implements ProviderAdapter {
   async getJob(handle: JobHandle, opts: CallOptions): Promise<JobStatus> {
     const svc = handle['svc'];
     const ep = handle['ep'];
-    if (!svc || !ep) throw new VideogenError('not_found', 'This RunAPI job id is missing its endpoint; it was not issued by this server.', { provider: PROVIDER });
+    if (!svc || !ep)
+      throw new VideogenError('not_found', 'This RunAPI job id is missing its endpoint; it was not issued by this server.', { provider: PROVIDER });
     const res = await requestJson({
       ...this.callDefaults(opts),
       method: 'GET',

@@ -14,16 +14,7 @@ import * as z from 'zod';
 import { VideogenError } from '../errors.js';
 import { NetworkError, httpError, requestJson, type HttpResponse } from './http.js';
 import { HttpAdapter } from './base.js';
-import type {
-  CallOptions,
-  JobHandle,
-  JobStatus,
-  LocalMedia,
-  ProviderAdapter,
-  SubmitRequest,
-  SubmitResult,
-  VideoOutput,
-} from './types.js';
+import type { CallOptions, JobHandle, JobStatus, LocalMedia, ProviderAdapter, SubmitRequest, SubmitResult, VideoOutput } from './types.js';
 
 const PROVIDER = 'runway' as const;
 const KEY_ENV = 'RUNWAYML_API_SECRET';
@@ -88,8 +79,6 @@ export class RunwayAdapter extends HttpAdapter implements ProviderAdapter {
   readonly keyEnv = KEY_ENV;
   /** Runway: "should not expect updates more frequent than once every five seconds". */
   readonly minPollIntervalSeconds = 5;
-
-
 
   async submit(req: SubmitRequest, opts: CallOptions): Promise<SubmitResult> {
     const endpoint = endpointOf(req.offer.endpoint);
@@ -157,11 +146,7 @@ export class RunwayAdapter extends HttpAdapter implements ProviderAdapter {
   }
 
   /** Inline as a data URI when small enough, otherwise through Runway's ephemeral uploads (valid 24 h). */
-  async prepareMedia(
-    media: LocalMedia,
-    field: 'first_frame_image_url' | 'last_frame_image_url' | 'source_video_url',
-    opts: CallOptions,
-  ): Promise<string> {
+  async prepareMedia(media: LocalMedia, field: 'first_frame_image_url' | 'last_frame_image_url' | 'source_video_url', opts: CallOptions): Promise<string> {
     const wantKind = field === 'source_video_url' ? 'video' : 'image';
     if (media.kind !== wantKind)
       throw new VideogenError('invalid_input', `${field} needs ${wantKind === 'video' ? 'a video' : 'an image'}, but ${media.filename} is ${media.mime}.`, {
@@ -292,7 +277,8 @@ function ratioFor(endpoint: Endpoint, model: string, aspect: string | undefined)
   if (aspect !== undefined) {
     const mapped = RATIO_BY_ASPECT[aspect];
     if (mapped) ratio = mapped;
-    else if (/^\d{3,4}:\d{3,4}$/.test(aspect)) ratio = aspect; // already a Runway pixel ratio
+    else if (/^\d{3,4}:\d{3,4}$/.test(aspect))
+      ratio = aspect; // already a Runway pixel ratio
     else throw invalid(`Runway has no size for aspect_ratio "${aspect}". Use one of ${Object.keys(RATIO_BY_ASPECT).join(', ')}.`);
   }
   const allowed = RATIOS[endpoint]?.[model];
@@ -349,8 +335,7 @@ function toStatus(task: z.infer<typeof Task>): JobStatus {
     case 'THROTTLED':
       return {
         state: 'queued',
-        detail:
-          "THROTTLED: the Runway organization's concurrency limit is reached, so Runway queued this task; it starts when an earlier task finishes.",
+        detail: "THROTTLED: the Runway organization's concurrency limit is reached, so Runway queued this task; it starts when an earlier task finishes.",
       };
     case 'RUNNING':
       return typeof task.progress === 'number' ? { state: 'running', progress: Math.min(1, Math.max(0, task.progress)) } : { state: 'running' };

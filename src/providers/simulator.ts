@@ -23,7 +23,10 @@ export class SimulatorAdapter implements ProviderAdapter {
   readonly keyEnv = '(none)';
   readonly minPollIntervalSeconds = 0.25;
 
-  constructor(private readonly durationMs: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly durationMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async submit(req: SubmitRequest): Promise<SubmitResult> {
     const handle: JobHandle = {

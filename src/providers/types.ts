@@ -20,7 +20,12 @@ export interface VideoOutput {
 export type JobStatus =
   | { state: 'queued'; detail?: string }
   | { state: 'running'; progress?: number; detail?: string }
-  | { state: 'succeeded'; videos: readonly VideoOutput[]; billed_usd?: number; /** Provider credits charged (Apiframe), for the pricing layer to convert. */ billed_credits?: number }
+  | {
+      state: 'succeeded';
+      videos: readonly VideoOutput[];
+      billed_usd?: number;
+      /** Provider credits charged (Apiframe), for the pricing layer to convert. */ billed_credits?: number;
+    }
   | {
       state: 'failed';
       /** Our own words for the agent (trusted): what happened and what to do. */

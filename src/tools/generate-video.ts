@@ -6,7 +6,6 @@ import { defineTool, type ToolContext } from './define-tool.js';
 import { jobShape, jobSummary, toJobOutput, videoLink } from './job-output.js';
 import { waitWithProgress } from './wait-with-progress.js';
 
-
 // Loose at run time so that a field borrowed from a provider's docs (`resolution`, `webhook_url`,
 // `image` …) reaches the catalog's validation, which refuses it naming the field to use instead; the
 // advertised schema is closed (see tool-list.ts).
@@ -72,7 +71,11 @@ export const generateVideo = defineTool({
             ...plan,
             params: plan.params as Record<string, unknown>,
             ...(estimated_cost_usd !== undefined ? { estimated_cost_usd } : {}),
-            alternatives: plan.alternatives.map((a) => ({ provider: a.provider, native_model: a.native_model, ...(a.estimated_cost_usd !== undefined ? { estimated_cost_usd: a.estimated_cost_usd } : {}) })),
+            alternatives: plan.alternatives.map((a) => ({
+              provider: a.provider,
+              native_model: a.native_model,
+              ...(a.estimated_cost_usd !== undefined ? { estimated_cost_usd: a.estimated_cost_usd } : {}),
+            })),
           },
         },
       };
@@ -104,20 +107,24 @@ function confirmer(ctx: ToolContext): ((q: ConfirmQuestion) => Promise<boolean>)
     let r;
     try {
       r = await ctx.server.server.elicitInput(
-      {
-        mode: 'form',
-        message: `Generate a video with ${q.model} on ${q.provider} (${q.native_model}), ${q.duration_seconds ?? '?'} s at ${q.output_resolution ?? 'default resolution'}, for ${price}?`,
-        requestedSchema: {
-          type: 'object',
-          properties: { confirm: { type: 'boolean', title: `Spend ${price}`, default: false } },
-          required: ['confirm'],
+        {
+          mode: 'form',
+          message: `Generate a video with ${q.model} on ${q.provider} (${q.native_model}), ${q.duration_seconds ?? '?'} s at ${q.output_resolution ?? 'default resolution'}, for ${price}?`,
+          requestedSchema: {
+            type: 'object',
+            properties: { confirm: { type: 'boolean', title: `Spend ${price}`, default: false } },
+            required: ['confirm'],
+          },
         },
-      },
-      { signal: ctx.extra.signal, timeout: CONFIRM_TIMEOUT_MS },
-    );
+        { signal: ctx.extra.signal, timeout: CONFIRM_TIMEOUT_MS },
+      );
     } catch (err) {
       if (ctx.extra.signal.aborted) throw err;
-      throw new VideogenError('declined', `The confirmation question got no answer (${err instanceof Error ? err.message : String(err)}); nothing was submitted. Ask the user, then call generate_video again.`, { noJobCreated: true });
+      throw new VideogenError(
+        'declined',
+        `The confirmation question got no answer (${err instanceof Error ? err.message : String(err)}); nothing was submitted. Ask the user, then call generate_video again.`,
+        { noJobCreated: true },
+      );
     }
     return r.action === 'accept' && r.content?.['confirm'] === true;
   };

@@ -58,7 +58,8 @@ function nextAction(rec: JobRecord, pollAfter: number | undefined): string {
         ? `Done: download video_url${rec.video_expires_at ? ` before ${rec.video_expires_at}` : ' soon (provider URLs expire)'}; call check_job again to retry saving it locally.`
         : 'Done, but the provider returned no video URL; check the provider dashboard.';
     case 'failed':
-      if (rec.error?.code === 'moderation') return 'The provider refused the content: rephrase the prompt or use another image, then call generate_video again.';
+      if (rec.error?.code === 'moderation')
+        return 'The provider refused the content: rephrase the prompt or use another image, then call generate_video again.';
       if (rec.error?.code === 'unknown_outcome') return "Check the provider's dashboard for this job before calling generate_video again.";
       return 'Fix what the error names, then call generate_video again (a new job).';
     case 'canceled':

@@ -22,7 +22,7 @@ export const listModels = defineTool({
   name: 'list_models',
   title: 'List video models',
   description: [
-    'List the video models, their allowed durations, resolutions and aspect ratios, and which providers offer them (available = that provider\'s key is set) with USD prices.',
+    "List the video models, their allowed durations, resolutions and aspect ratios, and which providers offer them (available = that provider's key is set) with USD prices.",
     'Call it before generate_video. Pass model to get that model\'s full parameter table, joint rules (e.g. no 10 s at 1080p) and per-provider prices. Example: {"model":"hailuo-02"}',
   ].join('\n'),
   inputSchema: z.strictObject({
@@ -48,7 +48,9 @@ export const listModels = defineTool({
         return { ...base, offers };
       })
       .filter((m) => !available_only || m.offers.some((o) => o.available && (o.provider !== 'simulator' || noKeys(cfg))));
-    const configured = Object.values(cfg.providers).filter((p) => p.apiKey !== undefined).map((p) => p.id);
+    const configured = Object.values(cfg.providers)
+      .filter((p) => p.apiKey !== undefined)
+      .map((p) => p.id);
     return {
       summary: configured.length
         ? `${models.length} model(s). Configured providers: ${configured.join(', ')}.`

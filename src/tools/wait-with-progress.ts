@@ -22,7 +22,12 @@ export async function waitWithProgress(jobId: string, seconds: number | undefine
             last = value;
             await ctx.extra.sendNotification({
               method: 'notifications/progress',
-              params: { progressToken: token, progress: value, total: 1, message: `${rec.status}${rec.status === 'running' ? ` ${Math.round(value * 100)}%` : ''}` },
+              params: {
+                progressToken: token,
+                progress: value,
+                total: 1,
+                message: `${rec.status}${rec.status === 'running' ? ` ${Math.round(value * 100)}%` : ''}`,
+              },
             });
           },
   });

@@ -72,7 +72,7 @@ describe('model names', () => {
     expect(r?.pinned_offers).toBeUndefined();
   });
 
-  it('gen4.5 pins both of Runway\'s own gen4.5 offers (text_to_video and image_to_video), not Apiframe', () => {
+  it("gen4.5 pins both of Runway's own gen4.5 offers (text_to_video and image_to_video), not Apiframe", () => {
     const r = resolveModel('gen4.5');
     expect(r?.model.id).toBe('runway-gen4.5');
     expect(r?.pinned).toBeUndefined();
@@ -89,7 +89,7 @@ describe('model names', () => {
     expect(resolveModel('MINIMAX/HAILUO-02/FAST')?.pinned?.provider).toBe('atlascloud');
   });
 
-  it('the seed pages\' model values all work as-is', () => {
+  it("the seed pages' model values all work as-is", () => {
     const seedValues = [
       'hailuo-02-text-to-video-pro',
       'hailuo-02-text-to-video-standard',
@@ -105,7 +105,7 @@ describe('model names', () => {
     for (const v of seedValues) expect(resolveModel(v), v).toBeDefined();
   });
 
-  it('every offer\'s native slug resolves to its own model', () => {
+  it("every offer's native slug resolves to its own model", () => {
     for (const m of MODELS)
       for (const o of m.offers) {
         const r = resolveModel(o.native_model);

@@ -23,7 +23,7 @@ describe('summarizeModel', () => {
 });
 
 describe('describeModel', () => {
-  it('carries defaults, presence, rules with sources, and each offer\'s price table', () => {
+  it("carries defaults, presence, rules with sources, and each offer's price table", () => {
     const d = describeModel(model('hailuo-02'));
     expect(JSON.parse(JSON.stringify(d))).toEqual(d);
     expect(d.defaults).toEqual({ duration_seconds: 6, output_resolution: '768p' });

@@ -5,7 +5,9 @@ import { model } from './helpers.js';
 
 const subset = <T>(part: readonly T[] | undefined, whole: readonly T[]) => (part ?? []).filter((x) => !whole.includes(x));
 
-const allOffers: [string, ModelSpec, Offer][] = MODELS.flatMap((m) => m.offers.map((o) => [`${m.id} · ${o.provider} ${o.native_model} ${o.endpoint}`, m, o] as [string, ModelSpec, Offer]));
+const allOffers: [string, ModelSpec, Offer][] = MODELS.flatMap((m) =>
+  m.offers.map((o) => [`${m.id} · ${o.provider} ${o.native_model} ${o.endpoint}`, m, o] as [string, ModelSpec, Offer]),
+);
 
 describe('models', () => {
   it('has at least the floor of model ids', () => {
@@ -137,7 +139,11 @@ describe('offers', () => {
     expect(byslug('hailuo-02-text-to-video-pro')).toMatchObject({ modes: ['text-to-video'], durations: [6], resolutions: ['1080p'] });
     expect(byslug('hailuo-02-text-to-video-standard')).toMatchObject({ modes: ['text-to-video'], durations: [6, 10], resolutions: ['768p'] });
     expect(byslug('hailuo-02-image-to-video-pro')).toMatchObject({ modes: ['image-to-video', 'first-last-frame'], durations: [6], resolutions: ['1080p'] });
-    expect(byslug('hailuo-02-image-to-video-standard')).toMatchObject({ modes: ['image-to-video', 'first-last-frame'], durations: [6, 10], resolutions: ['512p', '768p'] });
+    expect(byslug('hailuo-02-image-to-video-standard')).toMatchObject({
+      modes: ['image-to-video', 'first-last-frame'],
+      durations: [6, 10],
+      resolutions: ['512p', '768p'],
+    });
   });
 
   it('Atlas Cloud offers no Runway model', () => {
@@ -157,7 +163,7 @@ describe('Runway ratios', () => {
     });
   });
 
-  it('Runway\'s own offers take both forms; Apiframe lists friendly ratios only', () => {
+  it("Runway's own offers take both forms; Apiframe lists friendly ratios only", () => {
     for (const id of ['runway-gen4-turbo', 'runway-gen4.5']) {
       const m = model(id);
       for (const [friendly, pixel] of Object.entries(RUNWAY_PIXEL_RATIOS)) {

@@ -21,14 +21,21 @@ const MODEL_RULES: ModelRuleCase[] = [
   {
     rule: 'hailuo-1080p-6s-only',
     model: 'hailuo-02',
-    allowed: [{ prompt: p, output_resolution: '1080p', duration_seconds: 6 }, { prompt: p, output_resolution: '768p', duration_seconds: 10 }, { prompt: p, output_resolution: '1080p' }],
+    allowed: [
+      { prompt: p, output_resolution: '1080p', duration_seconds: 6 },
+      { prompt: p, output_resolution: '768p', duration_seconds: 10 },
+      { prompt: p, output_resolution: '1080p' },
+    ],
     refused: [{ prompt: p, output_resolution: '1080p', duration_seconds: 10 }],
     says: 'duration_seconds 10 is not offered at output_resolution 1080p; allowed at 1080p: 6',
   },
   {
     rule: 'hailuo-1080p-6s-only',
     model: 'hailuo-2.3',
-    allowed: [{ prompt: p, output_resolution: '1080p', duration_seconds: 6 }, { prompt: p, duration_seconds: 10 }],
+    allowed: [
+      { prompt: p, output_resolution: '1080p', duration_seconds: 6 },
+      { prompt: p, duration_seconds: 10 },
+    ],
     refused: [{ prompt: p, output_resolution: '1080P', duration_seconds: 10 }],
     says: 'allowed at 1080p: 6',
   },
@@ -49,7 +56,10 @@ const MODEL_RULES: ModelRuleCase[] = [
   {
     rule: 'hailuo-last-frame-not-512p',
     model: 'hailuo-02',
-    allowed: [{ prompt: p, first_frame_image_url: IMG, last_frame_image_url: IMG2, output_resolution: '768p' }, { prompt: p, first_frame_image_url: IMG, output_resolution: '512p' }],
+    allowed: [
+      { prompt: p, first_frame_image_url: IMG, last_frame_image_url: IMG2, output_resolution: '768p' },
+      { prompt: p, first_frame_image_url: IMG, output_resolution: '512p' },
+    ],
     refused: [{ prompt: p, first_frame_image_url: IMG, last_frame_image_url: IMG2, output_resolution: '512p' }],
     says: 'output_resolution 512p is not offered with last_frame_image_url; allowed with a last frame: 768p, 1080p',
   },
@@ -84,7 +94,10 @@ const MODEL_RULES: ModelRuleCase[] = [
   {
     rule: 'runway-aspect-ratio-required-without-image',
     model: 'runway',
-    allowed: [{ prompt: p, aspect_ratio: '9:16' }, { prompt: p, first_frame_image_url: IMG }],
+    allowed: [
+      { prompt: p, aspect_ratio: '9:16' },
+      { prompt: p, first_frame_image_url: IMG },
+    ],
     refused: [{ prompt: p }],
     says: 'aspect_ratio is required for runway text-to-video (no first_frame_image_url); allowed: 16:9, 9:16, 1:1, 4:3, 3:4',
   },
@@ -98,7 +111,11 @@ const MODEL_RULES: ModelRuleCase[] = [
   {
     rule: 'runway-10s-720p-only',
     model: 'runway',
-    allowed: [{ prompt: p, aspect_ratio: '16:9', duration_seconds: 10, output_resolution: '720p' }, { prompt: p, aspect_ratio: '16:9', duration_seconds: 5, output_resolution: '1080p' }, { prompt: p, aspect_ratio: '16:9', duration_seconds: 10 }],
+    allowed: [
+      { prompt: p, aspect_ratio: '16:9', duration_seconds: 10, output_resolution: '720p' },
+      { prompt: p, aspect_ratio: '16:9', duration_seconds: 5, output_resolution: '1080p' },
+      { prompt: p, aspect_ratio: '16:9', duration_seconds: 10 },
+    ],
     refused: [{ prompt: p, aspect_ratio: '16:9', duration_seconds: 10, output_resolution: '1080p' }],
     says: 'duration_seconds 10 is offered only at output_resolution 720p on runway; allowed at 10 s: 720p',
   },
@@ -112,7 +129,10 @@ const MODEL_RULES: ModelRuleCase[] = [
   {
     rule: 'aleph-video-to-video',
     model: 'runway-aleph',
-    allowed: [{ prompt: p, source_video_url: VID }, { prompt: p, source_video_url: VID, aspect_ratio: '21:9' }],
+    allowed: [
+      { prompt: p, source_video_url: VID },
+      { prompt: p, source_video_url: VID, aspect_ratio: '21:9' },
+    ],
     refused: [{ prompt: p }, { prompt: p, first_frame_image_url: IMG }, { prompt: p, source_video_url: VID, first_frame_image_url: IMG }],
     says: 'source_video_url (the video to edit) is required',
   },
@@ -249,8 +269,24 @@ describe('conditions', () => {
     [{ all: [] }, true],
     [{ any: [] }, false],
     [{ not: { field: 'prompt', present: true } }, false],
-    [{ any: [{ field: 'duration_seconds', in: [10] }, { field: 'prompt', present: true }] }, true],
-    [{ all: [{ field: 'duration_seconds', in: [6] }, { field: 'output_resolution', in: ['1080p'] }] }, false],
+    [
+      {
+        any: [
+          { field: 'duration_seconds', in: [10] },
+          { field: 'prompt', present: true },
+        ],
+      },
+      true,
+    ],
+    [
+      {
+        all: [
+          { field: 'duration_seconds', in: [6] },
+          { field: 'output_resolution', in: ['1080p'] },
+        ],
+      },
+      false,
+    ],
   ] as const)('%j → %s', (cond, expected) => {
     expect(evaluateCondition(cond, params)).toBe(expected);
   });

@@ -26,7 +26,9 @@ describe('validateParams: the required refusals', () => {
     expect(refusal('hailuo-02', { prompt: p, duration_seconds: 10, output_resolution: '1080p' })).toContain('allowed at 1080p: 6');
   });
   it('runway with both aspect_ratio and a first frame is refused', () => {
-    expect(refusal('runway', { prompt: p, first_frame_image_url: IMG, aspect_ratio: '16:9' })).toContain('aspect_ratio is not allowed with first_frame_image_url');
+    expect(refusal('runway', { prompt: p, first_frame_image_url: IMG, aspect_ratio: '16:9' })).toContain(
+      'aspect_ratio is not allowed with first_frame_image_url',
+    );
   });
   it('hailuo-2.3-fast without an image is refused', () => {
     expect(refusal('hailuo-2.3-fast', { prompt: p })).toContain('first_frame_image_url is required');
@@ -64,9 +66,13 @@ describe('validateParams: normalization and defaults', () => {
     expect(accept('hailuo-02', { prompt: p, duration_seconds: '10' }).params.duration_seconds).toBe(10);
   });
   it('treats undefined-valued keys as absent', () => {
-    expect(accept('hailuo-02', { prompt: p, aspect_ratio: undefined, whatever: undefined }).params).toEqual({ prompt: p, duration_seconds: 6, output_resolution: '768p' });
+    expect(accept('hailuo-02', { prompt: p, aspect_ratio: undefined, whatever: undefined }).params).toEqual({
+      prompt: p,
+      duration_seconds: 6,
+      output_resolution: '768p',
+    });
   });
-  it('defaults a pinned offer to what it serves: the seed\'s hailuo-02-text-to-video-pro call works as sent', () => {
+  it("defaults a pinned offer to what it serves: the seed's hailuo-02-text-to-video-pro call works as sent", () => {
     const r = accept('hailuo-02-text-to-video-pro', { prompt: p });
     expect(r.params).toEqual({ prompt: p, duration_seconds: 6, output_resolution: '1080p' });
     expect(r.pinned?.native_model).toBe('hailuo-02-text-to-video-pro');
@@ -75,14 +81,29 @@ describe('validateParams: normalization and defaults', () => {
     expect(accept('minimax/hailuo-02/fast', { prompt: p, first_frame_image_url: IMG }).params.output_resolution).toBe('512p');
   });
   it('Runway models default the aspect ratio to 16:9 and keep pixel ratios as sent', () => {
-    expect(accept('runway-gen4-turbo', { first_frame_image_url: IMG }).params).toEqual({ first_frame_image_url: IMG, duration_seconds: 5, output_resolution: '720p', aspect_ratio: '16:9' });
+    expect(accept('runway-gen4-turbo', { first_frame_image_url: IMG }).params).toEqual({
+      first_frame_image_url: IMG,
+      duration_seconds: 5,
+      output_resolution: '720p',
+      aspect_ratio: '16:9',
+    });
     expect(accept('runway-gen4-turbo', { first_frame_image_url: IMG, aspect_ratio: '1584:672' }).params.aspect_ratio).toBe('1584:672');
   });
   it('runway takes no default aspect ratio (required without an image, forbidden with one)', () => {
-    expect(accept('runway', { prompt: p, first_frame_image_url: IMG }).params).toEqual({ prompt: p, first_frame_image_url: IMG, duration_seconds: 5, output_resolution: '720p' });
+    expect(accept('runway', { prompt: p, first_frame_image_url: IMG }).params).toEqual({
+      prompt: p,
+      first_frame_image_url: IMG,
+      duration_seconds: 5,
+      output_resolution: '720p',
+    });
   });
   it('reads a ratio sent as output_resolution (as the RunAPI Runway seed describes it) as aspect_ratio', () => {
-    expect(accept('runway', { prompt: p, output_resolution: '9:16' }).params).toEqual({ prompt: p, aspect_ratio: '9:16', duration_seconds: 5, output_resolution: '720p' });
+    expect(accept('runway', { prompt: p, output_resolution: '9:16' }).params).toEqual({
+      prompt: p,
+      aspect_ratio: '9:16',
+      duration_seconds: 5,
+      output_resolution: '720p',
+    });
   });
   it('the RunAPI Runway seed example (10 s, 1080p, 16:9) is refused with the allowed value', () => {
     expect(refusal('runway', { prompt: p, duration_seconds: 10, output_resolution: '1080p', aspect_ratio: '16:9' })).toContain('allowed at 10 s: 720p');
@@ -145,7 +166,7 @@ describe('validateParams: pinned offers', () => {
     );
     expect(refusal('hailuo-02-text-to-video-pro', { prompt: p, duration_seconds: 10 })).toContain('serves only 6 s');
   });
-  it('gen4.5 picks Runway\'s endpoint by mode', () => {
+  it("gen4.5 picks Runway's endpoint by mode", () => {
     expect(accept('gen4.5', { prompt: p }).pinned?.endpoint).toBe('/v1/text_to_video');
     expect(accept('gen4.5', { prompt: p, first_frame_image_url: IMG }).pinned?.endpoint).toBe('/v1/image_to_video');
     // 21:9 is image-to-video only on Runway's own API.

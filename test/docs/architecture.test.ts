@@ -36,13 +36,16 @@ describe('import direction', () => {
   it.each(Object.entries(FORBIDDEN))('src/%s imports none of %j', (folder, banned) => {
     const offenders: string[] = [];
     for (const f of all.filter((f) => f.startsWith(path.join('src', folder) + path.sep))) {
-      for (const imp of importsOf(f)) if (!SHARED.has(imp) && banned.some((b) => imp === b || imp.startsWith(`${b}/`) || imp === b.replace(/\.ts$/, '.js'))) offenders.push(`${f} → ${imp}`);
+      for (const imp of importsOf(f))
+        if (!SHARED.has(imp) && banned.some((b) => imp === b || imp.startsWith(`${b}/`) || imp === b.replace(/\.ts$/, '.js'))) offenders.push(`${f} → ${imp}`);
     }
     expect(offenders).toEqual([]);
   });
 
   it('only src/index.ts and the CLI touch process.stdout', () => {
-    const offenders = all.filter((f) => !f.startsWith(path.join('src', 'cli')) && f !== path.join('src', 'index.ts') && /process\.stdout|console\.log\(/.test(readFileSync(f, 'utf8')));
+    const offenders = all.filter(
+      (f) => !f.startsWith(path.join('src', 'cli')) && f !== path.join('src', 'index.ts') && /process\.stdout|console\.log\(/.test(readFileSync(f, 'utf8')),
+    );
     expect(offenders).toEqual([]);
   });
 });

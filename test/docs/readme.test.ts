@@ -33,7 +33,9 @@ describe('README', () => {
   });
 
   it('mcp.example.json is a working stdio config using only known variables', () => {
-    const cfg = JSON.parse(readFileSync('mcp.example.json', 'utf8')) as { mcpServers: Record<string, { command: string; args: string[]; env: Record<string, string> }> };
+    const cfg = JSON.parse(readFileSync('mcp.example.json', 'utf8')) as {
+      mcpServers: Record<string, { command: string; args: string[]; env: Record<string, string> }>;
+    };
     const server = Object.values(cfg.mcpServers)[0]!;
     expect(server.command).toBe('npx');
     expect(server.args.join(' ')).toMatch(/videogen-mcp@\d+\.\d+\.\d+/);

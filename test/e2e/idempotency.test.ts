@@ -27,7 +27,12 @@ describe('one idempotency_key, two processes', () => {
     servers.push(a, b);
     await Promise.all([a.init(), b.init()]);
     const args = { model: 'minimax/hailuo-02/fast', prompt: 'once only', first_frame_image_url: 'https://cdn.example.com/f.jpg', idempotency_key: 'order-42' };
-    const results = await Promise.all([a.call('generate_video', args), b.call('generate_video', args), a.call('generate_video', args), b.call('generate_video', args)]);
+    const results = await Promise.all([
+      a.call('generate_video', args),
+      b.call('generate_video', args),
+      a.call('generate_video', args),
+      b.call('generate_video', args),
+    ]);
     expect(fake.requestsTo('POST', '/api/v1/model/generateVideo')).toHaveLength(1);
     const ok = results.filter((r) => !r.isError);
     expect(ok.length).toBeGreaterThanOrEqual(1);

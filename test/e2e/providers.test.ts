@@ -52,11 +52,43 @@ afterAll(async () => {
 });
 
 const cases: [string, () => { url: string }, Record<string, unknown>, (body: any) => void][] = [
-  ['RunAPI hailuo-02-image-to-video-standard', () => runapi, { model: 'hailuo-02-image-to-video-standard', prompt: 'a', first_frame_image_url: FRAME, duration_seconds: 6, output_resolution: '512p' }, (b) => expect(b).toMatchObject({ model: 'hailuo-02-image-to-video-standard', first_frame_image_url: FRAME, duration_seconds: 6, output_resolution: '512p' })],
-  ['Apiframe hailuo-02', () => apiframe, { model: 'hailuo-02', provider: 'apiframe', prompt: 'b', first_frame_image_url: FRAME, callback_url: 'https://hooks.example.com/x' }, (b) => expect(b).toMatchObject({ model: 'hailuo-02', webhookUrl: 'https://hooks.example.com/x', hailuoParams: { image: FRAME } })],
-  ['Atlas minimax/hailuo-02/fast', () => atlas, { model: 'minimax/hailuo-02/fast', prompt: 'c', first_frame_image_url: FRAME }, (b) => expect(b).toMatchObject({ model: 'minimax/hailuo-02/fast', image: FRAME })],
-  ['MiniMax MiniMax-Hailuo-02', () => minimax, { model: 'MiniMax-Hailuo-02', prompt: 'd', first_frame_image_url: FRAME, last_frame_image_url: 'https://cdn.example.com/last.jpg' }, (b) => expect(b).toMatchObject({ model: 'MiniMax-Hailuo-02', first_frame_image: FRAME, last_frame_image: 'https://cdn.example.com/last.jpg', resolution: '768P' })],
-  ['Runway gen4_turbo', () => runway, { model: 'gen4_turbo', prompt: 'e', first_frame_image_url: FRAME, aspect_ratio: '16:9', duration_seconds: 5 }, (b) => expect(b).toMatchObject({ model: 'gen4_turbo', ratio: '1280:720', promptImage: [{ uri: FRAME, position: 'first' }] })],
+  [
+    'RunAPI hailuo-02-image-to-video-standard',
+    () => runapi,
+    { model: 'hailuo-02-image-to-video-standard', prompt: 'a', first_frame_image_url: FRAME, duration_seconds: 6, output_resolution: '512p' },
+    (b) =>
+      expect(b).toMatchObject({ model: 'hailuo-02-image-to-video-standard', first_frame_image_url: FRAME, duration_seconds: 6, output_resolution: '512p' }),
+  ],
+  [
+    'Apiframe hailuo-02',
+    () => apiframe,
+    { model: 'hailuo-02', provider: 'apiframe', prompt: 'b', first_frame_image_url: FRAME, callback_url: 'https://hooks.example.com/x' },
+    (b) => expect(b).toMatchObject({ model: 'hailuo-02', webhookUrl: 'https://hooks.example.com/x', hailuoParams: { image: FRAME } }),
+  ],
+  [
+    'Atlas minimax/hailuo-02/fast',
+    () => atlas,
+    { model: 'minimax/hailuo-02/fast', prompt: 'c', first_frame_image_url: FRAME },
+    (b) => expect(b).toMatchObject({ model: 'minimax/hailuo-02/fast', image: FRAME }),
+  ],
+  [
+    'MiniMax MiniMax-Hailuo-02',
+    () => minimax,
+    { model: 'MiniMax-Hailuo-02', prompt: 'd', first_frame_image_url: FRAME, last_frame_image_url: 'https://cdn.example.com/last.jpg' },
+    (b) =>
+      expect(b).toMatchObject({
+        model: 'MiniMax-Hailuo-02',
+        first_frame_image: FRAME,
+        last_frame_image: 'https://cdn.example.com/last.jpg',
+        resolution: '768P',
+      }),
+  ],
+  [
+    'Runway gen4_turbo',
+    () => runway,
+    { model: 'gen4_turbo', prompt: 'e', first_frame_image_url: FRAME, aspect_ratio: '16:9', duration_seconds: 5 },
+    (b) => expect(b).toMatchObject({ model: 'gen4_turbo', ratio: '1280:720', promptImage: [{ uri: FRAME, position: 'first' }] }),
+  ],
 ];
 
 describe('stdio end to end against the provider fakes', () => {

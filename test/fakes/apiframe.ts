@@ -164,7 +164,8 @@ function sniff(b: Buffer): { contentType: string; kind: 'image' | 'video' } | un
   if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return { contentType: 'image/jpeg', kind: 'image' };
   if (b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP') return { contentType: 'image/webp', kind: 'image' };
   if (b.subarray(0, 4).toString('latin1') === 'GIF8') return { contentType: 'image/gif', kind: 'image' };
-  if (b.subarray(4, 8).toString('latin1') === 'ftyp') return b.subarray(8, 10).toString('latin1') === 'qt' ? { contentType: 'video/quicktime', kind: 'video' } : { contentType: 'video/mp4', kind: 'video' };
+  if (b.subarray(4, 8).toString('latin1') === 'ftyp')
+    return b.subarray(8, 10).toString('latin1') === 'qt' ? { contentType: 'video/quicktime', kind: 'video' } : { contentType: 'video/mp4', kind: 'video' };
   if (b.subarray(0, 4).equals(Buffer.from([0x1a, 0x45, 0xdf, 0xa3]))) return { contentType: 'video/webm', kind: 'video' };
   return undefined;
 }
@@ -221,7 +222,8 @@ export async function startFakeApiframe(opts: FakeApiframeOptions = {}): Promise
   }
 
   const generate: RouteHandler = (req) => {
-    if (!req.json || typeof req.json !== 'object' || Array.isArray(req.json)) return { status: 400, json: { error: 'Invalid request body', details: { body: ['Expected object'] } } };
+    if (!req.json || typeof req.json !== 'object' || Array.isArray(req.json))
+      return { status: 400, json: { error: 'Invalid request body', details: { body: ['Expected object'] } } };
     const body = req.json as Record<string, unknown>;
     const details = validate(body);
     if (Object.keys(details).length) return { status: 400, json: { error: 'Invalid request body', details } };
@@ -276,17 +278,23 @@ export async function startFakeApiframe(opts: FakeApiframeOptions = {}): Promise
 
   const router = new FakeRouter()
     .on('POST', '/v2/videos/generate', authed(generate))
-    .on('GET', '/v2/jobs/:id', authed((_req, p): FakeReply => {
-      const id = p['id'] ?? '';
-      if (!UUID_RE.test(id)) return { status: 400, json: { error: 'Invalid job id', details: { id: ['Invalid uuid'] } } };
-      const j = jobs.get(id);
-      if (!j) return { status: 404, json: { error: 'Job not found' } };
-      j.polls++;
-      return { status: 200, json: view(j) };
-    }))
+    .on(
+      'GET',
+      '/v2/jobs/:id',
+      authed((_req, p): FakeReply => {
+        const id = p['id'] ?? '';
+        if (!UUID_RE.test(id)) return { status: 400, json: { error: 'Invalid job id', details: { id: ['Invalid uuid'] } } };
+        const j = jobs.get(id);
+        if (!j) return { status: 404, json: { error: 'Job not found' } };
+        j.polls++;
+        return { status: 200, json: view(j) };
+      }),
+    )
     .on('POST', '/v2/uploads', authed(upload))
     .on('GET', '/files/:name', (_req, p) =>
-      jobs.has((p['name'] ?? '').replace(/\.mp4$/, '')) ? { status: 200, headers: { 'content-type': 'video/mp4' }, body: VIDEO } : { status: 404, json: { error: 'File not found' } },
+      jobs.has((p['name'] ?? '').replace(/\.mp4$/, ''))
+        ? { status: 200, headers: { 'content-type': 'video/mp4' }, body: VIDEO }
+        : { status: 404, json: { error: 'File not found' } },
     )
     .on('GET', '/uploads/:id', (_req, p) => {
       const u = uploads.get(p['id'] ?? '');

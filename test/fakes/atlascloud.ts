@@ -139,7 +139,13 @@ export async function startFakeAtlas(opts: FakeAtlasOptions = {}): Promise<FakeA
       req.headers['authorization'] === `Bearer ${apiKey}` ? h(req, params) : fail(401, 'Invalid API key');
 
   function view(p: FakeAtlasPrediction): Record<string, unknown> {
-    const out: Record<string, unknown> = { id: p.id, model: p.model, urls: { get: `${base}/api/v1/model/prediction/${p.id}` }, created_at: p.createdAt, has_nsfw_contents: [] };
+    const out: Record<string, unknown> = {
+      id: p.id,
+      model: p.model,
+      urls: { get: `${base}/api/v1/model/prediction/${p.id}` },
+      created_at: p.createdAt,
+      has_nsfw_contents: [],
+    };
     if (p.polls < p.pollsToComplete) return { ...out, status: p.polls === 0 ? 'created' : p.polls === 1 ? 'starting' : 'processing', outputs: [] };
     p.completedAt ??= new Date().toISOString();
     if (p.failWith !== undefined) {
@@ -191,19 +197,25 @@ export async function startFakeAtlas(opts: FakeAtlasOptions = {}): Promise<FakeA
 
   const router = new FakeRouter()
     .on('POST', '/api/v1/model/generateVideo', authed(generate))
-    .on('GET', '/api/v1/model/prediction/:id', authed((_req, params) => {
-      const p = jobs.get(params['id'] ?? '');
-      if (!p) return fail(404, 'prediction not found');
-      if (p.warmupLeft > 0) {
-        p.warmupLeft--;
-        return opts.warmupStatus === 400 ? fail(400, 'invalid prediction id') : fail(404, 'prediction not found');
-      }
-      p.polls++;
-      return ok(view(p));
-    }))
+    .on(
+      'GET',
+      '/api/v1/model/prediction/:id',
+      authed((_req, params) => {
+        const p = jobs.get(params['id'] ?? '');
+        if (!p) return fail(404, 'prediction not found');
+        if (p.warmupLeft > 0) {
+          p.warmupLeft--;
+          return opts.warmupStatus === 400 ? fail(400, 'invalid prediction id') : fail(404, 'prediction not found');
+        }
+        p.polls++;
+        return ok(view(p));
+      }),
+    )
     .on('POST', '/api/v1/model/uploadMedia', authed(upload))
     .on('GET', '/files/:name', (_req, p) =>
-      jobs.has((p['name'] ?? '').replace(/\.mp4$/, '')) ? { status: 200, headers: { 'content-type': 'video/mp4' }, body: VIDEO } : { status: 404, body: 'not found' },
+      jobs.has((p['name'] ?? '').replace(/\.mp4$/, ''))
+        ? { status: 200, headers: { 'content-type': 'video/mp4' }, body: VIDEO }
+        : { status: 404, body: 'not found' },
     )
     .on('GET', '/media/:id/:name', (_req, p) => {
       const u = uploads.get(p['id'] ?? '');

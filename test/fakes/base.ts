@@ -123,7 +123,15 @@ export async function startFake(router: FakeRouter): Promise<FakeServer> {
             json = undefined;
           }
         }
-        const rec: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, raw, json, at: Date.now() };
+        const rec: RecordedRequest = {
+          method: req.method ?? 'GET',
+          path: url.pathname,
+          query: url.searchParams,
+          headers: req.headers,
+          raw,
+          json,
+          at: Date.now(),
+        };
         requests.push(rec);
         const fault = faults.find((f) => f.left > 0 && matches(f, rec.method, rec.path));
         if (fault) fault.left--;

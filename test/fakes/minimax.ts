@@ -199,7 +199,11 @@ export async function startFakeMinimax(opts: FakeMinimaxOptions = {}): Promise<F
     .on('GET', '/files/:name', (req, params) => {
       const expires = Number(req.query.get('expires_at_ms'));
       if (!Number.isFinite(expires) || expires < clock.now())
-        return { status: 403, headers: { 'content-type': 'application/xml' }, body: '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>' };
+        return {
+          status: 403,
+          headers: { 'content-type': 'application/xml' },
+          body: '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>',
+        };
       const fileId = (params['name'] ?? '').replace(/\.mp4$/, '');
       if (![...tasks.values()].some((t) => t.fileId === fileId)) return { status: 404, body: 'not found' };
       return { status: 200, headers: { 'content-type': 'video/mp4' }, body: VIDEO_BYTES };

@@ -115,7 +115,17 @@ const CONTRACT: Record<string, Check> = {
     str(b, e, 'callback_url');
   },
   'hailuo/image_to_video': (b, e) => {
-    onlyKeys(b, e, ['model', 'prompt', 'first_frame_image_url', 'last_frame_image_url', 'duration_seconds', 'output_resolution', 'prompt_optimizer', 'enable_safety_checker', 'callback_url']);
+    onlyKeys(b, e, [
+      'model',
+      'prompt',
+      'first_frame_image_url',
+      'last_frame_image_url',
+      'duration_seconds',
+      'output_resolution',
+      'prompt_optimizer',
+      'enable_safety_checker',
+      'callback_url',
+    ]);
     str(b, e, 'model', { required: true, oneOf: HAILUO_I2V });
     const model = String(b['model']);
     const is23 = model.startsWith('hailuo-2.3-');
@@ -183,7 +193,16 @@ function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
-const MIME_BY_EXT: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif', mp4: 'video/mp4', mov: 'video/quicktime', webm: 'video/webm' };
+const MIME_BY_EXT: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+  gif: 'image/gif',
+  mp4: 'video/mp4',
+  mov: 'video/quicktime',
+  webm: 'video/webm',
+};
 
 export async function startFakeRunapi(opts: FakeRunapiOptions = {}): Promise<FakeRunapi> {
   const apiKey = opts.apiKey ?? FAKE_RUNAPI_KEY;
@@ -218,7 +237,8 @@ export async function startFakeRunapi(opts: FakeRunapiOptions = {}): Promise<Fak
 
   function createReply(t: FakeRunapiTask): FakeReply {
     const v = view(t);
-    const json = opts.createShape === 'seed' ? { task_id: t.id, status: v['status'], model: t.body['model'] ?? 'runway-aleph' } : { id: t.id, status: v['status'] };
+    const json =
+      opts.createShape === 'seed' ? { task_id: t.id, status: v['status'], model: t.body['model'] ?? 'runway-aleph' } : { id: t.id, status: v['status'] };
     return { status: 200, headers: { 'x-runapi-task-id': t.id }, json };
   }
 
@@ -279,36 +299,57 @@ export async function startFakeRunapi(opts: FakeRunapiOptions = {}): Promise<Fak
   };
 
   const router = new FakeRouter()
-    .on('POST', '/api/v1/files', authed((req) => {
-      const b = req.json as { source?: { type?: string; data?: string; url?: string }; file_name?: string } | undefined;
-      const src = b?.source;
-      if (!src || src.type !== 'base64' || typeof src.data !== 'string' || !src.data)
-        return { status: 422, json: { error: 'Validation failed', errors: { source: ['must be {type:"base64",data} or {type:"url",url}'] } } };
-      const data = src.data.replace(/^data:[^,]*;base64,/, '');
-      const bytes = Buffer.from(data, 'base64');
-      const fileName = (b.file_name ?? 'upload.bin').replace(/[^A-Za-z0-9._-]/g, '_');
-      const id = randomUUID();
-      const mime = MIME_BY_EXT[fileName.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream';
-      const url = `${base}/uploads/${id}/${fileName}`;
-      uploads.set(id, { bytes, fileName, mime, url });
-      const now = Date.now();
-      return {
-        status: 201,
-        json: { file_name: fileName, url, size_bytes: bytes.length, mime_type: mime, created_at: new Date(now).toISOString(), expires_at: new Date(now + 3_600_000).toISOString() },
-      };
-    }))
+    .on(
+      'POST',
+      '/api/v1/files',
+      authed((req) => {
+        const b = req.json as { source?: { type?: string; data?: string; url?: string }; file_name?: string } | undefined;
+        const src = b?.source;
+        if (!src || src.type !== 'base64' || typeof src.data !== 'string' || !src.data)
+          return { status: 422, json: { error: 'Validation failed', errors: { source: ['must be {type:"base64",data} or {type:"url",url}'] } } };
+        const data = src.data.replace(/^data:[^,]*;base64,/, '');
+        const bytes = Buffer.from(data, 'base64');
+        const fileName = (b.file_name ?? 'upload.bin').replace(/[^A-Za-z0-9._-]/g, '_');
+        const id = randomUUID();
+        const mime = MIME_BY_EXT[fileName.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream';
+        const url = `${base}/uploads/${id}/${fileName}`;
+        uploads.set(id, { bytes, fileName, mime, url });
+        const now = Date.now();
+        return {
+          status: 201,
+          json: {
+            file_name: fileName,
+            url,
+            size_bytes: bytes.length,
+            mime_type: mime,
+            created_at: new Date(now).toISOString(),
+            expires_at: new Date(now + 3_600_000).toISOString(),
+          },
+        };
+      }),
+    )
     .on('POST', '/api/v1/:svc/:ep', authed(create))
-    .on('GET', '/api/v1/:svc/:ep/:id', authed((_req, p) => {
-      const t = jobs.get(p['id'] ?? '');
-      return status(t && t.svc === p['svc'] && t.ep === p['ep'] ? t : undefined);
-    }))
+    .on(
+      'GET',
+      '/api/v1/:svc/:ep/:id',
+      authed((_req, p) => {
+        const t = jobs.get(p['id'] ?? '');
+        return status(t && t.svc === p['svc'] && t.ep === p['ep'] ? t : undefined);
+      }),
+    )
     // mcp-core's fallback form when the action is unknown.
-    .on('GET', '/api/v1/:svc/:id', authed((_req, p) => {
-      const t = jobs.get(p['id'] ?? '');
-      return status(t && t.svc === p['svc'] ? t : undefined);
-    }))
+    .on(
+      'GET',
+      '/api/v1/:svc/:id',
+      authed((_req, p) => {
+        const t = jobs.get(p['id'] ?? '');
+        return status(t && t.svc === p['svc'] ? t : undefined);
+      }),
+    )
     .on('GET', '/files/:name', (_req, p) =>
-      jobs.has((p['name'] ?? '').replace(/\.mp4$/, '')) ? { status: 200, headers: { 'content-type': 'video/mp4' }, body: VIDEO } : { status: 404, json: { error: 'File not found' } },
+      jobs.has((p['name'] ?? '').replace(/\.mp4$/, ''))
+        ? { status: 200, headers: { 'content-type': 'video/mp4' }, body: VIDEO }
+        : { status: 404, json: { error: 'File not found' } },
     )
     .on('GET', '/uploads/:id/:name', (_req, p) => {
       const u = uploads.get(p['id'] ?? '');

@@ -117,7 +117,10 @@ export async function startFakeRunway(opts: FakeRunwayOptions = {}): Promise<Fak
     if (req.headers['authorization'] !== `Bearer ${apiKey}`) return error(401, 'Invalid API key');
     const version = req.headers['x-runway-version'];
     if (version !== RUNWAY_VERSION)
-      return error(400, version === undefined ? 'Missing X-Runway-Version header. Expected 2024-11-06.' : `Invalid X-Runway-Version header "${String(version)}".`);
+      return error(
+        400,
+        version === undefined ? 'Missing X-Runway-Version header. Expected 2024-11-06.' : `Invalid X-Runway-Version header "${String(version)}".`,
+      );
     return undefined;
   }
 
@@ -174,14 +177,24 @@ export async function startFakeRunway(opts: FakeRunwayOptions = {}): Promise<Fak
     } else {
       const rules = endpoint === 'image_to_video' ? I2V : T2V;
       const rule = rules[model];
-      if (!rule) return issue('model', `Invalid enum value. Expected ${Object.keys(rules).map((m) => `'${m}'`).join(' | ')}, received '${model}'`);
+      if (!rule)
+        return issue(
+          'model',
+          `Invalid enum value. Expected ${Object.keys(rules)
+            .map((m) => `'${m}'`)
+            .join(' | ')}, received '${model}'`,
+        );
       if (endpoint === 'image_to_video') {
         const pi = b['promptImage'];
         const entries: { uri: unknown; position: unknown }[] =
           typeof pi === 'string' ? [{ uri: pi, position: 'first' }] : Array.isArray(pi) ? (pi as { uri: unknown; position: unknown }[]) : [];
         if (entries.length === 0) return issue('promptImage', 'promptImage is required', 'invalid_type');
         const positions = entries.map((e) => e?.position);
-        if (positions.some((p) => p !== 'first' && p !== (rule.lastFrame ? 'last' : 'first')) || new Set(positions).size !== positions.length || !positions.includes('first'))
+        if (
+          positions.some((p) => p !== 'first' && p !== (rule.lastFrame ? 'last' : 'first')) ||
+          new Set(positions).size !== positions.length ||
+          !positions.includes('first')
+        )
           return issue('promptImage', `${model} takes ${rule.lastFrame ? "one 'first' and at most one 'last'" : "a single 'first'"} promptImage position`);
         for (const e of entries) {
           const bad = checkAsset('promptImage', e?.uri, 'image');
@@ -215,9 +228,16 @@ export async function startFakeRunway(opts: FakeRunwayOptions = {}): Promise<Fak
       const k = step - (pollsToComplete - runningSteps);
       return { ...base, status, progress: Math.round(((k + 1) / (runningSteps + 1)) * 100) / 100, estimatedCost: { credits: t.credits } };
     }
-    if (t.outcome === 'fail') return { ...base, status: 'FAILED', failure: 'An unexpected error occurred.', failureCode: 'INTERNAL.BAD_OUTPUT.CODE01', cost: { credits: 0 } };
+    if (t.outcome === 'fail')
+      return { ...base, status: 'FAILED', failure: 'An unexpected error occurred.', failureCode: 'INTERNAL.BAD_OUTPUT.CODE01', cost: { credits: 0 } };
     if (t.outcome === 'safety')
-      return { ...base, status: 'FAILED', failure: 'The input text was flagged by content moderation.', failureCode: 'SAFETY.INPUT.TEXT', cost: { credits: 0 } };
+      return {
+        ...base,
+        status: 'FAILED',
+        failure: 'The input text was flagged by content moderation.',
+        failureCode: 'SAFETY.INPUT.TEXT',
+        cost: { credits: 0 },
+      };
     return { ...base, status: 'SUCCEEDED', output: [`${self}/files/${t.id}.mp4?_jwt=${randomBytes(8).toString('hex')}`], cost: { credits: t.credits } };
   }
 
@@ -265,7 +285,11 @@ export async function startFakeRunway(opts: FakeRunwayOptions = {}): Promise<Fak
     })
     // Presigned storage, not Runway's API: it must not be sent the API key.
     .on('POST', '/upload-bucket', async (req) => {
-      const xml = (code: string, msg: string): FakeReply => ({ status: 400, headers: { 'content-type': 'application/xml' }, body: `<Error><Code>${code}</Code><Message>${msg}</Message></Error>` });
+      const xml = (code: string, msg: string): FakeReply => ({
+        status: 400,
+        headers: { 'content-type': 'application/xml' },
+        body: `<Error><Code>${code}</Code><Message>${msg}</Message></Error>`,
+      });
       if (req.headers['authorization'] !== undefined) return xml('InvalidArgument', 'Only one auth mechanism allowed');
       const ct = String(req.headers['content-type'] ?? '');
       if (!ct.startsWith('multipart/form-data')) return xml('PreconditionFailed', 'Bucket POST must be of the enclosure-type multipart/form-data');

@@ -261,7 +261,13 @@ describe('validation: refused before anything is sent', () => {
     expect(msg).toMatch(/1080p/);
     expect(msg).toMatch(/768p/);
     // also through a pinned slug
-    const res2 = await h.call('generate_video', { model: 'hailuo-2.3-image-to-video-standard', prompt: 'p', first_frame_image_url: IMG, duration_seconds: 10, output_resolution: '1080p' });
+    const res2 = await h.call('generate_video', {
+      model: 'hailuo-2.3-image-to-video-standard',
+      prompt: 'p',
+      first_frame_image_url: IMG,
+      duration_seconds: 10,
+      output_resolution: '1080p',
+    });
     expect(errorText(res2)).toMatch(/invalid_input/);
     expect(r.requests).toHaveLength(0);
     expect(a.requests).toHaveLength(0);
@@ -498,7 +504,10 @@ describe('routing between configured providers', () => {
     // RunAPI's standard slug at 768p ($0.30) although Atlas standard is cheaper ($0.23) and first in order
     const a = await generate(h, { model: 'hailuo-02-image-to-video-standard', prompt: 'p', first_frame_image_url: IMG });
     expect(a.provider).toBe('runapi');
-    expect(r.requestsTo('POST', '/api/v1/hailuo/image_to_video')[0]!.json).toMatchObject({ model: 'hailuo-02-image-to-video-standard', output_resolution: '768p' });
+    expect(r.requestsTo('POST', '/api/v1/hailuo/image_to_video')[0]!.json).toMatchObject({
+      model: 'hailuo-02-image-to-video-standard',
+      output_resolution: '768p',
+    });
     expect(at.requests).toHaveLength(0);
     const b = await generate(h, { model: 'minimax/hailuo-02/fast', prompt: 'p', first_frame_image_url: IMG });
     expect(b.provider).toBe('atlascloud');
@@ -563,7 +572,13 @@ describe('routing between configured providers', () => {
   });
   it('fails over on a 503 from the first provider', async () => {
     await expectFailover((r) => {
-      r.addFault({ method: 'POST', path: '/api/v1/', action: 'respond', reply: { status: 503, headers: { 'retry-after': '0' }, json: { error: 'No active channel available' } }, times: 10 });
+      r.addFault({
+        method: 'POST',
+        path: '/api/v1/',
+        action: 'respond',
+        reply: { status: 503, headers: { 'retry-after': '0' }, json: { error: 'No active channel available' } },
+        times: 10,
+      });
     }, /HTTP 503/);
   });
   it('fails over when the first provider refuses the connection', async () => {
@@ -573,7 +588,13 @@ describe('routing between configured providers', () => {
 
   it('does NOT fail over on a 500 after the submit reached the first provider', async () => {
     const [r, at] = await Promise.all([runapi(), atlas()]);
-    r.addFault({ method: 'POST', path: '/api/v1/', action: 'respond', reply: { status: 500, headers: { 'retry-after': '0' }, json: { error: 'boom' } }, times: 10 });
+    r.addFault({
+      method: 'POST',
+      path: '/api/v1/',
+      action: 'respond',
+      reply: { status: 500, headers: { 'retry-after': '0' }, json: { error: 'boom' } },
+      times: 10,
+    });
     h = await startHarness({ env: { ...runapiEnv(r), ...atlasEnv(at), ...ORDER } });
     const msg = errorText(await h.call('generate_video', I2V_512));
     expect(msg).toMatch(/^Error \(unavailable\)/);
@@ -584,7 +605,13 @@ describe('routing between configured providers', () => {
 
   it('after a 500 on submit, the error names the key to replay with, and replaying it makes exactly one task', async () => {
     const r = await runapi();
-    r.addFault({ method: 'POST', path: '/api/v1/', action: 'respond', reply: { status: 500, headers: { 'retry-after': '0' }, json: { error: 'boom' } }, times: 4 });
+    r.addFault({
+      method: 'POST',
+      path: '/api/v1/',
+      action: 'respond',
+      reply: { status: 500, headers: { 'retry-after': '0' }, json: { error: 'boom' } },
+      times: 4,
+    });
     h = await startHarness({ env: runapiEnv(r) });
     const msg = errorText(await h.call('generate_video', I2V_512));
     const key = /idempotency_key "([^"]+)"/.exec(msg)?.[1];
@@ -624,7 +651,12 @@ describe('rate limits on the status call', () => {
     const f = await runapi();
     h = await startHarness({ env: runapiEnv(f) });
     const job = await generate(h, { model: 'runway', prompt: 'p', aspect_ratio: '16:9' });
-    f.addFault({ method: 'GET', path: '/api/v1/runway/text_to_video/', action: 'respond', reply: { status: 429, headers: { 'retry-after': '1' }, json: { error: { code: 'rate_limited', message: 'Too many requests' } } } });
+    f.addFault({
+      method: 'GET',
+      path: '/api/v1/runway/text_to_video/',
+      action: 'respond',
+      reply: { status: 429, headers: { 'retry-after': '1' }, json: { error: { code: 'rate_limited', message: 'Too many requests' } } },
+    });
     const { job: done } = await check(h, job.job_id);
     expect(done.status).toBe('succeeded');
     const gets = f.requestsTo('GET', '/api/v1/runway/text_to_video/');
@@ -636,7 +668,13 @@ describe('rate limits on the status call', () => {
     const f = await runapi();
     h = await startHarness({ env: runapiEnv(f) });
     const job = await generate(h, { model: 'runway', prompt: 'p', aspect_ratio: '16:9' });
-    f.addFault({ method: 'GET', path: '/api/v1/runway/text_to_video/', action: 'respond', reply: { status: 429, headers: { 'retry-after': '120' }, json: { error: { code: 'rate_limited', message: 'Too many requests' } } }, times: 10 });
+    f.addFault({
+      method: 'GET',
+      path: '/api/v1/runway/text_to_video/',
+      action: 'respond',
+      reply: { status: 429, headers: { 'retry-after': '120' }, json: { error: { code: 'rate_limited', message: 'Too many requests' } } },
+      times: 10,
+    });
     const t0 = Date.now();
     const first = structured<JobOut>(await h.call('check_job', { job_id: job.job_id }));
     expect(Date.now() - t0).toBeLessThan(5_000);

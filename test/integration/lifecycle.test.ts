@@ -35,7 +35,9 @@ function keep<T extends FakeServer>(f: T): T {
 
 describe('provider response variants', () => {
   it('Atlas Cloud: a 404 while the prediction warms up is "queued", then it completes (HTTP-200 envelopes, bare-string output)', async () => {
-    const f = keep(await startFakeAtlas({ pollsToComplete: 1, warmupPolls: 1, errorsAsHttp200: true, outputField: 'output-string', completedStatus: 'succeeded' }));
+    const f = keep(
+      await startFakeAtlas({ pollsToComplete: 1, warmupPolls: 1, errorsAsHttp200: true, outputField: 'output-string', completedStatus: 'succeeded' }),
+    );
     h = await startHarness({ env: { ATLASCLOUD_API_KEY: FAKE_ATLAS_KEY, ATLASCLOUD_BASE_URL: f.url } });
     const job = await generate(h, { model: 'minimax/hailuo-02/fast', prompt: 'p', first_frame_image_url: IMG });
     const first = structured<JobOut>(await h.call('check_job', { job_id: job.job_id }));
@@ -49,7 +51,7 @@ describe('provider response variants', () => {
     expect(f.requestsTo('GET', `/api/v1/model/prediction/${id}`)).toHaveLength(2);
   });
 
-  it('RunAPI: the seed pages\' {task_id,status,model} create answer and cost_cents billing', async () => {
+  it("RunAPI: the seed pages' {task_id,status,model} create answer and cost_cents billing", async () => {
     const f = keep(await startFakeRunapi({ pollsToComplete: 1, createShape: 'seed', billing: 'cost_cents' }));
     h = await startHarness({ env: { RUNAPI_API_KEY: FAKE_RUNAPI_KEY, RUNAPI_BASE_URL: f.url } });
     const job = await generate(h, { model: 'hailuo-02-text-to-video-pro', prompt: 'p' });
@@ -123,11 +125,17 @@ describe('untrusted failure text', () => {
 });
 
 describe('failover', () => {
-  it('Runway\'s daily limit (429 on create) fails over to Apiframe for runway-gen4-turbo', async () => {
+  it("Runway's daily limit (429 on create) fails over to Apiframe for runway-gen4-turbo", async () => {
     const rw = keep(await startFakeRunway({ pollsToComplete: 0, dailyLimit: 0 }));
     const af = keep(await startFakeApiframe({ pollsToComplete: 1 }));
     h = await startHarness({
-      env: { RUNWAYML_API_SECRET: FAKE_RUNWAY_KEY, RUNWAYML_BASE_URL: rw.url, APIFRAME_API_KEY: FAKE_APIFRAME_KEY, APIFRAME_BASE_URL: af.url, VIDEOGEN_PROVIDER_ORDER: 'runway,apiframe' },
+      env: {
+        RUNWAYML_API_SECRET: FAKE_RUNWAY_KEY,
+        RUNWAYML_BASE_URL: rw.url,
+        APIFRAME_API_KEY: FAKE_APIFRAME_KEY,
+        APIFRAME_BASE_URL: af.url,
+        VIDEOGEN_PROVIDER_ORDER: 'runway,apiframe',
+      },
     });
     const job = await generate(h, { model: 'runway-gen4-turbo', prompt: 'p', first_frame_image_url: IMG });
     expect(job.provider).toBe('apiframe');
@@ -146,7 +154,13 @@ describe('failover', () => {
     const workDir = tempDir('videogen-work-');
     copyFileSync(PNG_PATH, path.join(workDir, 'frame.png'));
     h = await startHarness({
-      env: { RUNAPI_API_KEY: 'a-wrong-runapi-key-000', RUNAPI_BASE_URL: r.url, ATLASCLOUD_API_KEY: FAKE_ATLAS_KEY, ATLASCLOUD_BASE_URL: at.url, VIDEOGEN_PROVIDER_ORDER: 'runapi,atlascloud' },
+      env: {
+        RUNAPI_API_KEY: 'a-wrong-runapi-key-000',
+        RUNAPI_BASE_URL: r.url,
+        ATLASCLOUD_API_KEY: FAKE_ATLAS_KEY,
+        ATLASCLOUD_BASE_URL: at.url,
+        VIDEOGEN_PROVIDER_ORDER: 'runapi,atlascloud',
+      },
       workDir,
     });
     const job = await generate(h, { model: 'hailuo-02', prompt: 'p', first_frame_image_url: 'frame.png', output_resolution: '512p' });

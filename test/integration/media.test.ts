@@ -49,7 +49,12 @@ function noisyPng(w: number, hgt: number): Buffer {
   const row = w * 3 + 1;
   const raw = Buffer.alloc(row * hgt);
   for (let i = 0; i < raw.length; i++) raw[i] = i % row === 0 ? 0 : (Math.imul(i, 2654435761) >>> 24) & 255;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 0 })), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw, { level: 0 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** A work dir holding frames/red.png (400×320, above Hailuo's 300 px short side). */
@@ -98,7 +103,9 @@ describe('a PNG given as a relative path', () => {
     h = await startHarness({ env: { RUNWAYML_API_SECRET: FAKE_RUNWAY_KEY, RUNWAYML_BASE_URL: f.url }, workDir: workDirWithFrame() });
     const job = await generate(h, { model: 'gen4_turbo', prompt: 'p', first_frame_image_url: 'frames/red.png' });
     expect(trace(f.requests)).toEqual(['POST /v1/image_to_video']);
-    expect((f.requests[0]!.json as Record<string, unknown>)['promptImage']).toEqual([{ uri: `data:image/png;base64,${PNG.toString('base64')}`, position: 'first' }]);
+    expect((f.requests[0]!.json as Record<string, unknown>)['promptImage']).toEqual([
+      { uri: `data:image/png;base64,${PNG.toString('base64')}`, position: 'first' },
+    ]);
     expect((await check(h, job.job_id)).job.status).toBe('succeeded');
   });
 
@@ -106,7 +113,10 @@ describe('a PNG given as a relative path', () => {
     const r = keep(await startFakeRunapi({ pollsToComplete: 1 }));
     const a = keep(await startFakeApiframe({ pollsToComplete: 1 }));
     const workDir = workDirWithFrame();
-    h = await startHarness({ env: { RUNAPI_API_KEY: FAKE_RUNAPI_KEY, RUNAPI_BASE_URL: r.url, APIFRAME_API_KEY: FAKE_APIFRAME_KEY, APIFRAME_BASE_URL: a.url }, workDir });
+    h = await startHarness({
+      env: { RUNAPI_API_KEY: FAKE_RUNAPI_KEY, RUNAPI_BASE_URL: r.url, APIFRAME_API_KEY: FAKE_APIFRAME_KEY, APIFRAME_BASE_URL: a.url },
+      workDir,
+    });
     await generate(h, { model: 'hailuo-02-image-to-video-standard', prompt: 'p', first_frame_image_url: 'frames/red.png' });
     expect(trace(r.requests)).toEqual(['POST /api/v1/files', 'POST /api/v1/hailuo/image_to_video']);
     const ru = [...r.uploads.values()][0]!;
@@ -120,7 +130,7 @@ describe('a PNG given as a relative path', () => {
     expect((a.requestsTo('POST', '/v2/videos/generate')[0]!.json as { hailuoParams: { image: string } }).hailuoParams.image).toBe(au.url);
   });
 
-  it('a PNG too large for Runway\'s 5 MB data URI goes through the uploads flow (no key sent to storage) as runway://', async () => {
+  it("a PNG too large for Runway's 5 MB data URI goes through the uploads flow (no key sent to storage) as runway://", async () => {
     const f = keep<FakeRunway>(await startFakeRunway({ pollsToComplete: 0 }));
     const workDir = tempDir('videogen-work-');
     const big = noisyPng(1400, 1000); // ~4.2 MB: over 5 MB once base64-encoded
@@ -137,7 +147,7 @@ describe('a PNG given as a relative path', () => {
     expect((await check(h, job.job_id)).job.status).toBe('succeeded');
   });
 
-  it('an image under Hailuo\'s 300 px short side is refused before any upload', async () => {
+  it("an image under Hailuo's 300 px short side is refused before any upload", async () => {
     const f = keep<FakeAtlas>(await startFakeAtlas());
     h = await startHarness({ env: { ATLASCLOUD_API_KEY: FAKE_ATLAS_KEY, ATLASCLOUD_BASE_URL: f.url }, workDir: workDirWithFrame() });
     const msg = errorText(await h.call('generate_video', { model: 'minimax/hailuo-02/fast', prompt: 'p', first_frame_image_url: 'frames/small.png' }));
@@ -214,7 +224,12 @@ describe('saving finished videos', () => {
     const f = keep(await startFakeRunapi({ pollsToComplete: 1 }));
     h = await startHarness({ env: { RUNAPI_API_KEY: FAKE_RUNAPI_KEY, RUNAPI_BASE_URL: f.url } });
     const job = await generate(h, { model: 'runway', prompt: 'p', aspect_ratio: '16:9' });
-    f.addFault({ method: 'GET', path: '/files/', action: 'respond', reply: { status: 200, headers: { 'content-type': 'text/html' }, body: '<html>edge error</html>' } });
+    f.addFault({
+      method: 'GET',
+      path: '/files/',
+      action: 'respond',
+      reply: { status: 200, headers: { 'content-type': 'text/html' }, body: '<html>edge error</html>' },
+    });
     const first = await check(h, job.job_id);
     expect(first.job.status).toBe('succeeded');
     expect(first.job.local_path).toBeUndefined();

@@ -27,11 +27,20 @@ async function start(env: Record<string, string> = {}, elicit?: HarnessOptions['
   return h;
 }
 
-interface PriceRow { duration_seconds?: number; output_resolution?: string; usd: number | 'unknown' }
-interface OfferDetail { provider: string; native_model: string; available: boolean; price: { kind: string; rows: PriceRow[] } }
+interface PriceRow {
+  duration_seconds?: number;
+  output_resolution?: string;
+  usd: number | 'unknown';
+}
+interface OfferDetail {
+  provider: string;
+  native_model: string;
+  available: boolean;
+  price: { kind: string; rows: PriceRow[] };
+}
 
 describe('list_models prices', () => {
-  it('hailuo-02 shows RunAPI\'s USD matrix (02 i2v standard 6 s 512p = 0.12), marked available', async () => {
+  it("hailuo-02 shows RunAPI's USD matrix (02 i2v standard 6 s 512p = 0.12), marked available", async () => {
     await start();
     const r = await h!.call('list_models', { model: 'hailuo-02' });
     const { models } = structured<{ models: { id: string; offers: OfferDetail[] }[] }>(r);
@@ -58,7 +67,11 @@ describe('dry_run', () => {
   it('returns the estimate and the plan and sends nothing upstream', async () => {
     await start();
     const r = await h!.call('generate_video', { ...CHEAP, dry_run: true });
-    const out = structured<{ estimated_cost_usd: number; provider: string; dry_run: { native_model: string; endpoint: string; params: Record<string, unknown> } }>(r);
+    const out = structured<{
+      estimated_cost_usd: number;
+      provider: string;
+      dry_run: { native_model: string; endpoint: string; params: Record<string, unknown> };
+    }>(r);
     expect(out.estimated_cost_usd).toBe(0.12);
     expect(out.provider).toBe('runapi');
     expect(out.dry_run.native_model).toBe('hailuo-02-image-to-video-standard');
@@ -66,7 +79,10 @@ describe('dry_run', () => {
     expect(out.dry_run.params).toEqual({ prompt: 'p', first_frame_image_url: IMG, duration_seconds: 6, output_resolution: '512p' });
     expect(text(r)).toMatch(/nothing was submitted/);
     expect(f!.requests).toHaveLength(0);
-    expect(structured<{ jobs: unknown[]; spending: { today: { estimated_usd: number } } }>(await h!.call('list_jobs', {}))).toMatchObject({ jobs: [], spending: { today: { estimated_usd: 0 } } });
+    expect(structured<{ jobs: unknown[]; spending: { today: { estimated_usd: number } } }>(await h!.call('list_jobs', {}))).toMatchObject({
+      jobs: [],
+      spending: { today: { estimated_usd: 0 } },
+    });
   });
 });
 
@@ -121,7 +137,10 @@ describe('VIDEOGEN_CONFIRM_ABOVE_USD', () => {
     expect(asked[0]).toContain('$0.12');
     expect(asked[0]).toContain('runapi');
     expect(f!.requests).toHaveLength(0);
-    expect(structured<{ jobs: unknown[]; spending: { today: { estimated_usd: number } } }>(await h!.call('list_jobs', {}))).toMatchObject({ jobs: [], spending: { today: { estimated_usd: 0 } } });
+    expect(structured<{ jobs: unknown[]; spending: { today: { estimated_usd: number } } }>(await h!.call('list_jobs', {}))).toMatchObject({
+      jobs: [],
+      spending: { today: { estimated_usd: 0 } },
+    });
   });
 
   it('accepting without ticking the box is not consent', async () => {
@@ -188,7 +207,10 @@ describe('VIDEOGEN_BUDGET_USD_DAILY', () => {
     expect(f!.requestsTo('POST', '/api/v1/')).toHaveLength(4);
     expect(f!.jobs.size).toBe(4);
 
-    let list = structured<{ total: number; spending: { today: { estimated_usd: number; billed_usd: number }; all_time: { estimated_usd: number }; daily_budget_usd: number } }>(await h!.call('list_jobs', {}));
+    let list = structured<{
+      total: number;
+      spending: { today: { estimated_usd: number; billed_usd: number }; all_time: { estimated_usd: number }; daily_budget_usd: number };
+    }>(await h!.call('list_jobs', {}));
     expect(list.total).toBe(4);
     expect(list.spending).toEqual({ today: { estimated_usd: 0.48, billed_usd: 0 }, all_time: { estimated_usd: 0.48, billed_usd: 0 }, daily_budget_usd: 0.5 });
     // once finished, the provider's billed cost is reported too
@@ -201,7 +223,11 @@ describe('VIDEOGEN_BUDGET_USD_DAILY', () => {
     await start({ VIDEOGEN_BUDGET_USD_DAILY: '0.3' });
     await generate(h!, { ...CHEAP, prompt: 'a' });
     await generate(h!, { ...CHEAP, prompt: 'b' });
-    const other = await startHarness({ env: { RUNAPI_API_KEY: FAKE_RUNAPI_KEY, RUNAPI_BASE_URL: f!.url, VIDEOGEN_BUDGET_USD_DAILY: '0.3' }, stateDir: h!.stateDir, workDir: h!.workDir });
+    const other = await startHarness({
+      env: { RUNAPI_API_KEY: FAKE_RUNAPI_KEY, RUNAPI_BASE_URL: f!.url, VIDEOGEN_BUDGET_USD_DAILY: '0.3' },
+      stateDir: h!.stateDir,
+      workDir: h!.workDir,
+    });
     try {
       const msg = errorText(await other.call('generate_video', { ...CHEAP, prompt: 'c' }));
       expect(msg).toContain('$0.24');

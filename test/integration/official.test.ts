@@ -163,7 +163,13 @@ describe('Runway official API', () => {
   it('gen4_turbo image-to-video sends X-Runway-Version, a pixel ratio and promptImage, and reaches succeeded', async () => {
     const f = await runway();
     h = await startHarness({ env: runwayEnv(f) });
-    const job = await generate(h, { model: 'gen4_turbo', prompt: 'The camera pushes in', first_frame_image_url: IMG, aspect_ratio: '9:16', duration_seconds: 5 });
+    const job = await generate(h, {
+      model: 'gen4_turbo',
+      prompt: 'The camera pushes in',
+      first_frame_image_url: IMG,
+      aspect_ratio: '9:16',
+      duration_seconds: 5,
+    });
     expect(job.provider).toBe('runway');
     expect(job.model).toBe('runway-gen4-turbo');
     expect(job.estimated_cost_usd).toBe(0.25);

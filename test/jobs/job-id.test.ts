@@ -5,7 +5,11 @@ describe('job ids', () => {
   it('round-trip provider, model and handle', () => {
     const id = encodeJobId('runapi', 'hailuo-02', { id: '3f0c2a9e-6b1d-4c1e-9f7a-2d6f1b9e8c41', svc: 'hailuo', ep: 'image_to_video' });
     expect(id.startsWith('runapi_')).toBe(true);
-    expect(decodeJobId(id)).toEqual({ provider: 'runapi', model: 'hailuo-02', handle: { id: '3f0c2a9e-6b1d-4c1e-9f7a-2d6f1b9e8c41', svc: 'hailuo', ep: 'image_to_video' } });
+    expect(decodeJobId(id)).toEqual({
+      provider: 'runapi',
+      model: 'hailuo-02',
+      handle: { id: '3f0c2a9e-6b1d-4c1e-9f7a-2d6f1b9e8c41', svc: 'hailuo', ep: 'image_to_video' },
+    });
   });
 
   it.each([

@@ -9,7 +9,9 @@ const WRITER = path.resolve('test/jobs/ledger-writer.ts');
 
 function writer(stateDir: string, prefix: string, count: string, shared = false) {
   // `--import tsx` in this very process (the tsx CLI would fork a grandchild that SIGKILL misses).
-  const child = spawn(process.execPath, ['--import', 'tsx', WRITER, stateDir, prefix, count, ...(shared ? ['shared'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', WRITER, stateDir, prefix, count, ...(shared ? ['shared'] : [])], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   const ready = new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => ((out += d.toString()), out.includes('ready') && resolve())));
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -61,7 +63,10 @@ describe('ledger', () => {
     const listed = await ledger.list();
     expect(listed.length).toBe(finals.length);
     // consecutive ids: at most the one in flight is missing
-    const ks = listed.filter((r) => r.job_id.startsWith('k-')).map((r) => Number(r.job_id.slice(2))).sort((x, y) => x - y);
+    const ks = listed
+      .filter((r) => r.job_id.startsWith('k-'))
+      .map((r) => Number(r.job_id.slice(2)))
+      .sort((x, y) => x - y);
     expect(ks[ks.length - 1]! + 1 - ks.length).toBeLessThanOrEqual(1);
     // stray temp files (if the kill hit one) are swept by prune once stale
     await ledger.prune(Date.now() + 120_000);

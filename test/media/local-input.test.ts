@@ -178,7 +178,9 @@ describe('resolveMediaInput: what a local file must be', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
   it('honours a smaller cap', async () => {
-    expect((await rejection(resolve('hero.png', 'first_frame_image_url', { maxBytes: 1000 }))).message).toMatch(/"hero.png" is 1,226 bytes; the limit for input files is 1,000 bytes/);
+    expect((await rejection(resolve('hero.png', 'first_frame_image_url', { maxBytes: 1000 }))).message).toMatch(
+      /"hero.png" is 1,226 bytes; the limit for input files is 1,000 bytes/,
+    );
   });
   it('refuses an empty file, a missing file, and a file that is not media', async () => {
     expect((await rejection(resolve('empty.png'))).message).toMatch(/is empty/);
@@ -208,7 +210,9 @@ describe('resolveMediaInput: data URIs', () => {
   it('refuses a data URI that is not an image, or not base64, or too large', async () => {
     expect((await rejection(resolve(`data:image/png;base64,${Buffer.from('hello').toString('base64')}`))).message).toMatch(/not contain a recognised image/);
     expect((await rejection(resolve('data:image/png;base64,@@@'))).message).toMatch(/not valid base64/);
-    expect((await rejection(resolve(`data:image/jpeg;base64,${jpeg.toString('base64')}`, 'first_frame_image_url', { maxBytes: 100 }))).message).toMatch(/limit/);
+    expect((await rejection(resolve(`data:image/jpeg;base64,${jpeg.toString('base64')}`, 'first_frame_image_url', { maxBytes: 100 }))).message).toMatch(
+      /limit/,
+    );
     expect((await rejection(resolve('data:text/plain,hello'))).message).toMatch(/not contain a recognised/);
   });
   it('refuses an image data URI for source_video_url', async () => {
@@ -217,7 +221,7 @@ describe('resolveMediaInput: data URIs', () => {
 });
 
 describe('allowedRoots', () => {
-  it('uses the MCP roots when offered (file:// URIs or paths), realpath\'d', async () => {
+  it("uses the MCP roots when offered (file:// URIs or paths), realpath'd", async () => {
     const linkToRoot = path.join(T, 'root-link');
     symlinkSync(root, linkToRoot);
     const r = await allowedRoots([pathToFileURL(linkToRoot).href, path.join(T, 'outside')], '/', []);

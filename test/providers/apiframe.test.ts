@@ -65,7 +65,15 @@ describe('ApiframeAdapter wire bodies', () => {
     {
       name: 'hailuo-02 (seed example) with end frame; callback_url → webhookUrl',
       native: 'hailuo-02',
-      params: { prompt: 'a cinematic sunrise', first_frame_image_url: IMG, last_frame_image_url: IMG2, duration_seconds: 6, output_resolution: '768p', prompt_optimizer: true, callback_url: HOOK },
+      params: {
+        prompt: 'a cinematic sunrise',
+        first_frame_image_url: IMG,
+        last_frame_image_url: IMG2,
+        duration_seconds: 6,
+        output_resolution: '768p',
+        prompt_optimizer: true,
+        callback_url: HOOK,
+      },
       wire: {
         model: 'hailuo-02',
         prompt: 'a cinematic sunrise',
@@ -224,7 +232,12 @@ describe('ApiframeAdapter errors', () => {
 
   it('429 on a status call: waits out Retry-After, then succeeds', async () => {
     const { handle } = await adapter.submit(req(), {});
-    fake.addFault({ method: 'GET', path: handle.id, action: 'respond', reply: { status: 429, headers: { 'retry-after': '1' }, json: { error: 'Rate limit exceeded' } } });
+    fake.addFault({
+      method: 'GET',
+      path: handle.id,
+      action: 'respond',
+      reply: { status: 429, headers: { 'retry-after': '1' }, json: { error: 'Rate limit exceeded' } },
+    });
     expect(await adapter.getJob(handle, {})).toEqual({ state: 'queued' });
     const gets = fake.requestsTo('GET', handle.id);
     expect(gets).toHaveLength(2);
@@ -233,14 +246,25 @@ describe('ApiframeAdapter errors', () => {
 
   it('429 with a long Retry-After → rate_limited carrying retryAfterMs', async () => {
     const { handle } = await adapter.submit(req(), {});
-    fake.addFault({ method: 'GET', path: handle.id, action: 'respond', reply: { status: 429, headers: { 'retry-after': '90' }, json: { error: 'Rate limit exceeded' } } });
+    fake.addFault({
+      method: 'GET',
+      path: handle.id,
+      action: 'respond',
+      reply: { status: 429, headers: { 'retry-after': '90' }, json: { error: 'Rate limit exceeded' } },
+    });
     const err = await caught(adapter.getJob(handle, {}));
     expect(err.code).toBe('rate_limited');
     expect(err.retryAfterMs).toBe(90_000);
   });
 
   it('503 on submit → unavailable, no job created', async () => {
-    fake.addFault({ method: 'POST', path: GENERATE, action: 'respond', times: 10, reply: { status: 503, headers: { 'retry-after': '0' }, json: { error: 'Service temporarily unavailable' } } });
+    fake.addFault({
+      method: 'POST',
+      path: GENERATE,
+      action: 'respond',
+      times: 10,
+      reply: { status: 503, headers: { 'retry-after': '0' }, json: { error: 'Service temporarily unavailable' } },
+    });
     const err = await caught(adapter.submit(req(), {}));
     expect(err.code).toBe('unavailable');
     expect(err.noJobCreated).toBe(true);
@@ -250,7 +274,12 @@ describe('ApiframeAdapter errors', () => {
 
   it('503 on a status call is retried away', async () => {
     const { handle } = await adapter.submit(req(), {});
-    fake.addFault({ method: 'GET', path: handle.id, action: 'respond', reply: { status: 503, headers: { 'retry-after': '0' }, json: { error: 'Service temporarily unavailable' } } });
+    fake.addFault({
+      method: 'GET',
+      path: handle.id,
+      action: 'respond',
+      reply: { status: 503, headers: { 'retry-after': '0' }, json: { error: 'Service temporarily unavailable' } },
+    });
     expect(await adapter.getJob(handle, {})).toEqual({ state: 'queued' });
   });
 });
@@ -284,7 +313,9 @@ describe('ApiframeAdapter uploads', () => {
   });
 
   it('an unrecognised file type is a validation error', async () => {
-    const err = await caught(adapter.prepareMedia({ bytes: randomBytes(64), mime: 'image/png', filename: 'x.png', kind: 'image' }, 'first_frame_image_url', {}));
+    const err = await caught(
+      adapter.prepareMedia({ bytes: randomBytes(64), mime: 'image/png', filename: 'x.png', kind: 'image' }, 'first_frame_image_url', {}),
+    );
     expect(err.code).toBe('validation');
     expect(err.providerText).toBe('Unsupported file type');
   });
@@ -292,7 +323,11 @@ describe('ApiframeAdapter uploads', () => {
 
 describe('fake Apiframe contract', () => {
   async function post(body: unknown, key = FAKE_APIFRAME_KEY): Promise<{ status: number; json: any }> {
-    const res = await fetch(fake.url + GENERATE, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(fake.url + GENERATE, {
+      method: 'POST',
+      headers: { 'x-api-key': key, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, json: await res.json() };
   }
 

@@ -151,7 +151,13 @@ describe('AtlasCloudAdapter status', () => {
   it.each(['error', 'logs'] as const)('reads the failure text from %s', async (failureField) => {
     await setup({ failWith: 'content policy violation', failureField, pollsToComplete: 1 });
     const { handle } = await adapter.submit(request('minimax/hailuo-2.3/t2v-standard', { prompt: 'p' }), {});
-    expect(await adapter.getJob(handle, {})).toEqual({ state: 'failed', reason: expect.stringMatching(/refused the content/), provider_text: 'content policy violation', provider_code: 'failed', error_code: 'moderation' });
+    expect(await adapter.getJob(handle, {})).toEqual({
+      state: 'failed',
+      reason: expect.stringMatching(/refused the content/),
+      provider_text: 'content policy violation',
+      provider_code: 'failed',
+      error_code: 'moderation',
+    });
   });
 
   it('a non-moderation failure is job_failed', async () => {
@@ -193,7 +199,10 @@ describe('AtlasCloudAdapter status', () => {
     expect(mapAtlasPrediction({ status: 'starting' })).toEqual({ state: 'queued' });
     expect(mapAtlasPrediction({ status: 'processing' })).toEqual({ state: 'running' });
     expect(mapAtlasPrediction({ status: 'something-new' })).toEqual({ state: 'running' });
-    expect(mapAtlasPrediction({ status: 'succeeded', outputs: ['https://x/1.mp4'], output: 'https://x/1.mp4' })).toEqual({ state: 'succeeded', videos: [{ url: 'https://x/1.mp4' }] });
+    expect(mapAtlasPrediction({ status: 'succeeded', outputs: ['https://x/1.mp4'], output: 'https://x/1.mp4' })).toEqual({
+      state: 'succeeded',
+      videos: [{ url: 'https://x/1.mp4' }],
+    });
     expect(mapAtlasPrediction({ status: 'failed', logs: ['line 1', 'boom'] })).toMatchObject({ state: 'failed', provider_text: 'line 1\nboom' });
     expect(mapAtlasPrediction({ status: 'failed', has_nsfw_contents: [true] })).toMatchObject({ state: 'failed', error_code: 'moderation' });
   });
@@ -250,7 +259,12 @@ describe('AtlasCloudAdapter errors', () => {
   });
 
   it('429 on submit is not retried (no idempotency)', async () => {
-    fake.addFault({ method: 'POST', path: GENERATE, action: 'respond', reply: { status: 429, headers: { 'retry-after': '1' }, json: { code: 429, msg: 'Rate limit exceeded' } } });
+    fake.addFault({
+      method: 'POST',
+      path: GENERATE,
+      action: 'respond',
+      reply: { status: 429, headers: { 'retry-after': '1' }, json: { code: 429, msg: 'Rate limit exceeded' } },
+    });
     const err = await caught(adapter.submit(req(), {}));
     expect(err.code).toBe('rate_limited');
     expect(err.retryAfterMs).toBe(1000);
@@ -259,7 +273,12 @@ describe('AtlasCloudAdapter errors', () => {
 
   it('429 on a status call: waits out Retry-After, then succeeds', async () => {
     const { handle } = await adapter.submit(req(), {});
-    fake.addFault({ method: 'GET', path: handle.id, action: 'respond', reply: { status: 429, headers: { 'retry-after': '1' }, json: { code: 429, msg: 'Rate limit exceeded' } } });
+    fake.addFault({
+      method: 'GET',
+      path: handle.id,
+      action: 'respond',
+      reply: { status: 429, headers: { 'retry-after': '1' }, json: { code: 429, msg: 'Rate limit exceeded' } },
+    });
     expect(await adapter.getJob(handle, {})).toEqual({ state: 'queued' });
     const gets = fake.requestsTo('GET', handle.id);
     expect(gets).toHaveLength(2);
@@ -331,14 +350,20 @@ describe('AtlasCloudAdapter uploads', () => {
 
   it('an upload error in an HTTP 200 envelope is mapped', async () => {
     await setup({ errorsAsHttp200: true }, 'wrong-key-123456');
-    const err = await caught(adapter.prepareMedia({ bytes: Buffer.from('x'), mime: 'image/png', filename: 'a.png', kind: 'image' }, 'first_frame_image_url', {}));
+    const err = await caught(
+      adapter.prepareMedia({ bytes: Buffer.from('x'), mime: 'image/png', filename: 'a.png', kind: 'image' }, 'first_frame_image_url', {}),
+    );
     expect(err.code).toBe('auth');
   });
 });
 
 describe('fake Atlas contract', () => {
   async function post(body: unknown): Promise<{ status: number; json: any }> {
-    const res = await fetch(fake.url + GENERATE, { method: 'POST', headers: { authorization: `Bearer ${FAKE_ATLAS_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(fake.url + GENERATE, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${FAKE_ATLAS_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, json: await res.json() };
   }
   it.each([

@@ -160,7 +160,10 @@ describe('MinimaxAdapter against the fake MiniMax API', () => {
     const uri = await adapter.prepareMedia({ bytes: PNG, mime: 'image/png', filename: 'frame.png', kind: 'image' }, 'first_frame_image_url');
     expect(uri.startsWith('data:image/png;base64,')).toBe(true);
     expect(Buffer.from(uri.slice('data:image/png;base64,'.length), 'base64').equals(PNG)).toBe(true);
-    await adapter.submit(submitReq('MiniMax-Hailuo-2.3-Fast', { prompt: 'wave', first_frame_image_url: uri, duration_seconds: 6, output_resolution: '768p' }), {});
+    await adapter.submit(
+      submitReq('MiniMax-Hailuo-2.3-Fast', { prompt: 'wave', first_frame_image_url: uri, duration_seconds: 6, output_resolution: '768p' }),
+      {},
+    );
     const body = fake.requestsTo('POST', '/v1/video_generation')[0]?.json as Record<string, unknown>;
     expect(body['first_frame_image']).toBe(uri);
     expect(fake.tasks.size).toBe(1);
@@ -256,7 +259,12 @@ describe('MinimaxAdapter against the fake MiniMax API', () => {
     it('checks base_resp on the status query and on files/retrieve too', async () => {
       const { fake, adapter } = await setup({ pollsToComplete: 0 });
       const { handle } = await adapter.submit(submitReq('MiniMax-Hailuo-02', { prompt: 'x' }), {});
-      fake.addFault({ method: 'GET', path: '/v1/files/retrieve', action: 'respond', reply: { status: 200, json: { base_resp: { status_code: 1004, status_msg: 'authorized failed' } } } });
+      fake.addFault({
+        method: 'GET',
+        path: '/v1/files/retrieve',
+        action: 'respond',
+        reply: { status: 200, json: { base_resp: { status_code: 1004, status_msg: 'authorized failed' } } },
+      });
       const err = await caught(adapter.getJob(handle, {}));
       expect(err.code).toBe('auth');
       fake.forceCode(1002);
@@ -295,7 +303,12 @@ describe('MinimaxAdapter against the fake MiniMax API', () => {
     it('HTTP 503 on a status query is retried', async () => {
       const { fake, adapter } = await setup({ pollsToComplete: 0 });
       const { handle } = await adapter.submit(submitReq('MiniMax-Hailuo-02', { prompt: 'x' }), {});
-      fake.addFault({ method: 'GET', path: '/v1/query/video_generation', action: 'respond', reply: { status: 503, headers: { 'retry-after-ms': '10' }, json: {} } });
+      fake.addFault({
+        method: 'GET',
+        path: '/v1/query/video_generation',
+        action: 'respond',
+        reply: { status: 503, headers: { 'retry-after-ms': '10' }, json: {} },
+      });
       expect((await adapter.getJob(handle, {})).state).toBe('succeeded');
       expect(fake.requestsTo('GET', '/v1/query/video_generation')).toHaveLength(2);
     });
@@ -316,7 +329,10 @@ describe('MinimaxAdapter against the fake MiniMax API', () => {
   it('refuses a last frame on a model without one, sending nothing', async () => {
     const { fake, adapter } = await setup();
     const err = await caught(
-      adapter.submit(submitReq('MiniMax-Hailuo-2.3', { prompt: 'x', first_frame_image_url: 'https://a.example/1.jpg', last_frame_image_url: 'https://a.example/2.jpg' }), {}),
+      adapter.submit(
+        submitReq('MiniMax-Hailuo-2.3', { prompt: 'x', first_frame_image_url: 'https://a.example/1.jpg', last_frame_image_url: 'https://a.example/2.jpg' }),
+        {},
+      ),
     );
     expect(err.code).toBe('invalid_input');
     expect(fake.requests).toHaveLength(0);

@@ -92,7 +92,15 @@ describe('RunapiAdapter wire bodies', () => {
       name: 'hailuo-02-image-to-video-standard (providers.md §1.10 example)',
       native: 'hailuo-02-image-to-video-standard',
       endpoint: I2V,
-      params: { prompt: 'A marble rolls off a desk', first_frame_image_url: IMG, last_frame_image_url: IMG2, duration_seconds: 6, output_resolution: '768p', prompt_optimizer: true, callback_url: HOOK },
+      params: {
+        prompt: 'A marble rolls off a desk',
+        first_frame_image_url: IMG,
+        last_frame_image_url: IMG2,
+        duration_seconds: 6,
+        output_resolution: '768p',
+        prompt_optimizer: true,
+        callback_url: HOOK,
+      },
       wire: {
         model: 'hailuo-02-image-to-video-standard',
         prompt: 'A marble rolls off a desk',
@@ -118,7 +126,14 @@ describe('RunapiAdapter wire bodies', () => {
       native: 'hailuo-2.3-image-to-video-standard',
       endpoint: I2V,
       params: { prompt: 'p', first_frame_image_url: IMG, duration_seconds: 10, output_resolution: '768p', prompt_optimizer: true },
-      wire: { model: 'hailuo-2.3-image-to-video-standard', prompt: 'p', first_frame_image_url: IMG, duration_seconds: 10, output_resolution: '768p', prompt_optimizer: true },
+      wire: {
+        model: 'hailuo-2.3-image-to-video-standard',
+        prompt: 'p',
+        first_frame_image_url: IMG,
+        duration_seconds: 10,
+        output_resolution: '768p',
+        prompt_optimizer: true,
+      },
       ep: ['hailuo', 'image_to_video'],
     },
     {
@@ -126,7 +141,13 @@ describe('RunapiAdapter wire bodies', () => {
       native: 'runway',
       endpoint: RUNWAY,
       params: { prompt: 'A drone shot rising over a misty mountain lake', duration_seconds: 5, output_resolution: '1080p', aspect_ratio: '16:9' },
-      wire: { model: 'runway', prompt: 'A drone shot rising over a misty mountain lake', duration_seconds: 5, output_resolution: '1080p', aspect_ratio: '16:9' },
+      wire: {
+        model: 'runway',
+        prompt: 'A drone shot rising over a misty mountain lake',
+        duration_seconds: 5,
+        output_resolution: '1080p',
+        aspect_ratio: '16:9',
+      },
       ep: ['runway', 'text_to_video'],
     },
     {
@@ -163,7 +184,10 @@ describe('RunapiAdapter wire bodies', () => {
 
 describe('RunapiAdapter status', () => {
   it('walks pending → processing → completed and returns the fake-served video with the billed cost', async () => {
-    const { handle } = await adapter.submit(request('hailuo-02-image-to-video-standard', I2V, { prompt: 'p', first_frame_image_url: IMG, duration_seconds: 6, output_resolution: '512p' }), {});
+    const { handle } = await adapter.submit(
+      request('hailuo-02-image-to-video-standard', I2V, { prompt: 'p', first_frame_image_url: IMG, duration_seconds: 6, output_resolution: '512p' }),
+      {},
+    );
     expect(await adapter.getJob(handle, {})).toEqual({ state: 'queued' });
     expect(await adapter.getJob(handle, {})).toMatchObject({ state: 'running', progress: expect.closeTo(0.67, 2) });
     const done = await adapter.getJob(handle, {});
@@ -200,9 +224,18 @@ describe('RunapiAdapter status', () => {
 
   it('reports a failed task with the provider text; moderation text is classified', async () => {
     await setup({ failWith: 'Content moderation rejected the prompt', pollsToComplete: 2 });
-    const { handle } = await adapter.submit(request('runway', RUNWAY, { prompt: 'p', duration_seconds: 5, output_resolution: '720p', aspect_ratio: '1:1' }), {});
+    const { handle } = await adapter.submit(
+      request('runway', RUNWAY, { prompt: 'p', duration_seconds: 5, output_resolution: '720p', aspect_ratio: '1:1' }),
+      {},
+    );
     await adapter.getJob(handle, {});
-    expect(await adapter.getJob(handle, {})).toEqual({ state: 'failed', reason: expect.stringMatching(/refused the content/), provider_text: 'Content moderation rejected the prompt', provider_code: 'failed', error_code: 'moderation' });
+    expect(await adapter.getJob(handle, {})).toEqual({
+      state: 'failed',
+      reason: expect.stringMatching(/refused the content/),
+      provider_text: 'Content moderation rejected the prompt',
+      provider_code: 'failed',
+      error_code: 'moderation',
+    });
 
     await setup({ failWith: 'Upstream generation error', pollsToComplete: 1 });
     const r2 = await adapter.submit(request('runway', RUNWAY, { prompt: 'p', duration_seconds: 5, output_resolution: '720p', aspect_ratio: '1:1' }), {});
@@ -251,7 +284,9 @@ describe('RunapiAdapter errors', () => {
 
   it('422 → validation carrying the field the provider names', async () => {
     // 10 s at 1080p is not in RunAPI's pricing matrix; the fake rejects it like the real contract.
-    const err = await caught(adapter.submit(request('runway', RUNWAY, { prompt: 'p', duration_seconds: 10, output_resolution: '1080p', aspect_ratio: '16:9' }), {}));
+    const err = await caught(
+      adapter.submit(request('runway', RUNWAY, { prompt: 'p', duration_seconds: 10, output_resolution: '1080p', aspect_ratio: '16:9' }), {}),
+    );
     expect(err.code).toBe('validation');
     expect(err.httpStatus).toBe(422);
     expect(err.providerText).toContain('output_resolution');
@@ -276,7 +311,12 @@ describe('RunapiAdapter errors', () => {
 
   it('429 on a status call: waits out Retry-After, then succeeds', async () => {
     const { handle } = await adapter.submit(runwayReq(), {});
-    fake.addFault({ method: 'GET', path: handle.id, action: 'respond', reply: { status: 429, headers: { 'retry-after': '1' }, json: { error: { code: 'rate_limited', message: 'Too many requests' } } } });
+    fake.addFault({
+      method: 'GET',
+      path: handle.id,
+      action: 'respond',
+      reply: { status: 429, headers: { 'retry-after': '1' }, json: { error: { code: 'rate_limited', message: 'Too many requests' } } },
+    });
     const s = await adapter.getJob(handle, {});
     expect(s).toEqual({ state: 'queued' });
     const gets = fake.requestsTo('GET', handle.id);
@@ -286,7 +326,12 @@ describe('RunapiAdapter errors', () => {
 
   it('429 with a long Retry-After is reported as rate_limited with retryAfterMs', async () => {
     const { handle } = await adapter.submit(runwayReq(), {});
-    fake.addFault({ method: 'GET', path: handle.id, action: 'respond', reply: { status: 429, headers: { 'retry-after': '120' }, json: { error: { code: 'rate_limited', message: 'Too many requests' } } } });
+    fake.addFault({
+      method: 'GET',
+      path: handle.id,
+      action: 'respond',
+      reply: { status: 429, headers: { 'retry-after': '120' }, json: { error: { code: 'rate_limited', message: 'Too many requests' } } },
+    });
     const err = await caught(adapter.getJob(handle, {}));
     expect(err.code).toBe('rate_limited');
     expect(err.retryAfterMs).toBe(120_000);
@@ -295,7 +340,13 @@ describe('RunapiAdapter errors', () => {
   });
 
   it('503 on submit: retried under the idempotency key, then reported as unavailable with no job', async () => {
-    fake.addFault({ method: 'POST', path: RUNWAY, action: 'respond', times: 10, reply: { status: 503, headers: { 'retry-after': '0' }, json: { error: 'No active channel available' } } });
+    fake.addFault({
+      method: 'POST',
+      path: RUNWAY,
+      action: 'respond',
+      times: 10,
+      reply: { status: 503, headers: { 'retry-after': '0' }, json: { error: 'No active channel available' } },
+    });
     const req = runwayReq();
     const err = await caught(adapter.submit(req, {}));
     expect(err.code).toBe('unavailable');
@@ -338,27 +389,58 @@ describe('RunapiAdapter uploads', () => {
 
   it('an upload with a wrong key is an auth error', async () => {
     await setup({}, 'runapi_WRONGkey0123456789');
-    const err = await caught(adapter.prepareMedia({ bytes: Buffer.from('x'), mime: 'image/png', filename: 'a.png', kind: 'image' }, 'first_frame_image_url', {}));
+    const err = await caught(
+      adapter.prepareMedia({ bytes: Buffer.from('x'), mime: 'image/png', filename: 'a.png', kind: 'image' }, 'first_frame_image_url', {}),
+    );
     expect(err.code).toBe('auth');
   });
 });
 
 describe('fake RunAPI contract (so the wire assertions above mean something)', () => {
   async function post(path: string, body: unknown, key = FAKE_RUNAPI_KEY): Promise<{ status: number; json: any }> {
-    const res = await fetch(fake.url + path, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(fake.url + path, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, json: await res.json() };
   }
 
   it.each([
     ['runway without image needs aspect_ratio', RUNWAY, { model: 'runway', prompt: 'p', duration_seconds: 5, output_resolution: '720p' }, 'aspect_ratio'],
-    ['runway with image forbids aspect_ratio', RUNWAY, { model: 'runway', prompt: 'p', duration_seconds: 5, output_resolution: '720p', first_frame_image_url: IMG, aspect_ratio: '16:9' }, 'aspect_ratio'],
-    ['runway 10 s + 1080p', RUNWAY, { model: 'runway', prompt: 'p', duration_seconds: 10, output_resolution: '1080p', aspect_ratio: '16:9' }, 'output_resolution'],
-    ['runway-aleph is not a text_to_video model', RUNWAY, { model: 'runway-aleph', prompt: 'p', duration_seconds: 5, output_resolution: '720p', aspect_ratio: '16:9' }, 'model'],
+    [
+      'runway with image forbids aspect_ratio',
+      RUNWAY,
+      { model: 'runway', prompt: 'p', duration_seconds: 5, output_resolution: '720p', first_frame_image_url: IMG, aspect_ratio: '16:9' },
+      'aspect_ratio',
+    ],
+    [
+      'runway 10 s + 1080p',
+      RUNWAY,
+      { model: 'runway', prompt: 'p', duration_seconds: 10, output_resolution: '1080p', aspect_ratio: '16:9' },
+      'output_resolution',
+    ],
+    [
+      'runway-aleph is not a text_to_video model',
+      RUNWAY,
+      { model: 'runway-aleph', prompt: 'p', duration_seconds: 5, output_resolution: '720p', aspect_ratio: '16:9' },
+      'model',
+    ],
     ['hailuo t2v takes no output_resolution', T2V, { model: 'hailuo-02-text-to-video-standard', prompt: 'p', output_resolution: '768p' }, 'output_resolution'],
     ['old SDK vocabulary is refused', I2V, { model: 'hailuo-02-image-to-video-standard', prompt: 'p', image_url: IMG }, 'image_url'],
     ['i2v requires first_frame_image_url', I2V, { model: 'hailuo-02-image-to-video-standard', prompt: 'p' }, 'first_frame_image_url'],
-    ['2.3 has no last frame', I2V, { model: 'hailuo-2.3-image-to-video-standard', prompt: 'p', first_frame_image_url: IMG, last_frame_image_url: IMG2 }, 'last_frame_image_url'],
-    ['02 standard resolutions are 512p/768p', I2V, { model: 'hailuo-02-image-to-video-standard', prompt: 'p', first_frame_image_url: IMG, output_resolution: '1080p' }, 'output_resolution'],
+    [
+      '2.3 has no last frame',
+      I2V,
+      { model: 'hailuo-2.3-image-to-video-standard', prompt: 'p', first_frame_image_url: IMG, last_frame_image_url: IMG2 },
+      'last_frame_image_url',
+    ],
+    [
+      '02 standard resolutions are 512p/768p',
+      I2V,
+      { model: 'hailuo-02-image-to-video-standard', prompt: 'p', first_frame_image_url: IMG, output_resolution: '1080p' },
+      'output_resolution',
+    ],
     ['aleph needs source_video_url', ALEPH, { prompt: 'p' }, 'source_video_url'],
   ])('422 for %s', async (_name, path, body, field) => {
     const r = await post(path, body);

@@ -13,7 +13,13 @@ function offer(native_model: string, endpoint: string): Offer {
     provider: 'runway',
     native_model,
     endpoint,
-    wire_fields: { prompt: 'promptText', first_frame_image_url: 'promptImage', aspect_ratio: 'ratio', duration_seconds: 'duration', source_video_url: 'videoUri' },
+    wire_fields: {
+      prompt: 'promptText',
+      first_frame_image_url: 'promptImage',
+      aspect_ratio: 'ratio',
+      duration_seconds: 'duration',
+      source_video_url: 'videoUri',
+    },
     serves: {},
     price: { kind: 'per_second', usd_per_second: 0.05, source: 'test', as_of: '2026-11-01' },
   };
@@ -134,7 +140,9 @@ describe('RunwayAdapter against the fake Runway API', () => {
     const { fake, adapter } = await setup();
     await adapter.submit(submitReq('gen4.5', '/v1/text_to_video', { prompt: 'a lighthouse', duration_seconds: 5, aspect_ratio: '9:16' }), {});
     expect(fake.requestsTo('POST', '/v1/text_to_video')[0]?.json).toEqual({ model: 'gen4.5', promptText: 'a lighthouse', ratio: '720:1280', duration: 5 });
-    const err = await caught(adapter.submit(submitReq('gen4.5', '/v1/text_to_video', { prompt: 'a lighthouse', duration_seconds: 5, aspect_ratio: '1:1' }), {}));
+    const err = await caught(
+      adapter.submit(submitReq('gen4.5', '/v1/text_to_video', { prompt: 'a lighthouse', duration_seconds: 5, aspect_ratio: '1:1' }), {}),
+    );
     expect(err.code).toBe('invalid_input');
     expect(fake.requestsTo('POST', '/v1/text_to_video')).toHaveLength(1);
   });
@@ -154,7 +162,11 @@ describe('RunwayAdapter against the fake Runway API', () => {
       submitReq('gen4_aleph', '/v1/video_to_video', { prompt: 'make it snow', source_video_url: 'https://cdn.example.com/in.mp4', aspect_ratio: '16:9' }),
       {},
     );
-    expect(fake.requestsTo('POST', '/v1/video_to_video')[0]?.json).toEqual({ model: 'gen4_aleph', promptText: 'make it snow', videoUri: 'https://cdn.example.com/in.mp4' });
+    expect(fake.requestsTo('POST', '/v1/video_to_video')[0]?.json).toEqual({
+      model: 'gen4_aleph',
+      promptText: 'make it snow',
+      videoUri: 'https://cdn.example.com/in.mp4',
+    });
     expect((await adapter.getJob(handle, {})).state).toBe('succeeded');
   });
 
@@ -292,7 +304,12 @@ describe('RunwayAdapter against the fake Runway API', () => {
 
   it('a plain 429 without the daily-limit text → rate_limited with Retry-After', async () => {
     const { fake, adapter } = await setup();
-    fake.addFault({ method: 'POST', path: '/v1/image_to_video', action: 'respond', reply: { status: 429, headers: { 'retry-after': '30' }, json: { error: 'Too many requests' } } });
+    fake.addFault({
+      method: 'POST',
+      path: '/v1/image_to_video',
+      action: 'respond',
+      reply: { status: 429, headers: { 'retry-after': '30' }, json: { error: 'Too many requests' } },
+    });
     const err = await caught(adapter.submit(i2v({ first_frame_image_url: 'https://cdn.example.com/a.jpg' }), {}));
     expect(err.code).toBe('rate_limited');
     expect(err.retryAfterMs).toBe(30_000);

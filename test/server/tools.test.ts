@@ -30,7 +30,21 @@ describe('tool registry over the in-memory transport', () => {
       expect(JSON.stringify(t.inputSchema)).not.toMatch(/"anyOf":\[\{"type":"object"/);
     }
     const gen = tools.find((t) => t.name === 'generate_video')!;
-    for (const f of ['model', 'prompt', 'first_frame_image_url', 'last_frame_image_url', 'source_video_url', 'duration_seconds', 'output_resolution', 'aspect_ratio', 'prompt_optimizer', 'callback_url', 'provider', 'wait_seconds', 'idempotency_key'])
+    for (const f of [
+      'model',
+      'prompt',
+      'first_frame_image_url',
+      'last_frame_image_url',
+      'source_video_url',
+      'duration_seconds',
+      'output_resolution',
+      'aspect_ratio',
+      'prompt_optimizer',
+      'callback_url',
+      'provider',
+      'wait_seconds',
+      'idempotency_key',
+    ])
       expect(Object.keys(gen.inputSchema.properties!)).toContain(f);
     expect(gen.inputSchema.required).toEqual(['model']);
     expect(gen.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true });
@@ -186,7 +200,9 @@ describe('the simulator flow with no key', () => {
     const job = structured<{ job_id: string }>(await h.call('generate_video', { model: 'hailuo-02', prompt: 'portable' }));
     const other = await startHarness(); // a different, empty ledger
     try {
-      const checked = structured<{ status: string; model: string; local_path?: string }>(await other.call('check_job', { job_id: job.job_id, wait_seconds: 10 }));
+      const checked = structured<{ status: string; model: string; local_path?: string }>(
+        await other.call('check_job', { job_id: job.job_id, wait_seconds: 10 }),
+      );
       expect(checked.status).toBe('succeeded');
       expect(checked.model).toBe('hailuo-02');
       expect(existsSync(checked.local_path!)).toBe(true);
