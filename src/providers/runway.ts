@@ -13,6 +13,7 @@ import { FormData } from 'undici';
 import * as z from 'zod';
 import { VideogenError } from '../errors.js';
 import { NetworkError, httpError, requestJson, type HttpResponse } from './http.js';
+import { RUNWAY_PIXEL_RATIOS } from '../catalog/runway.js';
 import { HttpAdapter } from './base.js';
 import type { CallOptions, JobHandle, JobStatus, LocalMedia, ProviderAdapter, SubmitRequest, SubmitResult, VideoOutput } from './types.js';
 
@@ -34,15 +35,6 @@ const UPLOAD_MAX_BYTES = 200 * 1024 * 1024;
 /** Task ids are UUIDs; anything else did not come from Runway (job ids come from agents). */
 const TASK_ID_RE = /^[A-Za-z0-9-]{1,64}$/;
 
-/** Common aspect ratios onto Runway's pixel ratios (gen4 family; the veo sizes agree on 16:9 and 9:16). */
-const RATIO_BY_ASPECT: Readonly<Record<string, string>> = {
-  '16:9': '1280:720',
-  '9:16': '720:1280',
-  '4:3': '1104:832',
-  '3:4': '832:1104',
-  '1:1': '960:960',
-  '21:9': '1584:672',
-};
 const DEFAULT_RATIO = '1280:720';
 const GEN4_RATIOS = ['1280:720', '720:1280', '1104:832', '832:1104', '960:960', '1584:672'];
 const VEO_RATIOS = ['1280:720', '720:1280', '1080:1920', '1920:1080'];
@@ -275,15 +267,15 @@ function invalid(message: string): VideogenError {
 function ratioFor(endpoint: Endpoint, model: string, aspect: string | undefined): string {
   let ratio = DEFAULT_RATIO;
   if (aspect !== undefined) {
-    const mapped = RATIO_BY_ASPECT[aspect];
+    const mapped = RUNWAY_PIXEL_RATIOS[aspect];
     if (mapped) ratio = mapped;
     else if (/^\d{3,4}:\d{3,4}$/.test(aspect))
       ratio = aspect; // already a Runway pixel ratio
-    else throw invalid(`Runway has no size for aspect_ratio "${aspect}". Use one of ${Object.keys(RATIO_BY_ASPECT).join(', ')}.`);
+    else throw invalid(`Runway has no size for aspect_ratio "${aspect}". Use one of ${Object.keys(RUNWAY_PIXEL_RATIOS).join(', ')}.`);
   }
   const allowed = RATIOS[endpoint]?.[model];
   if (allowed && !allowed.includes(ratio)) {
-    const names = allowed.map((r) => Object.keys(RATIO_BY_ASPECT).find((a) => RATIO_BY_ASPECT[a] === r) ?? r);
+    const names = allowed.map((r) => Object.keys(RUNWAY_PIXEL_RATIOS).find((a) => RUNWAY_PIXEL_RATIOS[a] === r) ?? r);
     throw invalid(`Runway ${model} on ${endpoint} takes aspect_ratio ${names.join(', ')} only (got ${aspect ?? ratio}).`);
   }
   return ratio;

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { caught } from './support.js';
 import type { ModelSpec, Offer, VideoParams } from '../../src/catalog/types.js';
-import { VideogenError, toAgentMessage } from '../../src/errors.js';
+import { toAgentMessage } from '../../src/errors.js';
 import { ATLAS_WARMUP_GRACE_MS, AtlasCloudAdapter, mapAtlasPrediction } from '../../src/providers/atlascloud.js';
 import type { SubmitRequest } from '../../src/providers/types.js';
 import { FAKE_ATLAS_KEY, startFakeAtlas, type FakeAtlas, type FakeAtlasOptions } from '../fakes/atlascloud.js';
@@ -33,15 +34,6 @@ function model(o: Offer): ModelSpec {
 function request(native: string, params: VideoParams): SubmitRequest {
   const o = offer(native);
   return { model: model(o), offer: o, params, idempotencyKey: randomUUID() };
-}
-async function caught(p: Promise<unknown>): Promise<VideogenError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(VideogenError);
-    return err as VideogenError;
-  }
-  throw new Error('expected a rejection');
 }
 
 const IMG = 'https://cdn.example.com/a.jpg';

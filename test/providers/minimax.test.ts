@@ -1,7 +1,8 @@
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { caught } from './support.js';
 import type { ModelSpec, Offer, VideoParams } from '../../src/catalog/types.js';
-import { VideogenError, toAgentMessage } from '../../src/errors.js';
+import { toAgentMessage } from '../../src/errors.js';
 import { MinimaxAdapter } from '../../src/providers/minimax.js';
 import type { JobHandle, JobStatus, SubmitRequest } from '../../src/providers/types.js';
 import { FAKE_MINIMAX_KEY, startFakeMinimax, type FakeMinimax, type FakeMinimaxOptions } from '../fakes/minimax.js';
@@ -65,16 +66,6 @@ async function pollToEnd(adapter: MinimaxAdapter, handle: JobHandle): Promise<Jo
     if (s.state === 'succeeded' || s.state === 'failed' || s.state === 'canceled') return seen;
   }
   throw new Error('job never finished');
-}
-
-async function caught(p: Promise<unknown>): Promise<VideogenError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(VideogenError);
-    return err as VideogenError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('MinimaxAdapter against the fake MiniMax API', () => {

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { caught } from './support.js';
 import type { ModelSpec, Offer, VideoParams } from '../../src/catalog/types.js';
-import { VideogenError, toAgentMessage } from '../../src/errors.js';
+import { toAgentMessage } from '../../src/errors.js';
 import { RunapiAdapter, mapRunapiTask } from '../../src/providers/runapi.js';
 import type { SubmitRequest } from '../../src/providers/types.js';
 import { FAKE_RUNAPI_KEY, startFakeRunapi, type FakeRunapi, type FakeRunapiOptions } from '../fakes/runapi.js';
@@ -32,16 +33,6 @@ function model(o: Offer, family: 'hailuo' | 'runway' = 'hailuo'): ModelSpec {
 function request(native: string, endpoint: string, params: VideoParams, idempotencyKey: string = randomUUID()): SubmitRequest {
   const o = offer(native, endpoint);
   return { model: model(o, native.startsWith('runway') ? 'runway' : 'hailuo'), offer: o, params, idempotencyKey };
-}
-
-async function caught(p: Promise<unknown>): Promise<VideogenError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(VideogenError);
-    return err as VideogenError;
-  }
-  throw new Error('expected a rejection');
 }
 
 const T2V = '/api/v1/hailuo/text_to_video';

@@ -1,7 +1,8 @@
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { caught } from './support.js';
 import type { ModelSpec, Offer, VideoParams } from '../../src/catalog/types.js';
-import { VideogenError, toAgentMessage } from '../../src/errors.js';
+import { toAgentMessage } from '../../src/errors.js';
 import { RunwayAdapter } from '../../src/providers/runway.js';
 import type { JobHandle, JobStatus, SubmitRequest } from '../../src/providers/types.js';
 import { FAKE_RUNWAY_KEY, startFakeRunway, type FakeRunway, type FakeRunwayOptions } from '../fakes/runway.js';
@@ -71,16 +72,6 @@ async function pollToEnd(adapter: RunwayAdapter, handle: JobHandle): Promise<Job
     if (s.state === 'succeeded' || s.state === 'failed' || s.state === 'canceled') return seen;
   }
   throw new Error('job never finished');
-}
-
-async function caught(p: Promise<unknown>): Promise<VideogenError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(VideogenError);
-    return err as VideogenError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('RunwayAdapter against the fake Runway API', () => {
