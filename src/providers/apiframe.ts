@@ -10,7 +10,7 @@ import * as z from 'zod';
 import type { VideoParams } from '../catalog/types.js';
 import { VideogenError } from '../errors.js';
 import { httpError, requestJson, type HttpResponse } from './http.js';
-import { HttpAdapter, MODERATION_TEXT } from './base.js';
+import { HttpAdapter, MODERATION_TEXT, parseBody } from './base.js';
 import type { CallOptions, JobHandle, JobStatus, LocalMedia, ProviderAdapter, SubmitRequest, SubmitResult, VideoOutput } from './types.js';
 
 const PROVIDER = 'apiframe' as const;
@@ -133,16 +133,7 @@ export function mapApiframeJob(job: Job): JobStatus {
   }
 }
 
-function parse<T extends z.ZodType>(schema: T, res: HttpResponse, what: string): z.infer<T> {
-  const r = schema.safeParse(res.json);
-  if (!r.success)
-    throw new VideogenError('unavailable', `Apiframe returned an unexpected ${what} response (HTTP ${res.status}).`, {
-      provider: PROVIDER,
-      providerText: res.text.slice(0, 1000),
-      httpStatus: res.status,
-    });
-  return r.data;
-}
+const parse = <T extends z.ZodType>(schema: T, res: HttpResponse, what: string): z.infer<T> => parseBody('Apiframe', PROVIDER, schema, res, what);
 
 /** httpError, plus Apiframe's 402 credit figures and moderation refusals. */
 function apiframeError(res: HttpResponse, phase: 'submit' | 'status' | 'upload'): VideogenError {

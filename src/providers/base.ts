@@ -3,7 +3,10 @@
  * the one request helper (provider id for messages, the caller's signal, the deadline, the injected
  * dispatcher).
  */
+import type * as z from 'zod';
 import type { ProviderId } from '../catalog/types.js';
+import { VideogenError } from '../errors.js';
+import type { HttpResponse } from './http.js';
 import type { AdapterOptions, CallOptions } from './types.js';
 
 /** Provider failure texts that mean a content filter refused the job. */
@@ -26,4 +29,19 @@ export abstract class HttpAdapter {
   protected callDefaults(opts: CallOptions) {
     return { provider: this.id, signal: opts.signal, timeoutMs: this.opts.timeoutMs, dispatcher: this.opts.dispatcher };
   }
+}
+
+/**
+ * Parse a response body with a (loose) zod schema; a body that does not fit is an `unavailable` error
+ * carrying the raw text as untrusted provider text.
+ */
+export function parseBody<T extends z.ZodType>(label: string, provider: ProviderId, schema: T, res: HttpResponse, what: string): z.infer<T> {
+  const r = schema.safeParse(res.json);
+  if (!r.success)
+    throw new VideogenError('unavailable', `${label} returned an unexpected ${what} response (HTTP ${res.status}).`, {
+      provider,
+      providerText: res.text.slice(0, 1000),
+      httpStatus: res.status,
+    });
+  return r.data;
 }

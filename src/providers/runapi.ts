@@ -8,7 +8,7 @@
 import * as z from 'zod';
 import { VideogenError } from '../errors.js';
 import { httpError, requestJson, type HttpResponse } from './http.js';
-import { HttpAdapter, MODERATION_TEXT } from './base.js';
+import { HttpAdapter, MODERATION_TEXT, parseBody } from './base.js';
 import type { CallOptions, JobHandle, JobStatus, LocalMedia, ProviderAdapter, SubmitRequest, SubmitResult, VideoOutput } from './types.js';
 import type { VideoParams } from '../catalog/types.js';
 
@@ -141,16 +141,7 @@ export function mapRunapiTask(task: z.infer<typeof TaskResponse>): JobStatus {
   }
 }
 
-function parse<T extends z.ZodType>(schema: T, res: HttpResponse, what: string): z.infer<T> {
-  const r = schema.safeParse(res.json);
-  if (!r.success)
-    throw new VideogenError('unavailable', `RunAPI returned an unexpected ${what} response (HTTP ${res.status}).`, {
-      provider: PROVIDER,
-      providerText: res.text.slice(0, 1000),
-      httpStatus: res.status,
-    });
-  return r.data;
-}
+const parse = <T extends z.ZodType>(schema: T, res: HttpResponse, what: string): z.infer<T> => parseBody('RunAPI', PROVIDER, schema, res, what);
 
 /** httpError, plus: a rejection that names the content filter is a moderation refusal. */
 function runapiError(res: HttpResponse, phase: 'submit' | 'status' | 'upload'): VideogenError {
