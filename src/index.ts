@@ -14,7 +14,8 @@ Usage:
   videogen-mcp                 serve MCP over stdio (what MCP clients run)
   videogen-mcp demo [prompt]   generate one video end to end through a real MCP client
                                (the simulator when no provider key is set; --yes to spend without asking)
-  videogen-mcp doctor          check configuration, keys and directories
+  videogen-mcp doctor          check configuration, directories, and each key with a free account call
+                               (--offline to skip the calls)
   videogen-mcp models-table    print the README model table (--write README.md to update it)
   videogen-mcp --version | --help
 
@@ -70,7 +71,7 @@ async function main(argv: string[]): Promise<void> {
     case 'demo':
       return (await import('./cli/demo.js')).demo(rest);
     case 'doctor':
-      return (await import('./cli/doctor.js')).doctor();
+      return (await import('./cli/doctor.js')).doctor(rest);
     case 'models-table':
       return (await import('./cli/models-table.js')).modelsTable(rest);
     case '--version':

@@ -1,22 +1,61 @@
-/** `videogen-mcp doctor`: which providers are configured, and whether the state and output dirs are writable. */
-import { promises as fs } from 'node:fs';
+/**
+ * `videogen-mcp doctor`: which providers are configured, whether each key works (a free account call
+ * where the provider documents one), and whether the state and output directories are writable.
+ */
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { loadConfig, REAL_PROVIDERS } from '../config.js';
+import { loadConfig, REAL_PROVIDERS, type Config } from '../config.js';
 import { toAgentMessage } from '../errors.js';
 
+/** Whether `dir` is writable, or can be created: checked without creating anything. */
 async function writable(dir: string): Promise<string | undefined> {
-  try {
-    await fs.mkdir(dir, { recursive: true });
-    const probe = path.join(dir, `.videogen-doctor-${process.pid}`);
-    await fs.writeFile(probe, 'ok');
-    await fs.rm(probe);
-    return undefined;
-  } catch (err) {
-    return (err as Error).message;
+  let probe = path.resolve(dir);
+  for (;;) {
+    try {
+      const st = await fs.stat(probe);
+      if (!st.isDirectory()) return `${probe} is not a directory`;
+      await fs.access(probe, fsConstants.W_OK);
+      return undefined;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') return (err as Error).message;
+      const parent = path.dirname(probe);
+      if (parent === probe) return 'no existing parent directory';
+      probe = parent; // not there yet: it will be created under the nearest existing parent
+    }
   }
 }
 
-export async function doctor(): Promise<void> {
+/** A free account call per configured provider: does the key actually work? */
+async function checkKeys(config: Config, out: (s: string) => void): Promise<boolean> {
+  const { createAdapters } = await import('../providers/index.js');
+  const adapters = createAdapters(config);
+  let ok = true;
+  const ids = REAL_PROVIDERS.filter((id) => config.providers[id].apiKey);
+  if (ids.length) out('Keys (a free account call each; nothing is generated or billed):');
+  await Promise.all(
+    ids.map(async (id) => {
+      const adapter = adapters[id];
+      let line: string;
+      if (!adapter?.checkAccount) line = `  · ${id.padEnd(11)} not checked: ${id} documents no free account endpoint; the first generate_video will tell`;
+      else {
+        try {
+          line = `  ✓ ${id.padEnd(11)} ${await adapter.checkAccount({ signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) })}`;
+        } catch (err) {
+          ok = false;
+          line = `  ✗ ${id.padEnd(11)} ${toAgentMessage(err).message}`;
+        }
+      }
+      out(line);
+    }),
+  );
+  return ok;
+}
+
+/** Per provider, for the key check. */
+const CHECK_TIMEOUT_MS = 10_000;
+
+export async function doctor(args: string[] = []): Promise<void> {
   const out = (s: string) => process.stdout.write(`${s}\n`);
   let config;
   try {
@@ -44,6 +83,7 @@ export async function doctor(): Promise<void> {
     if (problem) ok = false;
     out(`${problem ? '✗' : '✓'} ${label}: ${dir}${problem ? ` — not writable: ${problem}` : ''}`);
   }
+  if (!args.includes('--offline') && !(await checkKeys(config, out))) ok = false;
   out(
     `Downloads: ${config.download ? 'on' : 'off (VIDEOGEN_DOWNLOAD=off)'}; wait cap ${config.maxWaitSeconds} s; daily budget ${config.budgetUsdDaily ?? 'none'}; confirm above ${config.confirmAboveUsd ?? 'never'}`,
   );

@@ -52,6 +52,7 @@ export function apiframeBody(nativeModel: string, params: VideoParams): Record<s
 
 const Accepted = z.looseObject({ jobId: z.string().min(1).optional(), id: z.string().min(1).optional(), status: z.string().optional() });
 const UrlLike = z.union([z.string(), z.looseObject({ url: z.string().optional(), videoUrl: z.string().optional() })]);
+const Me = z.looseObject({ team: z.looseObject({ credits: z.number().optional() }).optional() });
 const Job = z.looseObject({
   id: z.string().optional(),
   status: z.string(),
@@ -192,6 +193,20 @@ export class ApiframeAdapter extends HttpAdapter implements ProviderAdapter {
     const st = accepted.status?.toUpperCase();
     const status: JobStatus | undefined = st === 'QUEUED' ? { state: 'queued' } : st === 'PROCESSING' ? { state: 'running' } : undefined;
     return { handle: { id }, ...(status ? { status } : {}) };
+  }
+
+  /** `GET /v2/me` (free): the key works, and the team's credits. */
+  async checkAccount(opts: CallOptions): Promise<string> {
+    const res = await requestJson({
+      ...this.callDefaults(opts),
+      method: 'GET',
+      url: this.url('/v2/me'),
+      headers: { 'x-api-key': this.opts.apiKey },
+      retry: 'safe',
+    });
+    if (res.status < 200 || res.status >= 300) throw apiframeError(res, 'status');
+    const credits = parse(Me, res, 'account').team?.credits;
+    return credits === undefined ? 'key accepted' : `key accepted, ${credits} credits`;
   }
 
   async getJob(handle: JobHandle, opts: CallOptions): Promise<JobStatus> {

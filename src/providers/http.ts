@@ -13,6 +13,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request, type Dispatcher } from 'undici';
 import type { ProviderId } from '../catalog/types.js';
+import { PROVIDER_ENV } from '../config.js';
 import { VideogenError, redact } from '../errors.js';
 
 /** Per-attempt deadline: long enough for a slow submit, far below undici's 300 s defaults. */
@@ -67,6 +68,10 @@ export interface HttpResponse {
   attempts: number;
 }
 
+function baseUrlEnv(provider: ProviderId): string {
+  return provider === 'simulator' ? 'the base URL' : PROVIDER_ENV[provider].base;
+}
+
 /** A transport-level failure; `maybeSent` says whether the provider may have received the request. */
 export class NetworkError extends VideogenError {
   readonly maybeSent: boolean;
@@ -76,7 +81,7 @@ export class NetworkError extends VideogenError {
       'unavailable',
       maybeSent
         ? `Lost contact with ${provider} (${networkCode}) while waiting for its answer.`
-        : `Could not reach ${provider} (${networkCode}); check its base URL and your network.`,
+        : `Could not reach ${provider} (${networkCode}); check ${baseUrlEnv(provider)} and your network.`,
       { provider, noJobCreated: !maybeSent, cause },
     );
     this.maybeSent = maybeSent;

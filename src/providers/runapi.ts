@@ -57,6 +57,7 @@ const TaskResponse = z.looseObject({
   error: z.union([z.string(), z.looseObject({ message: z.string().optional() })]).nullish(),
   ...Billing,
 });
+const Balance = z.looseObject({ balance_cents: z.number().optional() });
 const FileResponse = z.looseObject({ url: z.string().min(1), expires_at: z.string().optional() });
 
 /** `/api/v1/hailuo/image_to_video` → `{ svc: 'hailuo', ep: 'image_to_video' }`. */
@@ -197,6 +198,14 @@ export class RunapiAdapter extends HttpAdapter implements ProviderAdapter {
       ...(status && (status.state === 'queued' || status.state === 'running') ? { status } : {}),
       ...(usd !== undefined ? { billed_usd: usd } : {}),
     };
+  }
+
+  /** `GET /api/v1/me/balance` (free): the key works, and what is left on the account. */
+  async checkAccount(opts: CallOptions): Promise<string> {
+    const res = await requestJson({ ...this.callDefaults(opts), method: 'GET', url: this.url('/api/v1/me/balance'), headers: this.auth(), retry: 'safe' });
+    if (res.status < 200 || res.status >= 300) throw runapiError(res, 'status');
+    const cents = parse(Balance, res, 'balance').balance_cents;
+    return cents === undefined ? 'key accepted' : `key accepted, balance $${(cents / 100).toFixed(2)}`;
   }
 
   async getJob(handle: JobHandle, opts: CallOptions): Promise<JobStatus> {

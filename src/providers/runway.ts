@@ -111,6 +111,15 @@ export class RunwayAdapter extends HttpAdapter implements ProviderAdapter {
     return { handle: { id: parsed.data.id }, status: { state: 'queued' } };
   }
 
+  /** `GET /v1/organization` (free): the key works, and the credit balance at $0.01 a credit. */
+  async checkAccount(opts: CallOptions): Promise<string> {
+    const res = await this.request('GET', '/v1/organization', 'safe', opts);
+    if (res.status < 200 || res.status >= 300) throw this.error(res, 'status');
+    const credits = z.looseObject({ creditBalance: z.number().optional() }).safeParse(res.json);
+    const balance = credits.success ? credits.data.creditBalance : undefined;
+    return balance === undefined ? 'key accepted' : `key accepted, ${balance} credits ($${(balance * USD_PER_CREDIT).toFixed(2)})`;
+  }
+
   async getJob(handle: JobHandle, opts: CallOptions): Promise<JobStatus> {
     const res = await this.request('GET', `/v1/tasks/${encodeURIComponent(taskId(handle))}`, 'safe', opts);
     if (res.status < 200 || res.status >= 300) throw this.error(res, 'status');

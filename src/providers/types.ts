@@ -82,6 +82,11 @@ export interface ProviderAdapter {
   prepareMedia?(media: LocalMedia, field: 'first_frame_image_url' | 'last_frame_image_url' | 'source_video_url', opts: CallOptions): Promise<string>;
   /** Re-fetch fresh output URLs for a finished job (expired signed URLs). Defaults to getJob. */
   refreshOutputs?(handle: JobHandle, opts: CallOptions): Promise<readonly VideoOutput[]>;
+  /**
+   * A free, authenticated call that proves the key works, answering a one-line account summary
+   * (balance, credits) for `videogen-mcp doctor`. Only where the provider documents such an endpoint.
+   */
+  checkAccount?(opts: CallOptions): Promise<string>;
   /** Minimum seconds between status polls the provider asks for. */
   readonly minPollIntervalSeconds: number;
 }

@@ -1,6 +1,6 @@
 /** The human-facing commands of the built bin: demo and doctor. */
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
@@ -27,7 +27,7 @@ describe('videogen-mcp demo', () => {
 describe('videogen-mcp doctor', () => {
   it('reports configured providers and writable directories, never the key', () => {
     const work = tempDir('videogen-doctor-');
-    const r = spawnSync(process.execPath, [BIN, 'doctor'], {
+    const r = spawnSync(process.execPath, [BIN, 'doctor', '--offline'], {
       cwd: work,
       env: { PATH: process.env['PATH'] ?? '', HOME: work, VIDEOGEN_STATE_DIR: path.join(work, '.state'), RUNAPI_API_KEY: 'runapi_secretsecret' },
       encoding: 'utf8',
@@ -37,6 +37,49 @@ describe('videogen-mcp doctor', () => {
     expect(r.stdout).toMatch(/not configured: set RUNWAYML_API_SECRET/);
     expect(r.stdout).toMatch(/✓ state dir/);
     expect(r.stdout).not.toContain('secretsecret');
+  });
+
+  it('checks each key with a free account call, naming what to fix and creating nothing', async () => {
+    const [{ startFakeRunapi, FAKE_RUNAPI_KEY }, { startFakeApiframe, FAKE_APIFRAME_KEY }, { startFakeRunway }] = await Promise.all([
+      import('../fakes/runapi.js'),
+      import('../fakes/apiframe.js'),
+      import('../fakes/runway.js'),
+    ]);
+    const [ra, af, rw] = await Promise.all([startFakeRunapi({ balanceCents: 4321 }), startFakeApiframe({ creditsAvailable: 77 }), startFakeRunway()]);
+    try {
+      const work = tempDir('videogen-doctor-keys-');
+      const r = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
+        const child = spawn(process.execPath, [BIN, 'doctor'], {
+          cwd: work,
+          env: {
+            PATH: process.env['PATH'] ?? '',
+            HOME: work,
+            VIDEOGEN_STATE_DIR: path.join(work, '.state'),
+            RUNAPI_API_KEY: FAKE_RUNAPI_KEY,
+            RUNAPI_BASE_URL: ra.url,
+            APIFRAME_API_KEY: FAKE_APIFRAME_KEY,
+            APIFRAME_BASE_URL: af.url,
+            RUNWAYML_API_SECRET: 'key_wrongwrongwrong',
+            RUNWAYML_BASE_URL: rw.url,
+            MINIMAX_API_KEY: 'mm-key-123456',
+          },
+        });
+        let stdout = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.on('exit', (status) => resolve({ status, stdout }));
+      });
+      expect(r.status).toBe(1);
+      expect(r.stdout).toMatch(/✓ runapi\s+key accepted, balance \$43\.21/);
+      expect(r.stdout).toMatch(/✓ apiframe\s+key accepted, 77 credits/);
+      expect(r.stdout).toMatch(/✗ runway\s+Runway rejected the API key \(HTTP 401\)\. Check RUNWAYML_API_SECRET/);
+      expect(r.stdout).toMatch(/· minimax\s+not checked/);
+      expect(r.stdout).not.toContain('wrongwrongwrong');
+      expect(ra.requestsTo('GET', '/api/v1/me/balance')).toHaveLength(1);
+      expect(ra.requests.filter((q) => q.method === 'POST')).toHaveLength(0);
+      expect(existsSync(path.join(work, 'videos'))).toBe(false);
+    } finally {
+      await Promise.all([ra.close(), af.close(), rw.close()]);
+    }
   });
 
   it('names a malformed variable', () => {

@@ -291,6 +291,18 @@ export async function startFakeApiframe(opts: FakeApiframeOptions = {}): Promise
       }),
     )
     .on('POST', '/v2/uploads', authed(upload))
+    // The caller's account (providers.md §2.1, AF-OAS `GET /v2/me`).
+    .on(
+      'GET',
+      '/v2/me',
+      authed(() => ({
+        json: {
+          user: { id: 'u_1', email: 'dev@example.com', role: 'owner' },
+          team: { id: 't_1', name: 'Test team', credits: credits, plan: 'pro', customerId: 'c_1' },
+          apiKey: { id: 'k_1', name: 'test', prefix: 'afk_' },
+        },
+      })),
+    )
     .on('GET', '/files/:name', (_req, p) =>
       jobs.has((p['name'] ?? '').replace(/\.mp4$/, ''))
         ? { status: 200, headers: { 'content-type': 'video/mp4' }, body: VIDEO }

@@ -328,6 +328,15 @@ export async function startFakeRunapi(opts: FakeRunapiOptions = {}): Promise<Fak
         };
       }),
     )
+    // Account balance (providers.md §1.1, RA-CORE account.ts): free, authenticated.
+    .on(
+      'GET',
+      '/api/v1/me/balance',
+      authed(() => {
+        const cents = opts.balanceCents ?? 1234;
+        return { json: { balance_cents: cents, paid_balance_cents: cents, bonus_balance_cents: 0, spent_cents_today: 0, spent_cents_total: 0 } };
+      }),
+    )
     .on('POST', '/api/v1/:svc/:ep', authed(create))
     .on(
       'GET',

@@ -251,6 +251,12 @@ export async function startFakeRunway(opts: FakeRunwayOptions = {}): Promise<Fak
     });
   }
   router
+    // The organization: credit balance and tier (providers.md §5.1, RW-SDK `organization.retrieve`).
+    .on(
+      'GET',
+      '/v1/organization',
+      (req) => gate(req) ?? { json: { creditBalance: 5000, tier: { maxMonthlyCreditSpend: 10000, models: {} }, usage: { models: {} } } },
+    )
     .on('GET', '/v1/tasks/:id', (req, params) => {
       const denied = gate(req);
       if (denied) return denied;
