@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     environment: 'node',
     reporters: ['default', './test/summary-reporter.ts'],
+    // In-process servers log to stderr; keep test output to what matters (child servers set their own level).
+    env: { VIDEOGEN_LOG_LEVEL: 'error' },
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Child processes and local fake servers: keep parallelism modest on a 2-core machine.

@@ -14,7 +14,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { request, type Dispatcher } from 'undici';
 import type { ProviderId } from '../catalog/types.js';
 import { PROVIDER_ENV } from '../config.js';
-import { VideogenError, redact } from '../errors.js';
+import { VideogenError } from '../errors.js';
+import { log } from '../log.js';
 
 /** Per-attempt deadline: long enough for a slow submit, far below undici's 300 s defaults. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -198,7 +199,7 @@ export async function requestJson(req: HttpRequest): Promise<HttpResponse> {
     const hinted = retryAfterMs(res.headers);
     if (hinted !== undefined && hinted > BACKOFF_CAP_MS * 4) return res; // too long to wait: report it
     const delay = hinted ?? backoffMs(attempt);
-    process.stderr.write(redact(`[videogen] ${req.provider} ${req.method} answered ${res.status}; retrying in ${delay} ms\n`));
+    log.info(`${req.provider} ${req.method} answered ${res.status}; retrying in ${delay} ms`);
     await sleep(delay, undefined, req.signal ? { signal: req.signal } : undefined);
   }
 }

@@ -7,7 +7,6 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { expect } from 'vitest';
 import type { RecordedRequest } from '../fakes/base.js';
 import { structured, text, type Harness } from '../helpers.js';
-import { setLogLevel } from '../../src/log.js';
 
 export interface JobOut {
   job_id: string;
@@ -78,6 +77,3 @@ export function bodies(reqs: RecordedRequest[]): unknown[] {
 export function trace(reqs: RecordedRequest[]): string[] {
   return reqs.map((r) => `${r.method} ${r.path}`);
 }
-
-// The server logs to stderr; keep test output readable (warnings and errors still show).
-setLogLevel('warn');
