@@ -134,6 +134,11 @@ const HAILUO_PRESENCE_02: FieldPresence = {
 const MINIMAX_PRICE_NOTE =
   'Unverified: MiniMax list prices recalled from public docs ([M] in providers.md §4.6), not read from a stored source; check before relying on them.';
 
+/** An Atlas Cloud offer: one model id on the flat generateVideo endpoint, pinned by its own id. */
+function atlasOffer(slug: string, wire: Wire, serves: Offer['serves'], price: Offer['price'], notes: string): Offer {
+  return { provider: 'atlascloud', native_model: slug, endpoint: '/api/v1/model/generateVideo', wire_fields: wire, serves, price, aliases: [slug], notes };
+}
+
 function runapiFlat(usd: number): Offer['price'] {
   return { kind: 'table', rows: [{ usd }], source: SRC.runapiPricing, as_of: SRC.runapiPricingAsOf, note: 'Flat price per task.' };
 }
@@ -266,56 +271,41 @@ const hailuo02Offers: Offer[] = [
     aliases: ['minimax/hailuo-02/standard'],
     notes: 'An end_image field is likely (WaveSpeed parity) but not seen in Atlas code, so first+last frame is not offered here.',
   },
-  {
-    provider: 'atlascloud',
-    native_model: 'minimax/hailuo-02/pro',
-    endpoint: '/api/v1/model/generateVideo',
-    wire_fields: ATLAS_WIRE,
-    serves: { modes: ['text-to-video', 'image-to-video'], durations: [6], resolutions: ['1080p'] },
-    price: { kind: 'unknown', note: 'Atlas Cloud publishes no price for minimax/hailuo-02/pro in the stored sources.' },
-    aliases: ['minimax/hailuo-02/pro'],
-    notes: '1080p, duration 6 only (providers.md §3.5).',
-  },
-  {
-    provider: 'atlascloud',
-    native_model: 'minimax/hailuo-02/t2v-standard',
-    endpoint: '/api/v1/model/generateVideo',
-    wire_fields: ATLAS_WIRE,
-    serves: { modes: ['text-to-video'], durations: [6, 10], resolutions: ['768p'] },
-    price: { kind: 'unknown', note: 'No published price in the stored sources.' },
-    aliases: ['minimax/hailuo-02/t2v-standard'],
-    notes: 'Fields from the Atlas ComfyUI node; 768p is inferred from the standard tier (providers.md §3.5 [I]).',
-  },
-  {
-    provider: 'atlascloud',
-    native_model: 'minimax/hailuo-02/t2v-pro',
-    endpoint: '/api/v1/model/generateVideo',
-    wire_fields: ATLAS_PRO_WIRE,
-    serves: { modes: ['text-to-video'], durations: [6], resolutions: ['1080p'] },
-    price: { kind: 'unknown', note: 'No published price in the stored sources.' },
-    aliases: ['minimax/hailuo-02/t2v-pro'],
-    notes: 'Takes no duration (6 s); 1080p is inferred from the pro tier (providers.md §3.5 [I]).',
-  },
-  {
-    provider: 'atlascloud',
-    native_model: 'minimax/hailuo-02/i2v-standard',
-    endpoint: '/api/v1/model/generateVideo',
-    wire_fields: ATLAS_WIRE,
-    serves: { modes: ['image-to-video'], durations: [6, 10], resolutions: ['768p'] },
-    price: { kind: 'unknown', note: 'No published price in the stored sources.' },
-    aliases: ['minimax/hailuo-02/i2v-standard'],
-    notes: 'Fields from the Atlas ComfyUI node; 768p is inferred from the standard tier (providers.md §3.5 [I]).',
-  },
-  {
-    provider: 'atlascloud',
-    native_model: 'minimax/hailuo-02/i2v-pro',
-    endpoint: '/api/v1/model/generateVideo',
-    wire_fields: ATLAS_PRO_WIRE,
-    serves: { modes: ['image-to-video'], durations: [6], resolutions: ['1080p'] },
-    price: { kind: 'unknown', note: 'No published price in the stored sources.' },
-    aliases: ['minimax/hailuo-02/i2v-pro'],
-    notes: 'Takes no duration (6 s); 1080p is inferred from the pro tier (providers.md §3.5 [I]).',
-  },
+  atlasOffer(
+    'minimax/hailuo-02/pro',
+    ATLAS_WIRE,
+    { modes: ['text-to-video', 'image-to-video'], durations: [6], resolutions: ['1080p'] },
+    { kind: 'unknown', note: 'Atlas Cloud publishes no price for minimax/hailuo-02/pro in the stored sources.' },
+    '1080p, duration 6 only (providers.md §3.5).',
+  ),
+  atlasOffer(
+    'minimax/hailuo-02/t2v-standard',
+    ATLAS_WIRE,
+    { modes: ['text-to-video'], durations: [6, 10], resolutions: ['768p'] },
+    { kind: 'unknown', note: 'No published price in the stored sources.' },
+    'Fields from the Atlas ComfyUI node; 768p is inferred from the standard tier (providers.md §3.5 [I]).',
+  ),
+  atlasOffer(
+    'minimax/hailuo-02/t2v-pro',
+    ATLAS_PRO_WIRE,
+    { modes: ['text-to-video'], durations: [6], resolutions: ['1080p'] },
+    { kind: 'unknown', note: 'No published price in the stored sources.' },
+    'Takes no duration (6 s); 1080p is inferred from the pro tier (providers.md §3.5 [I]).',
+  ),
+  atlasOffer(
+    'minimax/hailuo-02/i2v-standard',
+    ATLAS_WIRE,
+    { modes: ['image-to-video'], durations: [6, 10], resolutions: ['768p'] },
+    { kind: 'unknown', note: 'No published price in the stored sources.' },
+    'Fields from the Atlas ComfyUI node; 768p is inferred from the standard tier (providers.md §3.5 [I]).',
+  ),
+  atlasOffer(
+    'minimax/hailuo-02/i2v-pro',
+    ATLAS_PRO_WIRE,
+    { modes: ['image-to-video'], durations: [6], resolutions: ['1080p'] },
+    { kind: 'unknown', note: 'No published price in the stored sources.' },
+    'Takes no duration (6 s); 1080p is inferred from the pro tier (providers.md §3.5 [I]).',
+  ),
   {
     provider: 'minimax',
     native_model: 'MiniMax-Hailuo-02',
@@ -424,26 +414,20 @@ const hailuo23Offers: Offer[] = [
     },
     aliases: ['minimax/hailuo-2.3/i2v-standard'],
   },
-  {
-    provider: 'atlascloud',
-    native_model: 'minimax/hailuo-2.3/i2v-pro',
-    endpoint: '/api/v1/model/generateVideo',
-    wire_fields: ATLAS_PRO_WIRE,
-    serves: { modes: ['image-to-video'], durations: [6], resolutions: ['1080p'] },
-    price: { kind: 'unknown', note: 'No published price in the stored sources.' },
-    aliases: ['minimax/hailuo-2.3/i2v-pro'],
-    notes: 'Takes no duration (6 s); 1080p is inferred from the pro tier (providers.md §3.5 [I]).',
-  },
-  {
-    provider: 'atlascloud',
-    native_model: 'minimax/hailuo-2.3/t2v-standard',
-    endpoint: '/api/v1/model/generateVideo',
-    wire_fields: ATLAS_WIRE,
-    serves: { modes: ['text-to-video'], durations: [6, 10], resolutions: ['768p'] },
-    price: { kind: 'unknown', note: 'No published price in the stored sources.' },
-    aliases: ['minimax/hailuo-2.3/t2v-standard'],
-    notes: '768p is inferred from the standard tier (providers.md §3.5 [I]).',
-  },
+  atlasOffer(
+    'minimax/hailuo-2.3/i2v-pro',
+    ATLAS_PRO_WIRE,
+    { modes: ['image-to-video'], durations: [6], resolutions: ['1080p'] },
+    { kind: 'unknown', note: 'No published price in the stored sources.' },
+    'Takes no duration (6 s); 1080p is inferred from the pro tier (providers.md §3.5 [I]).',
+  ),
+  atlasOffer(
+    'minimax/hailuo-2.3/t2v-standard',
+    ATLAS_WIRE,
+    { modes: ['text-to-video'], durations: [6, 10], resolutions: ['768p'] },
+    { kind: 'unknown', note: 'No published price in the stored sources.' },
+    '768p is inferred from the standard tier (providers.md §3.5 [I]).',
+  ),
   {
     provider: 'atlascloud',
     native_model: 'minimax/hailuo-2.3/t2v-pro',
@@ -491,16 +475,13 @@ const hailuo23FastOffers: Offer[] = [
     typical_seconds: APIFRAME_TYPICAL_S,
     notes: 'Same hailuoParams as hailuo-2.3 (providers.md §2.2).',
   },
-  {
-    provider: 'atlascloud',
-    native_model: 'minimax/hailuo-2.3/fast',
-    endpoint: '/api/v1/model/generateVideo',
-    wire_fields: ATLAS_WIRE,
-    serves: { durations: [6, 10], resolutions: ['768p'] },
-    price: { kind: 'unknown', note: 'No published price in the stored sources.' },
-    aliases: ['minimax/hailuo-2.3/fast'],
-    notes: 'Takes no resolution field; 768p output is inferred (providers.md §3.5 [I]). enable_prompt_expansion defaults to true here.',
-  },
+  atlasOffer(
+    'minimax/hailuo-2.3/fast',
+    ATLAS_WIRE,
+    { durations: [6, 10], resolutions: ['768p'] },
+    { kind: 'unknown', note: 'No published price in the stored sources.' },
+    'Takes no resolution field; 768p output is inferred (providers.md §3.5 [I]). enable_prompt_expansion defaults to true here.',
+  ),
   {
     provider: 'minimax',
     native_model: 'MiniMax-Hailuo-2.3-Fast',
