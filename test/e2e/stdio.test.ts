@@ -57,21 +57,28 @@ describe('stdio end to end, no API key', () => {
     expect(b.junk).toEqual([]);
   });
 
-  it('the packed files run with no node_modules at all (every dependency is bundled)', async () => {
-    const { cpSync, existsSync: exists } = await import('node:fs');
-    const pkgDir = tempDir('videogen-e2e-packed-');
-    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { files: string[]; dependencies?: unknown };
+  it('the packed tarball installs offline with no dependency tree and serves from its bin', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { existsSync: exists, readdirSync, writeFileSync } = await import('node:fs');
+    const dir = tempDir('videogen-e2e-packed-');
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies?: unknown };
     expect(pkg.dependencies).toBeUndefined();
-    for (const f of [...pkg.files, 'package.json']) cpSync(f, path.join(pkgDir, f), { recursive: true });
-    expect(exists(path.join(pkgDir, 'node_modules'))).toBe(false);
-    const s = startRaw({ VIDEOGEN_STATE_DIR: path.join(pkgDir, '.state'), VIDEOGEN_SIMULATOR_SECONDS: '1' }, pkgDir, path.join(pkgDir, 'dist/index.js'));
+    // --ignore-scripts: pack what is built (prepack would rebuild dist under the other e2e tests).
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    execFileSync(npm, ['pack', '--ignore-scripts', '--pack-destination', dir], { stdio: 'ignore' });
+    const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'))!;
+    writeFileSync(path.join(dir, 'package.json'), '{"name":"consumer","version":"1.0.0","private":true}');
+    execFileSync(npm, ['install', '--offline', '--no-audit', '--no-fund', `./${tarball}`], { cwd: dir, stdio: 'ignore' });
+    const installed = path.join(dir, 'node_modules');
+    expect(readdirSync(installed).filter((n) => !n.startsWith('.'))).toEqual(['videogen-mcp']);
+    expect(exists(path.join(installed, 'videogen-mcp/dist/THIRD_PARTY_LICENSES.txt'))).toBe(true);
+    const s = startRaw({ VIDEOGEN_STATE_DIR: path.join(dir, '.state'), VIDEOGEN_SIMULATOR_SECONDS: '1' }, dir, path.join(installed, '.bin/videogen-mcp'));
     running.push(s);
     await s.init();
     const gen = await s.call('generate_video', { model: 'hailuo-02', prompt: 'packed' });
     const done = await untilDone(s, gen.structuredContent.job_id);
     expect(done.status).toBe('succeeded');
     expect(readFileSync(done.local_path).subarray(4, 8).toString('latin1')).toBe('ftyp');
-    expect(exists(path.join(pkgDir, 'dist/THIRD_PARTY_LICENSES.txt'))).toBe(true);
   });
 
   it('exits within 2 s of stdin closing, even with a job in flight', async () => {
