@@ -14,12 +14,9 @@
  * - Videos are served at `${url}/files/<id>.mp4` from assets/simulator.mp4.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { FakeRouter, startFake, type FakeReply, type FakeServer, type RouteHandler } from './base.js';
+import { FAKE_VIDEO, FakeRouter, serveVideos, startFake, type FakeReply, type FakeServer, type RouteHandler } from './base.js';
 
 export const FAKE_APIFRAME_KEY = 'test-apiframe-key';
-const VIDEO = readFileSync(fileURLToPath(new URL('../../assets/simulator.mp4', import.meta.url)));
 const UUID_RE = /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i;
 
 export interface FakeApiframeOptions {
@@ -303,17 +300,13 @@ export async function startFakeApiframe(opts: FakeApiframeOptions = {}): Promise
         },
       })),
     )
-    .on('GET', '/files/:name', (_req, p) =>
-      jobs.has((p['name'] ?? '').replace(/\.mp4$/, ''))
-        ? { status: 200, headers: { 'content-type': 'video/mp4' }, body: VIDEO }
-        : { status: 404, json: { error: 'File not found' } },
-    )
     .on('GET', '/uploads/:id', (_req, p) => {
       const u = uploads.get(p['id'] ?? '');
       return u ? { status: 200, headers: { 'content-type': u.contentType }, body: u.bytes } : { status: 404, json: { error: 'File not found' } };
     });
 
+  serveVideos(router, (id) => jobs.has(id), { status: 404, json: { error: 'File not found' } });
   const server = await startFake(router);
   base = server.url;
-  return Object.assign(server, { apiKey, jobs, uploads, credits: () => credits, videoBytes: VIDEO });
+  return Object.assign(server, { apiKey, jobs, uploads, credits: () => credits, videoBytes: FAKE_VIDEO });
 }

@@ -18,12 +18,9 @@
  * - Videos are served at `${url}/files/<id>.mp4` from assets/simulator.mp4.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { FakeRouter, startFake, type FakeReply, type FakeServer, type RouteHandler } from './base.js';
+import { FAKE_VIDEO, FakeRouter, serveVideos, startFake, type FakeReply, type FakeServer, type RouteHandler } from './base.js';
 
 export const FAKE_ATLAS_KEY = 'test-atlas-key';
-const VIDEO = readFileSync(fileURLToPath(new URL('../../assets/simulator.mp4', import.meta.url)));
 
 export interface FakeAtlasOptions {
   /** The valid key (default FAKE_ATLAS_KEY). */
@@ -212,17 +209,13 @@ export async function startFakeAtlas(opts: FakeAtlasOptions = {}): Promise<FakeA
       }),
     )
     .on('POST', '/api/v1/model/uploadMedia', authed(upload))
-    .on('GET', '/files/:name', (_req, p) =>
-      jobs.has((p['name'] ?? '').replace(/\.mp4$/, ''))
-        ? { status: 200, headers: { 'content-type': 'video/mp4' }, body: VIDEO }
-        : { status: 404, body: 'not found' },
-    )
     .on('GET', '/media/:id/:name', (_req, p) => {
       const u = uploads.get(p['id'] ?? '');
       return u ? { status: 200, headers: { 'content-type': u.contentType }, body: u.bytes } : { status: 404, body: 'not found' };
     });
 
+  serveVideos(router, (id) => jobs.has(id), { status: 404, body: 'not found' });
   const server = await startFake(router);
   base = server.url;
-  return Object.assign(server, { apiKey, jobs, uploads, videoBytes: VIDEO });
+  return Object.assign(server, { apiKey, jobs, uploads, videoBytes: FAKE_VIDEO });
 }

@@ -7,6 +7,7 @@
  *  - `refuse`: destroy the socket before the route runs (nothing created).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 
 export interface RecordedRequest {
@@ -184,4 +185,14 @@ export class FakeClock {
   advance(ms: number): void {
     this.offset += ms;
   }
+}
+
+/** The bytes every fake serves as a finished video: the real MP4 the simulator ships. */
+export const FAKE_VIDEO = readFileSync(new URL('../../assets/simulator.mp4', import.meta.url));
+
+/** `GET /files/<id>.mp4` serving FAKE_VIDEO for the jobs `exists` knows, 404 otherwise. */
+export function serveVideos(router: FakeRouter, exists: (id: string) => boolean, notFound: FakeReply): FakeRouter {
+  return router.on('GET', '/files/:name', (_req, p) =>
+    exists((p['name'] ?? '').replace(/\.mp4$/, '')) ? { status: 200, headers: { 'content-type': 'video/mp4' }, body: FAKE_VIDEO } : notFound,
+  );
 }

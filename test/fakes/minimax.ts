@@ -9,8 +9,7 @@
  *  - `GET /v1/files/retrieve` returns a download URL on this fake that expires (`expires_at_ms` query
  *    parameter checked against the fake's clock); an expired URL answers 403, so refreshes can be tested.
  */
-import { readFileSync } from 'node:fs';
-import { FakeClock, FakeRouter, startFake, type FakeReply, type FakeServer, type RecordedRequest } from './base.js';
+import { FAKE_VIDEO, FakeClock, FakeRouter, startFake, type FakeReply, type FakeServer, type RecordedRequest } from './base.js';
 
 export const FAKE_MINIMAX_KEY = 'test-minimax-key';
 export const MINIMAX_MODELS = ['MiniMax-Hailuo-02', 'MiniMax-Hailuo-2.3', 'MiniMax-Hailuo-2.3-Fast'] as const;
@@ -38,7 +37,7 @@ const DEFAULT_MESSAGES: Record<number, string> = {
   2049: 'invalid api key',
   2061: 'model is not supported by your plan',
 };
-const VIDEO_BYTES = readFileSync(new URL('../../assets/simulator.mp4', import.meta.url));
+const VIDEO_BYTES = FAKE_VIDEO;
 const DATA_URI_RE = /^data:image\/(jpeg|jpg|png|webp);base64,[A-Za-z0-9+/]+=*$/;
 
 export interface FakeMinimaxOptions {

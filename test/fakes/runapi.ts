@@ -12,12 +12,9 @@
  * - Completed tasks point at `${url}/files/<id>.mp4`, served from assets/simulator.mp4.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { FakeRouter, startFake, type FakeReply, type FakeServer, type RecordedRequest, type RouteHandler } from './base.js';
+import { FAKE_VIDEO, FakeRouter, serveVideos, startFake, type FakeReply, type FakeServer, type RecordedRequest, type RouteHandler } from './base.js';
 
 export const FAKE_RUNAPI_KEY = 'test-runapi-key';
-const VIDEO = readFileSync(fileURLToPath(new URL('../../assets/simulator.mp4', import.meta.url)));
 
 export interface FakeRunapiOptions {
   /** The valid key (default FAKE_RUNAPI_KEY). */
@@ -355,17 +352,13 @@ export async function startFakeRunapi(opts: FakeRunapiOptions = {}): Promise<Fak
         return status(t && t.svc === p['svc'] ? t : undefined);
       }),
     )
-    .on('GET', '/files/:name', (_req, p) =>
-      jobs.has((p['name'] ?? '').replace(/\.mp4$/, ''))
-        ? { status: 200, headers: { 'content-type': 'video/mp4' }, body: VIDEO }
-        : { status: 404, json: { error: 'File not found' } },
-    )
     .on('GET', '/uploads/:id/:name', (_req, p) => {
       const u = uploads.get(p['id'] ?? '');
       return u ? { status: 200, headers: { 'content-type': u.mime }, body: u.bytes } : { status: 404, json: { error: 'File not found' } };
     });
 
+  serveVideos(router, (id) => jobs.has(id), { status: 404, json: { error: 'File not found' } });
   const server = await startFake(router);
   base = server.url;
-  return Object.assign(server, { apiKey, jobs, uploads, callbacks, videoBytes: VIDEO });
+  return Object.assign(server, { apiKey, jobs, uploads, callbacks, videoBytes: FAKE_VIDEO });
 }

@@ -13,9 +13,8 @@
  *  - an optional daily generation limit answers 429 on creation.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { FakeRouter, startFake, type FakeReply, type FakeServer, type RecordedRequest } from './base.js';
+import { FAKE_VIDEO, FakeRouter, startFake, type FakeReply, type FakeServer, type RecordedRequest } from './base.js';
 
 export const FAKE_RUNWAY_KEY = `key_${'0123456789abcdef'.repeat(8)}`;
 export const RUNWAY_VERSION = '2024-11-06';
@@ -45,7 +44,7 @@ const T2V: Record<string, ModelRule> = {
 const V2V_CREDITS_PER_SECOND: Record<string, number> = { gen4_aleph: 15 };
 /** Encoded data-URI limits (decimal MB, like the adapter's stricter reading). */
 const DATA_URI_MAX = { image: 5_000_000, video: 16_000_000 } as const;
-const VIDEO_BYTES = readFileSync(new URL('../../assets/simulator.mp4', import.meta.url));
+const VIDEO_BYTES = FAKE_VIDEO;
 
 export interface FakeRunwayOptions {
   /** The key the fake accepts (default FAKE_RUNWAY_KEY, `key_` + 128 hex characters). */
