@@ -18,9 +18,9 @@ export const checkJob = defineTool({
   outputSchema: JobOutput,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler({ job_id, wait_seconds }, ctx) {
-    let rec = (await waitWithProgress(job_id, wait_seconds, ctx)) ?? (await ctx.service.check(job_id, { signal: ctx.extra.signal }));
+    // Both paths return the record as the ledger now holds it (every refresh and save writes through it).
+    const rec = (await waitWithProgress(job_id, wait_seconds, ctx)) ?? (await ctx.service.check(job_id, { signal: ctx.extra.signal }));
     ctx.watcher.watch(rec);
-    rec = (await ctx.service.ledger.get(job_id)) ?? rec;
     return { summary: jobSummary(rec), structured: toJobOutput(rec, ctx.service), links: videoLink(rec) };
   },
 });
