@@ -6,6 +6,7 @@ import path from 'node:path';
 import envPaths from 'env-paths';
 import type { RealProviderId } from './catalog/types.js';
 import { VideogenError, registerSecret } from './errors.js';
+import { DEFAULT_CALL_BUDGET_MS } from './jobs/deadline.js';
 
 export interface ProviderConfig {
   id: RealProviderId;
@@ -26,6 +27,8 @@ export interface Config {
   download: boolean;
   /** Upper bound for wait_seconds. */
   maxWaitSeconds: number;
+  /** Time budget of a tool call that does not wait (ms); see jobs/deadline.ts. */
+  callBudgetMs: number;
   /** Simulator job length in seconds. */
   simulatorSeconds: number;
   /** Extra allowed roots for local input files. */
@@ -131,6 +134,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     outputDir: outputDir === undefined ? undefined : path.resolve(cwd, outputDir),
     download: parseBool(env, 'VIDEOGEN_DOWNLOAD', true),
     maxWaitSeconds: parseNumber(env, 'VIDEOGEN_MAX_WAIT_SECONDS', { min: 0, max: 600 }) ?? DEFAULT_MAX_WAIT_SECONDS,
+    callBudgetMs: (parseNumber(env, 'VIDEOGEN_CALL_BUDGET_SECONDS', { min: 1, max: 120 }) ?? DEFAULT_CALL_BUDGET_MS / 1000) * 1000,
     simulatorSeconds: parseNumber(env, 'VIDEOGEN_SIMULATOR_SECONDS', { min: 0, max: 3600 }) ?? 8,
     inputDirs,
     maxDownloadBytes:

@@ -38,7 +38,14 @@ export type JobStatus =
   | { state: 'canceled' };
 
 export interface CallOptions {
+  /** Aborts when the call's deadline passes or its caller gives up (see jobs/deadline.ts). */
   signal?: AbortSignal;
+  /**
+   * Absolute end of the tool call (ms since the epoch). Per-attempt timeouts are cut to what is left,
+   * and a retry whose backoff would outlast it is not attempted. Undefined: background work, bounded
+   * only by the per-attempt deadline.
+   */
+  deadline?: number;
 }
 
 /** A local file to be handed to a provider (bytes already read, type already sniffed). */
