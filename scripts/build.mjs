@@ -22,6 +22,15 @@ const result = await build({
   legalComments: 'none',
   metafile: true,
   logLevel: 'warning',
+  // jsonc-parser's `main` is a UMD build whose require() calls esbuild cannot follow; bundle its ESM build.
+  plugins: [
+    {
+      name: 'jsonc-parser-esm',
+      setup(b) {
+        b.onResolve({ filter: /^jsonc-parser$/ }, () => ({ path: path.resolve('node_modules/jsonc-parser/lib/esm/main.js') }));
+      },
+    },
+  ],
   // Some dependencies are CommonJS and use require() and __filename; give every ESM output file them.
   banner: {
     js: [
