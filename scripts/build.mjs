@@ -17,7 +17,8 @@ const result = await build({
   target: 'node20',
   minify: true,
   keepNames: true,
-  sourcemap: 'linked',
+  // Maps for local debugging only: not shipped (package.json files), so no sourceMappingURL comment points at them.
+  sourcemap: 'external',
   chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'none',
   metafile: true,
