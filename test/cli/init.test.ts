@@ -114,7 +114,12 @@ const CASES: Case[] = [
     },
   },
   { client: 'vscode', file: (sb) => path.join(sb.home, '.config', 'Code', 'User', 'mcp.json'), before: jsonBefore('servers'), read: json('servers') },
-  { client: 'windsurf', file: (sb) => path.join(sb.home, '.codeium', 'windsurf', 'mcp_config.json'), before: jsonBefore('mcpServers'), read: json('mcpServers') },
+  {
+    client: 'windsurf',
+    file: (sb) => path.join(sb.home, '.codeium', 'windsurf', 'mcp_config.json'),
+    before: jsonBefore('mcpServers'),
+    read: json('mcpServers'),
+  },
   {
     client: 'claude-desktop',
     file: (sb) => path.join(sb.home, '.config', 'Claude', 'claude_desktop_config.json'),
@@ -195,7 +200,9 @@ describe('videogen-mcp init', () => {
     expect(existsSync(path.join(sb.home, '.cursor'))).toBe(false);
     const r = init(sb, ['cursor']);
     expect(r.code, r.err).toBe(0);
-    expect(JSON.parse(readFileSync(path.join(sb.home, '.cursor', 'mcp.json'), 'utf8')).mcpServers.videogen.env).toEqual({ RUNAPI_API_KEY: '${env:RUNAPI_API_KEY}' });
+    expect(JSON.parse(readFileSync(path.join(sb.home, '.cursor', 'mcp.json'), 'utf8')).mcpServers.videogen.env).toEqual({
+      RUNAPI_API_KEY: '${env:RUNAPI_API_KEY}',
+    });
   });
 
   it('keeps what the user added to our entry and updates the command', () => {
