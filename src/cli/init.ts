@@ -21,7 +21,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { stringify as yamlStringify } from 'yaml';
 import { PROVIDER_ENV, REAL_PROVIDERS } from '../config.js';
 import { VERSION } from '../version.js';
-import { buildEntry, CLIENT_IDS, CLIENTS, isClientId, vscodeInputs, type ClientSpec, type Host, type Launch } from './clients.js';
+import { buildEntry, CLIENT_IDS, CLIENTS, isClientId, pathFor, vscodeInputs, type ClientSpec, type Host, type Launch } from './clients.js';
 import { mergeJson, mergeYaml, RefusedConfigError, type MergeRequest } from './config-file.js';
 
 /** The server's name in every client config. */
@@ -93,10 +93,11 @@ function isSet(v: string | undefined): v is string {
 /** Where `name` is on PATH, if anywhere. */
 function onPath(name: string, host: Host): string | undefined {
   const exts = host.platform === 'win32' ? ['.cmd', '.exe', ''] : [''];
-  for (const dir of (host.env['PATH'] ?? host.env['Path'] ?? '').split(path.delimiter)) {
+  const hp = pathFor(host);
+  for (const dir of (host.env['PATH'] ?? host.env['Path'] ?? '').split(hp.delimiter)) {
     if (!dir) continue;
     for (const ext of exts) {
-      const p = path.join(dir, name + ext);
+      const p = hp.join(dir, name + ext);
       try {
         if (statSync(p).isFile()) return p;
       } catch {
