@@ -39,11 +39,12 @@ async function checkKeys(config: Config, out: (s: string) => void): Promise<bool
       let line: string;
       if (!adapter?.checkAccount) line = `  · ${id.padEnd(11)} not checked: ${id} documents no free account endpoint; the first generate_video will tell`;
       else {
+        const signal = AbortSignal.timeout(config.callBudgetMs);
         try {
-          line = `  ✓ ${id.padEnd(11)} ${await adapter.checkAccount({ signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) })}`;
+          line = `  ✓ ${id.padEnd(11)} ${await adapter.checkAccount({ signal })}`;
         } catch (err) {
           ok = false;
-          line = `  ✗ ${id.padEnd(11)} ${toAgentMessage(err).message}`;
+          line = `  ✗ ${id.padEnd(11)} ${accountCheckFailure(config, id, err, signal)}`;
         }
       }
       out(line);
@@ -52,8 +53,18 @@ async function checkKeys(config: Config, out: (s: string) => void): Promise<bool
   return ok;
 }
 
-/** Per provider, for the key check. */
-const CHECK_TIMEOUT_MS = 10_000;
+/**
+ * What a failed account check means, as an outcome: no answer in time, or an account endpoint the
+ * base URL does not serve (a 404 here is not "unknown job", which is what the adapters' status
+ * classification would say), else the adapter's own one-sentence message.
+ */
+function accountCheckFailure(config: Config, id: (typeof REAL_PROVIDERS)[number], err: unknown, signal: AbortSignal): string {
+  const p = config.providers[id];
+  if (signal.aborted) return `no answer from ${p.baseUrl} within ${config.callBudgetMs / 1000} s; check ${p.baseUrlEnv} and your network.`;
+  const { code, message } = toAgentMessage(err);
+  if (code === 'not_found') return `${p.baseUrl} has no ${id} account endpoint (HTTP 404); check ${p.baseUrlEnv}.`;
+  return message;
+}
 
 export async function doctor(args: string[] = []): Promise<void> {
   const out = (s: string) => process.stdout.write(`${s}\n`);
