@@ -170,6 +170,13 @@ describe('install paths in the README', () => {
     it('`npm exec --yes --package <tarball> -- videogen-mcp` serves offline', async () => {
       const u = userEnv('npm-exec', { npm_config_offline: 'true' });
       expect(await toolsFrom(NPM, ['exec', '--yes', '--package', tarball, '--', 'videogen-mcp'], u.env, u.home)).toEqual(TOOLS);
+      // init run through npx writes the npx command (the npx cache is no place to point a client at).
+      const p = await runAsync([NPM, 'exec', '--yes', '--package', tarball, '--', 'videogen-mcp', 'init', 'cursor', '--print'], { cwd: u.home, env: u.env });
+      expect(p.code, p.all).toBe(0);
+      expect(JSON.parse(p.out.slice(p.out.indexOf('{'), p.out.lastIndexOf('}') + 1)).mcpServers.videogen).toMatchObject({
+        command: 'npx',
+        args: ['-y', `videogen-mcp@${PKG.version}`],
+      });
     });
 
     it("the README's Claude Code command for after publishing: `claude mcp list` shows the server connected", async () => {
