@@ -55,6 +55,13 @@ function detectIndent(text: string): { insertSpaces: boolean; tabSize: number } 
 
 /** Merge into JSON or JSONC text (`undefined` or blank: a new file). */
 export function mergeJson(text: string | undefined, file: string, req: MergeRequest): MergeResult {
+  // Editors on Windows may save a byte-order mark: keep it, but parse what follows.
+  const bom = text?.startsWith('\uFEFF') ? '\uFEFF' : '';
+  const r = mergeJsonText(bom ? text!.slice(1) : text, file, req);
+  return { ...r, text: bom + r.text };
+}
+
+function mergeJsonText(text: string | undefined, file: string, req: MergeRequest): MergeResult {
   const source = text === undefined || text.trim() === '' ? '{}\n' : text;
   const errors: ParseError[] = [];
   const root: unknown = parse(source, errors, { allowTrailingComma: true, disallowComments: false });

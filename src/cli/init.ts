@@ -245,21 +245,24 @@ export async function runInit(argv: string[], ctx: InitContext): Promise<number>
       return 0;
     }
 
-    const before = await readIfExists(file);
+    // A config kept elsewhere and linked in (dotfiles) is edited where it lives; the link stays a link.
+    const target = await fs.realpath(file).catch(() => file);
+    const before = await readIfExists(target);
     const merged = client.format === 'yaml' ? mergeYaml(before, file, req) : mergeJson(before, file, req);
     if (!merged.changed) {
       ctx.out(`✓ ${client.title}: ${file} already has this "${SERVER_NAME}" entry; nothing changed.`);
       return 0;
     }
-    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.mkdir(path.dirname(target), { recursive: true });
     let backup: string | undefined;
     if (before !== undefined) {
-      backup = `${file}.bak-${timestamp()}`;
-      await fs.copyFile(file, backup); // keeps the original's mode (a file with keys stays private)
+      backup = `${target}.bak-${timestamp()}`;
+      await fs.copyFile(target, backup); // keeps the original's mode (a file with keys stays private)
     }
     // An existing file keeps its mode; a new one holding literal keys is readable by its owner only.
     const secret = opts.withKeys && Object.keys(vars).length > 0;
-    await writeFileAtomic(file, merged.text, before === undefined && secret ? { mode: 0o600 } : {});
+    // write-file-atomic keeps an existing file's mode and owner.
+    await writeFileAtomic(target, merged.text, before === undefined && secret ? { mode: 0o600 } : {});
     ctx.out(
       `✓ ${client.title}: ${merged.existed ? 'updated' : 'added'} "${SERVER_NAME}" in ${file}${backup ? ` (previous version kept as ${path.basename(backup)})` : ''}.`,
     );
@@ -297,6 +300,8 @@ function notes(client: ClientSpec, kind: LaunchKind, vars: Record<string, string
   } else {
     ctx.out(`  keys: referenced from the environment (${names.join(', ')}); they must be set where ${client.title} starts.`);
   }
+  if (client.id === 'claude-code' && opts.project !== undefined)
+    ctx.out(`  note: Claude Code asks once before it starts a server from a project's .mcp.json; \`claude mcp list\` shows it.`);
   if (!opts.print) ctx.out(`  next: restart ${client.title} (or reload its MCP servers) and ask it to list the video models.`);
 }
 

@@ -4,7 +4,7 @@
  * answers tools/list, a second run changes nothing, and what was in the file before survives.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -244,6 +244,24 @@ describe('videogen-mcp init', () => {
     const k = init(sb, ['cursor', '--with-keys']);
     expect(k.code, k.err).toBe(0);
     expect(statSync(path.join(sb.home, '.cursor', 'mcp.json')).mode & 0o077).toBe(0);
+  });
+
+  it('edits a linked config where it lives, keeps a private file private, and keeps a byte-order mark', () => {
+    const sb = sandbox();
+    const real = path.join(sb.home, 'dotfiles', 'cursor-mcp.json');
+    mkdirSync(path.dirname(real), { recursive: true });
+    writeFileSync(real, '\uFEFF{ "mcpServers": {} }\n', { mode: 0o600 });
+    mkdirSync(path.join(sb.home, '.cursor'));
+    const link = path.join(sb.home, '.cursor', 'mcp.json');
+    symlinkSync(real, link);
+    const r = init(sb, ['cursor']);
+    expect(r.code, r.err).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    const text = readFileSync(real, 'utf8');
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    expect(JSON.parse(text.slice(1)).mcpServers.videogen.command).toBe(process.execPath);
+    expect(statSync(real).mode & 0o777).toBe(0o600);
+    expect(readdirSync(path.dirname(real)).some((f) => f.startsWith('cursor-mcp.json.bak-'))).toBe(true);
   });
 
   it('refuses --project for clients without a project-level file, and unknown clients', () => {
