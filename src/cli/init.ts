@@ -300,6 +300,8 @@ function notes(client: ClientSpec, kind: LaunchKind, vars: Record<string, string
   } else {
     ctx.out(`  keys: referenced from the environment (${names.join(', ')}); they must be set where ${client.title} starts.`);
   }
+  if (opts.project !== undefined && kind === 'path')
+    ctx.out(`  note: project files are often committed, and this one names paths on this machine; teammates can run init themselves.`);
   if (client.id === 'claude-code' && opts.project !== undefined)
     ctx.out(`  note: Claude Code asks once before it starts a server from a project's .mcp.json; \`claude mcp list\` shows it.`);
   if (!opts.print) ctx.out(`  next: restart ${client.title} (or reload its MCP servers) and ask it to list the video models.`);

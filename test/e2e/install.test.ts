@@ -149,6 +149,26 @@ describe('install paths in the README', () => {
     expect(await toolsFrom(example.command, example.args, env, u.home)).toEqual(TOOLS);
   });
 
+  it('every client snippet in the README parses in its format and serves tools/list once the command is installed', async () => {
+    const u = userEnv('snippets', { npm_config_offline: 'true' });
+    const r = run(['npm', 'install', '-g', tarball], { cwd: work, env: u.env });
+    expect(r.code, r.all).toBe(0);
+    const { parse: parseYaml } = await import('yaml');
+    const section = README.slice(README.indexOf('## Client configuration'), README.indexOf('## Environment variables'));
+    const blocks = [...section.matchAll(/```(json|yaml)\n([\s\S]*?)```/g)];
+    expect(blocks.length).toBe(6); // .mcp.json, Cursor, VS Code, Windsurf, Claude Desktop, Hermes
+    for (const [, lang, body] of blocks) {
+      const doc = lang === 'json' ? JSON.parse(body!) : parseYaml(body!);
+      const entry = (doc.mcpServers ?? doc.servers ?? doc.mcp_servers).videogen as { command: string; args: string[]; env?: Record<string, string> };
+      // The Claude Desktop example shows a default global prefix (/usr/local): map it onto this machine's.
+      const command = entry.command === '/usr/local/bin/node' ? process.execPath : entry.command;
+      const args = entry.args.map((a) => a.replace(/^\/usr\/local\//, `${u.prefix}/`));
+      const env = { ...u.env };
+      for (const [k, v] of Object.entries(entry.env ?? {})) env[k] = /^\$\{/.test(v) ? '' : v.replace('/Users/you', u.home);
+      expect(await toolsFrom(command, args, env, u.home), body).toEqual(TOOLS);
+    }
+  });
+
   describe('from the registry (after publishing), as npx runs it', () => {
     let registry: FakeRegistry;
     beforeAll(async () => {
