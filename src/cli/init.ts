@@ -18,7 +18,8 @@ import { existsSync, promises as fs, realpathSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { stringify as yamlStringify } from 'yaml';
+import { parse as jsoncParse } from 'jsonc-parser';
+import { parse as yamlParse, stringify as yamlStringify } from 'yaml';
 import { PROVIDER_ENV, REAL_PROVIDERS } from '../config.js';
 import { VERSION } from '../version.js';
 import { buildEntry, CLIENT_IDS, CLIENTS, isClientId, pathFor, vscodeInputs, type ClientSpec, type Host, type Launch } from './clients.js';
@@ -191,8 +192,19 @@ async function readIfExists(file: string): Promise<string | undefined> {
   }
 }
 
+/** Whether the config text already has our server (a file that does not parse: no). */
+function hasEntry(client: ClientSpec, text: string): boolean {
+  try {
+    const doc: unknown = client.format === 'yaml' ? yamlParse(text) : jsoncParse(text.replace(/^\uFEFF/, ''));
+    const servers = (doc as Record<string, unknown> | null)?.[client.serversKey];
+    return typeof servers === 'object' && servers !== null && SERVER_NAME in servers;
+  } catch {
+    return false;
+  }
+}
+
 async function listClients(ctx: InitContext): Promise<void> {
-  ctx.out(`MCP clients videogen-mcp init can configure (✓ = the file exists; "videogen" = our server is in it):`);
+  ctx.out(`MCP clients videogen-mcp init can configure (✓ the file exists, · it does not):`);
   for (const id of CLIENT_IDS) {
     const c = CLIENTS[id];
     const files = [c.userPath(ctx.host), c.projectPath?.(ctx.cwd, ctx.host)].filter((f): f is string => f !== undefined);
@@ -200,7 +212,7 @@ async function listClients(ctx: InitContext): Promise<void> {
     for (const f of files) {
       const text = await readIfExists(f).catch(() => undefined);
       const mark = text === undefined ? '·' : '✓';
-      const ours = text !== undefined && new RegExp(`["']?${SERVER_NAME}["']?\\s*:`).test(text) ? ' (videogen)' : '';
+      const ours = text !== undefined && hasEntry(c, text) ? ` (has "${SERVER_NAME}")` : '';
       shown.push(`${mark} ${f}${ours}`);
     }
     ctx.out(`  ${id.padEnd(15)} ${shown.join('\n  ' + ' '.repeat(16))}`);
@@ -259,10 +271,10 @@ export async function runInit(argv: string[], ctx: InitContext): Promise<number>
       backup = `${target}.bak-${timestamp()}`;
       await fs.copyFile(target, backup); // keeps the original's mode (a file with keys stays private)
     }
-    // An existing file keeps its mode; a new one holding literal keys is readable by its owner only.
+    // A file holding literal keys becomes readable by its owner only; otherwise write-file-atomic keeps
+    // an existing file's mode and owner.
     const secret = opts.withKeys && Object.keys(vars).length > 0;
-    // write-file-atomic keeps an existing file's mode and owner.
-    await writeFileAtomic(target, merged.text, before === undefined && secret ? { mode: 0o600 } : {});
+    await writeFileAtomic(target, merged.text, secret ? { mode: 0o600 } : {});
     ctx.out(
       `✓ ${client.title}: ${merged.existed ? 'updated' : 'added'} "${SERVER_NAME}" in ${file}${backup ? ` (previous version kept as ${path.basename(backup)})` : ''}.`,
     );
@@ -290,7 +302,7 @@ function notes(client: ClientSpec, kind: LaunchKind, vars: Record<string, string
   if (names.length === 0) {
     ctx.out(`  keys: none set here, so the server will use its simulator. Set a provider key (e.g. RUNAPI_API_KEY) and run init again, or add --key NAME.`);
   } else if (opts.withKeys) {
-    ctx.out(`  keys: written as values (${names.join(', ')}); keep this file private.`);
+    ctx.out(`  keys: written as values (${names.join(', ')}); the file is now readable only by you. Do not commit or share it.`);
   } else if (!client.envRef) {
     ctx.out(`  keys: ${client.title} cannot read environment variables, so none were written; run again with --with-keys to write their values.`);
   } else if (client.id === 'vscode') {

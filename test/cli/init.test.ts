@@ -244,6 +244,13 @@ describe('videogen-mcp init', () => {
     const k = init(sb, ['cursor', '--with-keys']);
     expect(k.code, k.err).toBe(0);
     expect(statSync(path.join(sb.home, '.cursor', 'mcp.json')).mode & 0o077).toBe(0);
+    // An existing world-readable file that now holds a key is made private too.
+    const windsurf = path.join(sb.home, '.codeium', 'windsurf', 'mcp_config.json');
+    mkdirSync(path.dirname(windsurf), { recursive: true });
+    writeFileSync(windsurf, '{}', { mode: 0o644 });
+    expect(init(sb, ['windsurf', '--with-keys']).code).toBe(0);
+    expect(statSync(windsurf).mode & 0o777).toBe(0o600);
+    expect(readFileSync(windsurf, 'utf8')).toContain(KEY);
   });
 
   it('edits a linked config where it lives, keeps a private file private, and keeps a byte-order mark', () => {
@@ -281,7 +288,8 @@ describe('videogen-mcp init', () => {
     const r = init(sb, []);
     expect(r.code, r.err).toBe(0);
     for (const c of ['claude-code', 'cursor', 'vscode', 'windsurf', 'claude-desktop', 'hermes']) expect(r.out).toContain(c);
-    expect(r.out).toContain(`✓ ${path.join(sb.home, '.cursor', 'mcp.json')} (videogen)`);
+    expect(r.out).toContain(`✓ ${path.join(sb.home, '.cursor', 'mcp.json')} (has "videogen")`);
+    expect(r.out).not.toMatch(/\.claude\.json \(has/);
     expect(r.out).toContain(`· ${path.join(sb.home, '.claude.json')}`);
   });
 
