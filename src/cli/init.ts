@@ -136,15 +136,20 @@ function chooseLaunch(ctx: InitContext, opts: Options): { kind: LaunchKind; laun
   return { kind: 'path', launch: () => absolute };
 }
 
-/** The variables to pass: name → literal (with --with-keys) or undefined (a reference). */
+/**
+ * The variables to pass: name → literal, or undefined for a reference to the environment. Keys (and
+ * --key names) are references unless --with-keys; a provider origin set here (e.g. MiniMax's region)
+ * is not a secret and is written as its value, so every client gets it.
+ */
 function chooseVars(ctx: InitContext, opts: Options): Record<string, string | undefined> {
   const names: string[] = [];
+  const vars: Record<string, string | undefined> = {};
   for (const id of REAL_PROVIDERS) {
     const spec = PROVIDER_ENV[id];
-    for (const n of [spec.key, spec.base, ...(spec.aliases?.base ?? [])]) if (isSet(ctx.host.env[n])) names.push(n);
+    if (isSet(ctx.host.env[spec.key])) names.push(spec.key);
+    for (const n of [spec.base, ...(spec.aliases?.base ?? [])]) if (isSet(ctx.host.env[n])) vars[n] = ctx.host.env[n]!.trim();
   }
-  for (const k of opts.keys) if (!names.includes(k)) names.push(k);
-  const vars: Record<string, string | undefined> = {};
+  for (const k of opts.keys) if (!names.includes(k) && !(k in vars)) names.push(k);
   for (const n of names) {
     if (opts.withKeys) {
       const v = ctx.host.env[n];
@@ -163,10 +168,7 @@ const PROVIDER_TITLES: Record<(typeof REAL_PROVIDERS)[number], string> = {
   runway: 'Runway',
 };
 const DESCRIPTIONS: Record<string, string> = Object.fromEntries(
-  REAL_PROVIDERS.flatMap((id) => [
-    [PROVIDER_ENV[id].key, `${PROVIDER_TITLES[id]} API key (videogen-mcp)`],
-    [PROVIDER_ENV[id].base, `${PROVIDER_TITLES[id]} API origin (videogen-mcp)`],
-  ]),
+  REAL_PROVIDERS.flatMap((id) => [[PROVIDER_ENV[id].key, `${PROVIDER_TITLES[id]} API key (videogen-mcp)`]]),
 );
 
 function configPath(client: ClientSpec, opts: Options, ctx: InitContext): string {
@@ -291,7 +293,8 @@ export async function runInit(argv: string[], ctx: InitContext): Promise<number>
 
 /** What the user still has to do, in a few lines. */
 function notes(client: ClientSpec, kind: LaunchKind, vars: Record<string, string | undefined>, opts: Options, ctx: InitContext): void {
-  const names = Object.keys(vars);
+  // The keys (and --key names); origins are written as values and need no word here.
+  const names = Object.keys(vars).filter((n) => opts.withKeys || vars[n] === undefined);
   const how =
     kind === 'global'
       ? `the \`${PACKAGE}\` command on PATH (survives \`npm install -g\` upgrades)`

@@ -205,6 +205,24 @@ describe('videogen-mcp init', () => {
     });
   });
 
+  it('writes a provider origin set here as its value (not a secret), keys still as references', () => {
+    const sb = sandbox();
+    const r = init(sb, ['vscode', '--project'], { MINIMAX_API_KEY: 'mm-secret-1', MINIMAX_BASE_URL: 'https://api.minimaxi.com' });
+    expect(r.code, r.err).toBe(0);
+    const doc = parseJsoncStrict(readFileSync(path.join(sb.project, '.vscode', 'mcp.json'), 'utf8'));
+    expect(doc.servers.videogen.env).toEqual({
+      RUNAPI_API_KEY: '${input:videogen-runapi-api-key}',
+      MINIMAX_API_KEY: '${input:videogen-minimax-api-key}',
+      MINIMAX_BASE_URL: 'https://api.minimaxi.com',
+    });
+    expect(doc.inputs.map((i: { id: string }) => i.id)).toEqual(['videogen-runapi-api-key', 'videogen-minimax-api-key']);
+    const d = init(sb, ['claude-desktop'], { MINIMAX_BASE_URL: 'https://api.minimaxi.com' });
+    expect(d.code, d.err).toBe(0);
+    const desktop = JSON.parse(readFileSync(path.join(sb.home, '.config', 'Claude', 'claude_desktop_config.json'), 'utf8'));
+    expect(desktop.mcpServers.videogen.env.MINIMAX_BASE_URL).toBe('https://api.minimaxi.com');
+    expect(JSON.stringify(desktop)).not.toContain(KEY);
+  });
+
   it('keeps what the user added to our entry and updates the command', () => {
     const sb = sandbox();
     const file = path.join(sb.project, '.mcp.json');
