@@ -245,5 +245,21 @@ describe('install paths in the README', () => {
   });
 });
 
+describe('init claude-code --project with the real Claude Code CLI', () => {
+  it('Claude Code reads the written .mcp.json: project scope, our command, waiting for the one-time approval', () => {
+    const u = userEnv('claude-project', CLAUDE_ENV);
+    const project = path.join(work, 'claude-project', 'repo');
+    mkdirSync(project, { recursive: true });
+    const i = run([process.execPath, path.resolve('dist/index.js'), 'init', 'claude-code', '--project'], { cwd: project, env: u.env });
+    expect(i.code, i.all).toBe(0);
+    const get = run(['claude', 'mcp', 'get', 'videogen'], { cwd: project, env: u.env });
+    expect(get.out).toMatch(/Scope: Project config \(shared via \.mcp\.json\)/);
+    expect(get.out).toContain(`Command: ${process.execPath}`);
+    expect(get.out).toContain(`Args: ${path.resolve('dist/index.js')}`);
+    // Starting project servers needs the user's approval inside `claude`; the user-scope tests above show it connecting.
+    expect(get.out).toMatch(/Pending approval/);
+  });
+});
+
 /** Keep the CLI quiet and offline: no auto-update, telemetry or other non-essential traffic. */
 const CLAUDE_ENV = { DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_TELEMETRY: '1' };
