@@ -47,9 +47,9 @@ function words(line: string): string[] {
 }
 
 /** A user's shell on a fresh machine: temporary HOME and npm prefix/cache, node on PATH, nothing else. */
-function userEnv(name: string, extra: Record<string, string> = {}): { env: Record<string, string>; home: string; prefix: string } {
+function userEnv(name: string, extra: Record<string, string> = {}, sharedPrefix?: string): { env: Record<string, string>; home: string; prefix: string } {
   const home = path.join(work, name, 'home');
-  const prefix = path.join(work, name, 'prefix');
+  const prefix = sharedPrefix ?? path.join(work, name, 'prefix');
   mkdirSync(home, { recursive: true });
   const bin = process.platform === 'win32' ? prefix : path.join(prefix, 'bin');
   const env: Record<string, string> = {
@@ -65,6 +65,19 @@ function userEnv(name: string, extra: Record<string, string> = {}): { env: Recor
     ...extra,
   };
   return { env, home, prefix };
+}
+
+/** A user (own HOME) on a machine where the tarball is already installed globally (one install, shared). */
+let installed: string | undefined;
+function withInstalled(name: string, extra: Record<string, string> = {}) {
+  const first = installed === undefined;
+  installed ??= path.join(work, 'installed-prefix');
+  const u = userEnv(name, { npm_config_offline: 'true', ...extra }, installed);
+  if (first) {
+    const r = run(['npm', 'install', '-g', tarball], { cwd: work, env: u.env });
+    expect(r.code, r.all).toBe(0);
+  }
+  return u;
 }
 
 function run(cmd: string[], opts: { cwd: string; env: Record<string, string>; timeout?: number }) {
@@ -150,9 +163,7 @@ describe('install paths in the README', () => {
   });
 
   it('every client snippet in the README parses in its format and serves tools/list once the command is installed', async () => {
-    const u = userEnv('snippets', { npm_config_offline: 'true' });
-    const r = run(['npm', 'install', '-g', tarball], { cwd: work, env: u.env });
-    expect(r.code, r.all).toBe(0);
+    const u = withInstalled('snippets');
     const { parse: parseYaml } = await import('yaml');
     const section = README.slice(README.indexOf('## Client configuration'), README.indexOf('## Environment variables'));
     const blocks = [...section.matchAll(/```(json|yaml)\n([\s\S]*?)```/g)];
@@ -212,9 +223,7 @@ describe('install paths in the README', () => {
 
   it("the README's Claude Code command, with the real Claude Code CLI: added at user scope and connected", () => {
     const line = readmeBlock('claude mcp add').find((l) => l.startsWith('claude mcp add'))!;
-    const u = userEnv('claude', { npm_config_offline: 'true', ...CLAUDE_ENV });
-    const inst = run(['npm', 'install', '-g', tarball], { cwd: work, env: u.env });
-    expect(inst.code, inst.all).toBe(0);
+    const u = withInstalled('claude', CLAUDE_ENV);
     const add = run(words(line), { cwd: u.home, env: u.env });
     expect(add.code, add.all).toBe(0);
     const cfg = JSON.parse(readFileSync(path.join(u.home, '.claude.json'), 'utf8'));
@@ -232,9 +241,7 @@ describe('install paths in the README', () => {
   });
 
   it('`videogen-mcp init claude-code` output is accepted by the real Claude Code CLI and connects', () => {
-    const u = userEnv('claude-init', { npm_config_offline: 'true', RUNAPI_API_KEY: 'runapi_from_env', ...CLAUDE_ENV });
-    const inst = run(['npm', 'install', '-g', tarball], { cwd: work, env: u.env });
-    expect(inst.code, inst.all).toBe(0);
+    const u = withInstalled('claude-init', { RUNAPI_API_KEY: 'runapi_from_env', ...CLAUDE_ENV });
     const i = run(
       ['videogen-mcp', 'init', 'claude-code'].map((w, n) => (n === 0 ? path.join(u.prefix, 'bin', w) : w)),
       { cwd: u.home, env: u.env },
