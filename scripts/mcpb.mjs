@@ -3,7 +3,7 @@
 // registry entry and the package cannot drift: each provider key becomes a sensitive user setting
 // (stored by the host, not in a plain JSON file), the other settings keep their server.json descriptions.
 // Options: --out <dir> (default build/), --stage <dir> (default <out>/mcpb). Needs a built dist/.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -33,6 +33,36 @@ for (const v of envVars) {
   env[v.name] = `\${user_config.${key}}`;
 }
 
+// The tools as the built server lists them (name and first sentence), so Claude Desktop can show them before install.
+async function listTools() {
+  const child = spawn(process.execPath, ['dist/index.js'], {
+    stdio: ['pipe', 'pipe', 'ignore'],
+    env: { PATH: process.env.PATH ?? '', VIDEOGEN_LOG_LEVEL: 'silent' },
+  });
+  const send = (m) => child.stdin.write(JSON.stringify({ jsonrpc: '2.0', ...m }) + '\n');
+  let buf = '';
+  const tools = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the built server did not answer tools/list within 20 s')), 20_000);
+    child.stdout.on('data', (d) => {
+      buf += d;
+      for (let i; (i = buf.indexOf('\n')) >= 0;) {
+        const msg = JSON.parse(buf.slice(0, i));
+        buf = buf.slice(i + 1);
+        if (msg.id === 1) {
+          send({ method: 'notifications/initialized' });
+          send({ id: 2, method: 'tools/list' });
+        } else if (msg.id === 2) {
+          clearTimeout(timer);
+          resolve(msg.result.tools);
+        }
+      }
+    });
+    send({ id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'mcpb-build', version: '1' } } });
+  });
+  child.kill();
+  return tools.map((t) => ({ name: t.name, description: /^[^.]*\./.exec(t.description)?.[0] ?? t.description }));
+}
+
 const manifest = {
   manifest_version: '0.3',
   name: pkg.name,
@@ -51,6 +81,8 @@ const manifest = {
     entry_point: 'server/index.js',
     mcp_config: { command: 'node', args: ['${__dirname}/server/index.js'], env },
   },
+  tools: await listTools(),
+  tools_generated: false,
   user_config: userConfig,
   compatibility: { platforms: ['darwin', 'win32', 'linux'], runtimes: { node: pkg.engines.node } },
 };

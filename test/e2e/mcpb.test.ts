@@ -55,6 +55,8 @@ describe('npm run mcpb', () => {
     await s.init();
     const list = await s.request('tools/list');
     expect(list.result.tools).toHaveLength(5);
+    // The manifest declares the tools the bundled server really serves.
+    expect(manifest.tools.map((t: { name: string }) => t.name).sort()).toEqual(list.result.tools.map((t: { name: string }) => t.name).sort());
     const models = await s.call('list_models', {});
     expect(models.isError).toBeFalsy();
     expect(s.junk).toEqual([]);
