@@ -3,6 +3,7 @@
  * where the provider documents one), and whether the state and output directories are writable.
  */
 import { constants as fsConstants, promises as fs } from 'node:fs';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, REAL_PROVIDERS, type Config } from '../config.js';
 import { toAgentMessage } from '../errors.js';
@@ -97,6 +98,13 @@ export async function doctor(args: string[] = []): Promise<void> {
   if (!args.includes('--offline') && !(await checkKeys(config, out))) ok = false;
   out(
     `Downloads: ${config.download ? 'on' : 'off (VIDEOGEN_DOWNLOAD=off)'}; wait cap ${config.maxWaitSeconds} s; daily budget ${config.budgetUsdDaily ?? 'none'}; confirm above ${config.confirmAboveUsd ?? 'never'}`,
+  );
+  const { configuredClients } = await import('./init.js');
+  const clients = await configuredClients({ platform: process.platform, home: homedir(), env: process.env }, config.cwd);
+  out(
+    clients.length
+      ? `Clients: ${clients.map((c) => `${c.id} (${c.file})`).join(', ')}`
+      : 'Clients: no MCP client config starts videogen yet; run `videogen-mcp init` to see them, `videogen-mcp init <client>` to add it.',
   );
   out(ok ? 'All good.' : 'Fix the items marked ✗.');
   if (!ok) process.exitCode = 1;

@@ -22,7 +22,7 @@ import { parse as jsoncParse } from 'jsonc-parser';
 import { parse as yamlParse, stringify as yamlStringify } from 'yaml';
 import { PROVIDER_ENV, REAL_PROVIDERS } from '../config.js';
 import { VERSION } from '../version.js';
-import { buildEntry, CLIENT_IDS, CLIENTS, isClientId, pathFor, vscodeInputs, type ClientSpec, type Host, type Launch } from './clients.js';
+import { buildEntry, CLIENT_IDS, CLIENTS, isClientId, pathFor, vscodeInputs, type ClientId, type ClientSpec, type Host, type Launch } from './clients.js';
 import { mergeJson, mergeYaml, RefusedConfigError, type MergeRequest } from './config-file.js';
 
 /** The server's name in every client config. */
@@ -203,6 +203,20 @@ function hasEntry(client: ClientSpec, text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The client config files (user level, and project level under `cwd`) that already start our server. */
+export async function configuredClients(host: Host, cwd: string): Promise<{ id: ClientId; file: string }[]> {
+  const found: { id: ClientId; file: string }[] = [];
+  for (const id of CLIENT_IDS) {
+    const c = CLIENTS[id];
+    for (const file of [c.userPath(host), c.projectPath?.(cwd, host)]) {
+      if (file === undefined) continue;
+      const text = await readIfExists(file).catch(() => undefined);
+      if (text !== undefined && hasEntry(c, text)) found.push({ id, file });
+    }
+  }
+  return found;
 }
 
 async function listClients(ctx: InitContext): Promise<void> {

@@ -37,6 +37,15 @@ describe('videogen-mcp doctor', () => {
     expect(r.stdout).toMatch(/not configured: set RUNWAYML_API_SECRET/);
     expect(r.stdout).toMatch(/✓ state dir/);
     expect(r.stdout).not.toContain('secretsecret');
+    expect(r.stdout).toMatch(/Clients: no MCP client config starts videogen yet; run `videogen-mcp init`/);
+    // After init, doctor names the client and its file.
+    expect(spawnSync(process.execPath, [BIN, 'init', 'cursor'], { cwd: work, env: { PATH: process.env['PATH'] ?? '', HOME: work } }).status).toBe(0);
+    const again = spawnSync(process.execPath, [BIN, 'doctor', '--offline'], {
+      cwd: work,
+      env: { PATH: process.env['PATH'] ?? '', HOME: work, VIDEOGEN_STATE_DIR: path.join(work, '.state') },
+      encoding: 'utf8',
+    });
+    expect(again.stdout).toContain(`Clients: cursor (${path.join(work, '.cursor', 'mcp.json')})`);
   });
 
   it('checks each key with a free account call, naming what to fix and creating nothing', async () => {
