@@ -7,7 +7,7 @@
  * `claude mcp list` must report the server connected.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeRegistry, type FakeRegistry } from '../fakes/npm-registry.js';
@@ -133,6 +133,10 @@ describe('install paths in the README', () => {
     const r = run(words(block[1]!), { cwd: process.cwd(), env: { ...u.env, npm_config_offline: 'true' } });
     expect(r.code, r.all).toBe(0);
     const bin = path.join(u.prefix, 'bin', 'videogen-mcp');
+    // As the README says: a link to this folder, so rebuilding the clone upgrades the global command.
+    const linked = path.join(u.prefix, 'lib', 'node_modules', 'videogen-mcp');
+    expect(lstatSync(linked).isSymbolicLink()).toBe(true);
+    expect(realpathSync(linked)).toBe(realpathSync(process.cwd()));
     expect(await toolsFrom(bin, [], u.env, u.home)).toEqual(TOOLS);
     // init run from the global command writes the command name, which survives upgrades.
     const p = run([bin, 'init', 'cursor', '--print'], { cwd: u.home, env: u.env });
