@@ -27,9 +27,9 @@ export interface RuntimeOptions {
 }
 
 export async function createRuntime(config: Config, opts: RuntimeOptions): Promise<Runtime> {
-  const ledger = new Ledger(config.stateDir);
+  const ledger = new Ledger(config.stateDir, { maxRecords: config.ledgerMaxRecords });
   await ledger.init();
-  const guard = new SpendGuard(config.stateDir, { dailyCapUsd: config.budgetUsdDaily, confirmAboveUsd: config.confirmAboveUsd });
+  const guard = new SpendGuard(ledger, { dailyCapUsd: config.budgetUsdDaily, confirmAboveUsd: config.confirmAboveUsd });
   const service = new JobService({
     config,
     ledger,
