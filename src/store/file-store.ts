@@ -172,7 +172,10 @@ export class FileStore implements JobStore {
       if (r && typeof r.job_id === 'string') records.push(r);
     }
     records.sort((a, b) => a.created_at.localeCompare(b.created_at));
-    for (const r of records) await this.indexNew(r);
+    for (const r of records) {
+      await this.indexNew(r);
+      await this.markersAfter(undefined, r);
+    }
     await fs.writeFile(this.p('index', 'version'), '2\n');
   }
 
@@ -229,14 +232,14 @@ export class FileStore implements JobStore {
     return this.locks.with(this.p('locks', `j-${h}`), async () => {
       const existing = await readJson<JobRecord>(this.jobFile(h));
       const next = mergeRecord(existing, record);
+      if (!existing) await this.indexNew(next);
+      else await this.markersBefore(existing, next);
       await this.writeAtomic(this.jobFile(h), JSON.stringify(next), this.fsync);
-      if (!existing) {
-        await this.indexNew(next);
-        if (++this.newSincePrune >= PRUNE_EVERY) {
-          this.newSincePrune = 0;
-          setImmediate(() => void this.prune().catch(() => undefined));
-        }
-      } else await this.indexChange(existing, next);
+      await this.markersAfter(existing, next);
+      if (!existing && ++this.newSincePrune >= PRUNE_EVERY) {
+        this.newSincePrune = 0;
+        setImmediate(() => void this.prune().catch(() => undefined));
+      }
       if (next.billed_cost_usd !== undefined && existing?.billed_cost_usd === undefined) {
         const at = Date.parse(next.created_at);
         await this.appendSpend(localDay(Number.isFinite(at) ? at : this.now()), {
@@ -257,7 +260,11 @@ export class FileStore implements JobStore {
     return this.put({ ...existing, ...patch, updated_at: new Date(this.now()).toISOString() });
   }
 
-  /** Index a job recorded for the first time: order, key, unfinished/unsaved markers. */
+  /**
+   * Index a job recorded for the first time: order, key, markers. Runs BEFORE the record is renamed
+   * into place, so a crash leaves at most an index entry for a record that does not exist (skipped
+   * by readers, replaced by the next write), never a record the indexes do not know.
+   */
   private async indexNew(r: JobRecord): Promise<void> {
     const h = hashName(r.job_id);
     let created = Date.parse(r.created_at);
@@ -265,22 +272,26 @@ export class FileStore implements JobStore {
     await this.appendOrder(`${new Date(created).toISOString()} ${h}\n`);
     if (r.idempotency_key !== undefined) {
       const kf = this.p('index', 'keys', keyName(r.idempotency_key, r.principal));
-      // The first job recorded for a key keeps it (a conflicting later record must not steal it).
-      if (!(await exists(kf))) await this.writeAtomic(kf, r.job_id);
+      // The first job recorded for a key keeps it (a conflicting later record must not steal it),
+      // unless that job's record never made it to disk.
+      const owner = await fs.readFile(kf, 'utf8').catch(() => undefined);
+      if (owner === undefined || (owner !== r.job_id && !(await exists(this.jobFile(hashName(owner)))))) await this.writeAtomic(kf, r.job_id);
     }
-    await this.indexChange(undefined, r);
+    await this.markersBefore(undefined, r);
   }
 
-  private async indexChange(before: JobRecord | undefined, after: JobRecord): Promise<void> {
+  /** Markers a write adds go in before it (a crash leaves an extra marker, which readers filter) … */
+  private async markersBefore(before: JobRecord | undefined, after: JobRecord): Promise<void> {
     const h = hashName(after.job_id);
-    const wasOpen = before !== undefined && !TERMINAL.has(before.status);
-    const isOpen = !TERMINAL.has(after.status);
-    if (isOpen && !wasOpen) await touch(this.p('index', 'unfinished', h));
-    if (!isOpen && (wasOpen || before === undefined)) await fs.rm(this.p('index', 'unfinished', h), { force: true });
-    const wasUnsaved = before !== undefined && before.status === 'succeeded' && before.local_path === undefined;
-    const isUnsaved = after.status === 'succeeded' && after.local_path === undefined;
-    if (isUnsaved && !wasUnsaved) await touch(this.p('index', 'unsaved', h));
-    if (!isUnsaved && wasUnsaved) await fs.rm(this.p('index', 'unsaved', h), { force: true });
+    if (!TERMINAL.has(after.status) && (before === undefined || TERMINAL.has(before.status))) await touch(this.p('index', 'unfinished', h));
+    if (isUnsaved(after) && (before === undefined || !isUnsaved(before))) await touch(this.p('index', 'unsaved', h));
+  }
+
+  /** … and markers it removes go after it (never a missing marker for a job that needs one). */
+  private async markersAfter(before: JobRecord | undefined, after: JobRecord): Promise<void> {
+    const h = hashName(after.job_id);
+    if (TERMINAL.has(after.status) && (before === undefined || !TERMINAL.has(before.status))) await fs.rm(this.p('index', 'unfinished', h), { force: true });
+    if (!isUnsaved(after) && before !== undefined && isUnsaved(before)) await fs.rm(this.p('index', 'unsaved', h), { force: true });
   }
 
   private async segments(): Promise<string[]> {
@@ -340,6 +351,7 @@ export class FileStore implements JobStore {
     const segs = (await this.segments()).reverse();
     let [curSeg, curPos] = parseCursor(opts.cursor);
     const jobs: JobRecord[] = [];
+    const seen = new Set<string>();
     let scanned = 0;
     for (const seg of segs) {
       if (curSeg !== undefined && seg > curSeg) continue;
@@ -354,7 +366,11 @@ export class FileStore implements JobStore {
           pos--;
           scanned++;
           const r = recs[i];
-          if (r && match(r)) jobs.push(r);
+          // (a job re-indexed after a crash between its index entry and its record appears twice)
+          if (r && match(r) && !seen.has(r.job_id)) {
+            seen.add(r.job_id);
+            jobs.push(r);
+          }
           if (jobs.length >= limit) return { jobs, next_cursor: pos > 0 || seg !== segs[segs.length - 1] ? `${seg.slice(0, 8)}:${pos}` : undefined };
           if (scanned >= scanLimit) return { jobs, next_cursor: `${seg.slice(0, 8)}:${pos}`, truncated: true };
         }
@@ -731,6 +747,8 @@ export class FileStore implements JobStore {
     });
   }
 }
+
+const isUnsaved = (r: JobRecord) => r.status === 'succeeded' && r.local_path === undefined;
 
 function parseCursor(c: string | undefined): [string | undefined, number | undefined] {
   if (!c) return [undefined, undefined];
