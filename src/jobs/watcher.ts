@@ -26,8 +26,54 @@ interface Watched {
   retryAfterMs?: number;
 }
 
+/**
+ * Due times in a binary min-heap with lazy deletion: an entry whose job is gone or whose due time has
+ * changed since it was pushed is dropped when it reaches the top. Arming and ticking cost O(log n), so
+ * 5,000 jobs in flight cost what 5 do per event.
+ */
+class DueHeap {
+  private readonly a: { at: number; w: Watched }[] = [];
+  push(w: Watched): void {
+    const a = this.a;
+    a.push({ at: w.dueAt, w });
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p]!.at <= a[i]!.at) break;
+      [a[p], a[i]] = [a[i]!, a[p]!];
+      i = p;
+    }
+  }
+  /** The earliest live entry (dropping stale ones), without removing it. */
+  peek(live: (w: Watched, at: number) => boolean): Watched | undefined {
+    while (this.a.length && !live(this.a[0]!.w, this.a[0]!.at)) this.pop();
+    return this.a[0]?.w;
+  }
+  pop(): void {
+    const a = this.a;
+    const last = a.pop();
+    if (!a.length || !last) return;
+    a[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < a.length && a[l]!.at < a[m]!.at) m = l;
+      if (r < a.length && a[r]!.at < a[m]!.at) m = r;
+      if (m === i) break;
+      [a[m], a[i]] = [a[i]!, a[m]!];
+      i = m;
+    }
+  }
+  clear(): void {
+    this.a.length = 0;
+  }
+}
+
 export class Watcher {
   private readonly jobs = new Map<string, Watched>();
+  private readonly heap = new DueHeap();
   private timer: NodeJS.Timeout | undefined;
   private armedFor = Infinity;
   private running = 0;
@@ -45,9 +91,15 @@ export class Watcher {
   watch(rec: JobRecord): void {
     if (this.stopped || TERMINAL.has(rec.status)) return;
     if (!this.service.deps.adapters[rec.provider]) return;
-    const existing = this.jobs.get(rec.job_id);
-    const dueAt = existing?.dueAt ?? this.service.now() + this.delayFor(rec);
-    this.jobs.set(rec.job_id, { jobId: rec.job_id, dueAt });
+    if (this.jobs.has(rec.job_id)) return;
+    this.schedule({ jobId: rec.job_id, dueAt: Infinity }, this.service.now() + this.delayFor(rec));
+  }
+
+  /** Set a watched job's due time (and register it). */
+  private schedule(w: Watched, dueAt: number): void {
+    this.jobs.set(w.jobId, w);
+    w.dueAt = dueAt;
+    if (dueAt !== Infinity) this.heap.push(w);
     this.arm();
   }
 
@@ -89,8 +141,9 @@ export class Watcher {
   nudge(jobId: string, inMs: number): void {
     const w = this.jobs.get(jobId);
     if (!w) return;
-    w.dueAt = Math.min(w.dueAt, this.service.now() + inMs);
-    this.arm();
+    const at = this.service.now() + inMs;
+    // In flight (Infinity) stays in flight: pollOne reschedules it when done.
+    if (w.dueAt !== Infinity && at < w.dueAt) this.schedule(w, at);
   }
 
   stop(): void {
@@ -98,7 +151,10 @@ export class Watcher {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.jobs.clear();
+    this.heap.clear();
   }
+
+  private readonly live = (w: Watched, at: number) => this.jobs.get(w.jobId) === w && w.dueAt === at;
 
   private delayFor(rec: JobRecord, retryAfterMs?: number): number {
     const adapter = this.service.deps.adapters[rec.provider];
@@ -112,9 +168,9 @@ export class Watcher {
   }
 
   private arm(): void {
-    if (this.stopped) return;
-    let earliest = Infinity;
-    for (const w of this.jobs.values()) if (w.dueAt < earliest) earliest = w.dueAt;
+    // With every poll slot busy, the next one to finish re-arms (no timer spinning at 0 ms meanwhile).
+    if (this.stopped || this.running >= MAX_CONCURRENT_POLLS) return;
+    const earliest = this.heap.peek(this.live)?.dueAt ?? Infinity;
     if (earliest === Infinity) return;
     if (this.timer && earliest >= this.armedFor) return;
     if (this.timer) clearTimeout(this.timer);
@@ -133,9 +189,10 @@ export class Watcher {
 
   private tick(): void {
     const now = this.service.now();
-    const due = [...this.jobs.values()].filter((w) => w.dueAt <= now).sort((a, b) => a.dueAt - b.dueAt);
-    for (const w of due) {
-      if (this.running >= MAX_CONCURRENT_POLLS) break;
+    while (this.running < MAX_CONCURRENT_POLLS) {
+      const w = this.heap.peek(this.live);
+      if (!w || w.dueAt > now) break;
+      this.heap.pop();
       w.dueAt = Infinity; // in flight
       this.running++;
       void this.pollOne(w).finally(() => {
@@ -159,8 +216,7 @@ export class Watcher {
       if (rec.status === 'succeeded' && !rec.local_path && this.service.config.download) rec = await this.service.save(rec);
     } catch (err) {
       log.warn('watcher poll failed', { job_id: w.jobId, error: err instanceof Error ? err.message : String(err) });
-      const cur = this.jobs.get(w.jobId);
-      if (cur) cur.dueAt = this.service.now() + 30_000;
+      if (this.jobs.get(w.jobId) === w) this.schedule(w, this.service.now() + 30_000);
       return;
     }
     for (const fn of this.listeners.get(w.jobId) ?? []) fn(rec);
@@ -169,8 +225,7 @@ export class Watcher {
       if (TERMINAL.has(rec.status) && (rec.status !== 'succeeded' || rec.local_path || !this.service.config.download)) void this.releaseLease(w.jobId);
       return;
     }
-    const cur = this.jobs.get(w.jobId);
-    if (cur) cur.dueAt = this.service.now() + this.delayFor(rec);
+    if (this.jobs.get(w.jobId) === w) this.schedule(w, this.service.now() + this.delayFor(rec));
   }
 
   private async releaseLease(jobId: string): Promise<void> {
