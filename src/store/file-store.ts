@@ -13,7 +13,7 @@
  *   leases/<h>.json             polling leases
  *   spend/<day>.jsonl           spend lines (reserve +usd, release −usd, billed), additive, so totals
  *                               are read incrementally; spend/<day>.sum.json checkpoints them
- *   spend/keys/<day>/<k>        a standing reservation per key (replays and settlement look here)
+ *   spend/keys/<k>              a standing reservation per key until it is committed or released
  *   locks/                      O_EXCL lock files (file-lock.ts); tmp/ temp files before rename
  *
  * Crash safety: every file a reader parses is written to tmp/ and renamed into place, so `kill -9`
@@ -54,6 +54,8 @@ const ORDER_SEGMENT = 1_000;
 const LINE = 24 + 1 + 40 + 1;
 /** Write a spend checkpoint after reading this many bytes of new lines. */
 const SUM_EVERY_BYTES = 32 * 1024;
+/** Records kept in an instance's read cache (a few MB at most). */
+const RECORD_CACHE = 4_096;
 /** A temp file older than this whose writer cannot be identified is swept. */
 const STALE_TMP_MS = 60_000;
 
@@ -107,6 +109,14 @@ export class FileStore implements JobStore {
   private newSincePrune = 0;
   private ready: Promise<void> | undefined;
   private readonly sums = new Map<string, DaySums>();
+  /** Records this instance read or wrote, by hash, with the file signature they match (LRU). */
+  private readonly recordCache = new Map<string, { sig: string; text: string }>();
+  /** Leases this instance holds, so a poller re-taking its own lease costs no file access. */
+  private readonly myLeases = new Map<string, Lease>();
+  /** The newest order segment, as last seen. */
+  private lastSegment: string | undefined;
+  /** Offset of the last checkpoint written or read, per day. */
+  private readonly checkpointed = new Map<string, number>();
   private seq = 0;
 
   constructor(stateDir: string, opts: FileStoreOptions = {}) {
@@ -202,39 +212,85 @@ export class FileStore implements JobStore {
 
   // ---- low-level files ------------------------------------------------------------------------------
 
-  private async writeAtomic(file: string, data: string, sync = false): Promise<void> {
+  /** Write a file atomically; returns the written file's signature (see recordCache). */
+  private async writeAtomic(file: string, data: string, sync = false): Promise<string> {
     const tmp = this.p('tmp', `${process.pid}-${(++this.seq).toString(36)}-${randomBytes(3).toString('hex')}`);
     const h = await fs.open(tmp, 'wx', 0o600);
+    let sig: string;
     try {
       await h.writeFile(data);
       if (sync) await h.sync();
+      sig = signature(await h.stat({ bigint: true }));
     } finally {
       await h.close();
     }
     try {
-      await fs.rename(tmp, file);
+      await fs.rename(tmp, file); // rename keeps the inode: the signature is the final file's
     } catch (err) {
       await fs.rm(tmp, { force: true });
       throw err;
     }
+    return sig;
+  }
+
+  /**
+   * Read a job record, from this instance's cache when the file is still the one it read or wrote:
+   * every write renames a new file into place, so (inode, mtime in ns, size) from one stat tells
+   * whether anyone wrote it since. A stat instead of an open and a parse, on every poll.
+   */
+  private async readRecord(h: string): Promise<JobRecord | undefined> {
+    const file = this.jobFile(h);
+    const cached = this.recordCache.get(h);
+    if (cached) {
+      const st = await fs.stat(file, { bigint: true }).catch(() => undefined);
+      if (st && signature(st) === cached.sig) {
+        this.recordCache.delete(h);
+        this.recordCache.set(h, cached);
+        return JSON.parse(cached.text) as JobRecord;
+      }
+      this.recordCache.delete(h);
+      if (!st) return undefined;
+    }
+    let handle;
+    try {
+      handle = await fs.open(file, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+    try {
+      const [st, text] = await Promise.all([handle.stat({ bigint: true }), handle.readFile('utf8')]);
+      const rec = parseJson<JobRecord>(text);
+      if (rec) this.remember(h, signature(st), text);
+      return rec;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private remember(h: string, sig: string, text: string): void {
+    this.recordCache.delete(h);
+    this.recordCache.set(h, { sig, text });
+    if (this.recordCache.size > RECORD_CACHE) this.recordCache.delete(this.recordCache.keys().next().value!);
   }
 
   // ---- records --------------------------------------------------------------------------------------
 
   async get(jobId: string): Promise<JobRecord | undefined> {
     await this.init();
-    return readJson<JobRecord>(this.jobFile(hashName(jobId)));
+    return this.readRecord(hashName(jobId));
   }
 
   async put(record: JobRecord): Promise<JobRecord> {
     await this.init();
     const h = hashName(record.job_id);
     return this.locks.with(this.p('locks', `j-${h}`), async () => {
-      const existing = await readJson<JobRecord>(this.jobFile(h));
+      const existing = await this.readRecord(h);
       const next = mergeRecord(existing, record);
       if (!existing) await this.indexNew(next);
       else await this.markersBefore(existing, next);
-      await this.writeAtomic(this.jobFile(h), JSON.stringify(next), this.fsync);
+      const text = JSON.stringify(next);
+      this.remember(h, await this.writeAtomic(this.jobFile(h), text, this.fsync), text);
       await this.markersAfter(existing, next);
       if (!existing && ++this.newSincePrune >= PRUNE_EVERY) {
         this.newSincePrune = 0;
@@ -301,18 +357,24 @@ export class FileStore implements JobStore {
 
   private async appendOrder(line: string): Promise<void> {
     if (line.length !== LINE) throw new Error('bad order line');
+    const dir = this.p('index', 'order');
+    const size = async (name: string) =>
+      fs
+        .stat(path.join(dir, name))
+        .then((st) => st.size)
+        .catch(() => -1);
+    const segName = (n: number) => `${String(n).padStart(8, '0')}.log`;
     await this.locks.with(this.p('locks', 'order'), async () => {
-      const segs = await this.segments();
-      let last = segs[segs.length - 1];
-      if (last !== undefined) {
-        const size = await fs
-          .stat(this.p('index', 'order', last))
-          .then((s) => s.size)
-          .catch(() => 0);
-        if (size >= ORDER_SEGMENT * LINE) last = undefined;
+      // The cached newest segment is still the newest if the next one does not exist (two stats, no listing).
+      let last = this.lastSegment;
+      if (last === undefined || (await size(segName(Number(last.slice(0, 8)) + 1))) >= 0) {
+        const segs = await this.segments();
+        last = segs[segs.length - 1];
       }
-      const name = last ?? `${String(segs.length ? Number(segs[segs.length - 1]!.slice(0, 8)) + 1 : 0).padStart(8, '0')}.log`;
-      await fs.appendFile(this.p('index', 'order', name), line, { mode: 0o600 });
+      if (last === undefined) last = segName(0);
+      else if ((await size(last)) >= ORDER_SEGMENT * LINE) last = segName(Number(last.slice(0, 8)) + 1);
+      await fs.appendFile(path.join(dir, last), line, { mode: 0o600 });
+      this.lastSegment = last;
     });
   }
 
@@ -361,7 +423,7 @@ export class FileStore implements JobStore {
         const want = filtered ? 64 : limit - jobs.length;
         const from = Math.max(0, pos - want);
         const entries = (await this.readEntries(seg, from, pos)).reverse();
-        const recs = await Promise.all(entries.map(([, h]) => readJson<JobRecord>(this.jobFile(h))));
+        const recs = await Promise.all(entries.map(([, h]) => this.readRecord(h)));
         for (let i = 0; i < recs.length; i++) {
           pos--;
           scanned++;
@@ -397,7 +459,7 @@ export class FileStore implements JobStore {
     const names = await fs.readdir(this.p('index', kind)).catch(() => [] as string[]);
     const out: JobRecord[] = [];
     for (let i = 0; i < names.length; i += 256) {
-      const recs = await Promise.all(names.slice(i, i + 256).map((h) => readJson<JobRecord>(this.jobFile(h))));
+      const recs = await Promise.all(names.slice(i, i + 256).map((h) => this.readRecord(h)));
       for (const r of recs) {
         if (!r || !still(r)) continue; // a marker racing its record's change; put() keeps them in step
         if (opts.principal !== undefined && r.principal !== opts.principal) continue;
@@ -477,11 +539,19 @@ export class FileStore implements JobStore {
 
   async acquireLease(jobId: string, ttlMs: number): Promise<Lease | undefined> {
     await this.init();
+    // Ours with more than half its time left: nobody else can have taken it (only an expired lease
+    // can be), so no need to look.
+    const mine = this.myLeases.get(jobId);
+    if (mine && mine.until - this.now() > ttlMs / 2) return { ...mine };
     return this.withLease(jobId, async (file, cur) => {
-      if (cur && cur.holder !== this.holder && !this.leaseExpired(cur)) return undefined;
+      if (cur && cur.holder !== this.holder && !this.leaseExpired(cur)) {
+        this.myLeases.delete(jobId);
+        return undefined;
+      }
       const lease: Lease = { job_id: jobId, holder: this.holder, until: this.now() + ttlMs };
       await this.writeAtomic(file, JSON.stringify(lease));
-      return lease;
+      this.myLeases.set(jobId, lease);
+      return { ...lease };
     });
   }
 
@@ -489,16 +559,21 @@ export class FileStore implements JobStore {
     await this.init();
     if (lease.holder !== this.holder) return undefined;
     return this.withLease(lease.job_id, async (file, cur) => {
-      if (!cur || cur.holder !== this.holder) return undefined;
+      if (!cur || cur.holder !== this.holder) {
+        this.myLeases.delete(lease.job_id);
+        return undefined;
+      }
       const next: Lease = { ...cur, until: this.now() + ttlMs };
       await this.writeAtomic(file, JSON.stringify(next));
-      return next;
+      this.myLeases.set(lease.job_id, next);
+      return { ...next };
     });
   }
 
   async releaseLease(lease: Lease): Promise<void> {
     await this.init();
     if (lease.holder !== this.holder) return;
+    this.myLeases.delete(lease.job_id);
     await this.withLease(lease.job_id, async (file, cur) => {
       if (cur?.holder === this.holder) await fs.rm(file, { force: true });
     });
@@ -516,19 +591,15 @@ export class FileStore implements JobStore {
     await fs.appendFile(this.p('spend', `${day}.jsonl`), `${JSON.stringify(line)}\n`, { mode: 0o600 });
   }
 
-  private markerFile(day: string, key: string, principal: string | undefined) {
-    return this.p('spend', 'keys', day, keyName(key, principal));
+  private markerFile(key: string, principal: string | undefined) {
+    return this.p('spend', 'keys', keyName(key, principal));
   }
 
-  /** The standing reservation for a key: today's or yesterday's (a submit that straddled midnight). */
+  /** The standing reservation for a key (its day is inside). */
   private async findMarker(key: string, principal: string | undefined): Promise<[string, Marker] | undefined> {
-    const now = this.now();
-    for (const day of new Set([localDay(now), localDay(now - 86_400_000)])) {
-      const file = this.markerFile(day, key, principal);
-      const m = await readJson<Marker>(file);
-      if (m) return [file, m];
-    }
-    return undefined;
+    const file = this.markerFile(key, principal);
+    const m = await readJson<Marker>(file);
+    return m ? [file, m] : undefined;
   }
 
   /** Sums of one day's spend file: from the cached offset (or checkpoint), reading only new complete lines. */
@@ -542,6 +613,7 @@ export class FileStore implements JobStore {
     if (!s) {
       const cp = await readJson<DaySums>(this.p('spend', `${day}.sum.json`));
       s = cp && cp.offset <= size ? cp : { offset: 0, est: 0, billed: 0, by: {} };
+      this.checkpointed.set(day, s.offset);
       this.sums.set(day, s);
     }
     if (s.offset > size) {
@@ -559,7 +631,6 @@ export class FileStore implements JobStore {
       await h.close();
     }
     const end = text.lastIndexOf('\n') + 1; // a partial last line is read next time
-    const start = s.offset;
     for (const raw of text.slice(0, end).split('\n')) {
       if (!raw) continue;
       let l: SpendLine;
@@ -578,7 +649,11 @@ export class FileStore implements JobStore {
       }
     }
     s.offset += Buffer.byteLength(text.slice(0, end));
-    if (s.offset - start >= SUM_EVERY_BYTES) await this.writeAtomic(this.p('spend', `${day}.sum.json`), JSON.stringify(s)).catch(() => undefined);
+    // Checkpoint every SUM_EVERY_BYTES of lines, so a fresh process reads the sums and a short tail.
+    if (s.offset - (this.checkpointed.get(day) ?? 0) >= SUM_EVERY_BYTES) {
+      this.checkpointed.set(day, s.offset);
+      await this.writeAtomic(this.p('spend', `${day}.sum.json`), JSON.stringify(s)).catch(() => undefined);
+    }
     return s;
   }
 
@@ -604,9 +679,8 @@ export class FileStore implements JobStore {
         ...(r.principal !== undefined ? { p: r.principal } : {}),
         at: new Date(at).toISOString(),
       });
-      await fs.mkdir(this.p('spend', 'keys', day), { recursive: true, mode: 0o700 });
       const marker: Marker = { key: r.key, usd: r.usd, day, at, ...(r.principal !== undefined ? { principal: r.principal } : {}) };
-      await this.writeAtomic(this.markerFile(day, r.key, r.principal), JSON.stringify(marker));
+      await this.writeAtomic(this.markerFile(r.key, r.principal), JSON.stringify(marker));
       return { ok: true, booked: true };
     });
   }
@@ -640,23 +714,19 @@ export class FileStore implements JobStore {
     await this.init();
     return this.locks.with(this.p('locks', 'spend'), async () => {
       let released = 0;
-      const days = await fs.readdir(this.p('spend', 'keys')).catch(() => [] as string[]);
-      for (const day of days) {
-        const dir = this.p('spend', 'keys', day);
-        const names = await fs.readdir(dir).catch(() => [] as string[]);
-        for (const n of names) {
-          const file = path.join(dir, n);
-          const m = await readJson<Marker>(file);
-          if (!m) continue;
-          if (this.now() - m.at < olderThanMs) continue;
-          if (await this.findByIdempotencyKey(m.key, m.principal)) await fs.rm(file, { force: true });
-          else if (await this.getPendingSubmit(m.key, m.principal)) continue;
-          else {
-            await this.releaseMarker(file, m);
-            released++;
-          }
+      const dir = this.p('spend', 'keys');
+      const names = await fs.readdir(dir).catch(() => [] as string[]);
+      for (const n of names) {
+        const file = path.join(dir, n);
+        const m = await readJson<Marker>(file);
+        if (!m) continue;
+        if (this.now() - m.at < olderThanMs) continue;
+        if (await this.findByIdempotencyKey(m.key, m.principal)) await fs.rm(file, { force: true });
+        else if (await this.getPendingSubmit(m.key, m.principal)) continue;
+        else {
+          await this.releaseMarker(file, m);
+          released++;
         }
-        if (day < localDay(this.now() - 86_400_000)) await fs.rmdir(dir).catch(() => undefined);
       }
       return released;
     });
@@ -735,7 +805,8 @@ export class FileStore implements JobStore {
 
   private async removeRecord(h: string): Promise<void> {
     await this.locks.with(this.p('locks', `j-${h}`), async () => {
-      const r = await readJson<JobRecord>(this.jobFile(h));
+      const r = await this.readRecord(h);
+      this.recordCache.delete(h);
       if (r?.idempotency_key !== undefined) {
         const kf = this.p('index', 'keys', keyName(r.idempotency_key, r.principal));
         const owner = await fs.readFile(kf, 'utf8').catch(() => undefined);
@@ -780,9 +851,16 @@ async function readJson<T>(file: string): Promise<T | undefined> {
     if (code === 'ENOENT' || code === 'EISDIR') return undefined;
     throw err;
   }
+  return parseJson<T>(text);
+}
+
+function parseJson<T>(text: string): T | undefined {
   try {
     return JSON.parse(text) as T;
   } catch {
     return undefined; // cannot happen with atomic writes, but a hand-edited file must not crash us
   }
 }
+
+/** Identifies one version of a file: a rename-into-place always changes it. */
+const signature = (st: { ino: bigint; mtimeNs: bigint; size: bigint }) => `${st.ino}:${st.mtimeNs}:${st.size}`;
