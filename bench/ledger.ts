@@ -132,70 +132,101 @@ const gen = (tag: string, i: number, key: boolean) => ({
   ...(key ? { idempotency_key: `bench-${tag}-${i}` } : {}),
 });
 
-async function measureSize(template: string, size: number) {
-  const work = tmp('videogen-bench-led-');
+/** A fresh process on a copy of the ledger: its first list_jobs, and its memory. */
+async function freshProcess(template: string, size: number) {
+  const work = tmp('videogen-bench-fresh-');
   const state = path.join(work, 'state');
   execFileSync('cp', ['-a', template, state]);
-  const countFile = path.join(work, 'fs-count.json');
-  const s = startRaw(serverEnv(state, { VIDEOGEN_BENCH_FS_COUNT_FILE: countFile }), work);
+  const s = startRaw(serverEnv(state, { NODE_OPTIONS: '' }), work);
+  const cold = startRaw(serverEnv(state, { NODE_OPTIONS: '' }), work);
   try {
     await s.init();
-    // The first list_jobs of a fresh process, after the first call of the session (list_models,
-    // which loads the job runtime once it has answered): the first read of this ledger.
+    // The first list_jobs of a fresh process, after the session's first call (list_models, which
+    // loads the job runtime once it has answered): the first read of this ledger.
     await s.call('list_models', {});
-    await sleep(500);
+    await sleep(700);
     const [firstList, first] = await timed(() => s.call('list_jobs', { limit: 20 }));
-    if (first.isError || first.structuredContent.jobs.length !== Math.min(20, size))
-      throw new Error(`list_jobs on ${size}: ${JSON.stringify(first).slice(0, 300)}`);
-    await sleep(300); // let start-up work (adoption, prune) settle before reading memory
+    if (first.isError || first.structuredContent.jobs.length !== Math.min(20, size)) throw new Error(`list_jobs on ${size}: ${JSON.stringify(first).slice(0, 300)}`);
+    await sleep(300);
     const rss = rssMb(s.proc.pid!);
     // For context: a session whose very first call is list_jobs also waits for the runtime to load.
-    const cold = startRaw(serverEnv(state, { NODE_OPTIONS: '' }), work);
     await cold.init();
     const [coldFirst] = await timed(() => cold.call('list_jobs', { limit: 20 }));
-    cold.proc.kill('SIGKILL');
-    const keyed: number[] = [];
-    const unkeyed: number[] = [];
-    for (let i = 0; i < REPS; i++) {
-      const [a, ra] = await timed(() => s.call('generate_video', gen(`k${size}`, i, true)));
-      const [b, rb] = await timed(() => s.call('generate_video', gen(`u${size}`, i, false)));
-      if (ra.isError || rb.isError) throw new Error(`generate_video: ${JSON.stringify(ra.isError ? ra : rb).slice(0, 300)}`);
-      keyed.push(a);
-      unkeyed.push(b);
-    }
-    await sleep(2_500); // those jobs finish and are saved
-    // Listed after those submits, so even the empty ledger has 20 rows to show: the comparison is the history, not the page.
-    const listMs: number[] = [];
-    for (let i = 0; i < REPS; i++) listMs.push((await timed(() => s.call('list_jobs', { limit: 20 })))[0]);
-    // File reads per submitted job: a batch of keyed submits, from submit until each is saved and checked.
-    const before = await fsCounts(s, countFile);
-    const ids: string[] = [];
-    for (let i = 0; i < JOBS_FOR_READS; i++) ids.push((await s.call('generate_video', gen(`r${size}`, i, true))).structuredContent.job_id);
-    await sleep(2_500);
-    let saved = 0;
-    for (const id of ids) if ((await s.call('check_job', { job_id: id })).structuredContent.local_path) saved++;
-    const after = await fsCounts(s, countFile);
-    const reads = (k: string) => ((after[k] as number) - (before[k] as number)) / JOBS_FOR_READS;
-    if (process.env['VIDEOGEN_BENCH_FS_PATHS']) {
-      const a = after['byDir'] as unknown as Record<string, number>;
-      const b = before['byDir'] as unknown as Record<string, number>;
-      log(`reads by dir at ${size}: ${JSON.stringify(Object.fromEntries(Object.entries(a).map(([k, v]) => [k, r2((v - (b[k] ?? 0)) / JOBS_FOR_READS)])))}`);
-    }
-    return {
-      records: size,
-      keyed_generate_ms_median: r2(median(keyed)),
-      unkeyed_generate_ms_median: r2(median(unkeyed)),
-      list_jobs_20_ms_median: r2(median(listMs)),
-      first_list_jobs_ms: r1(firstList),
-      first_call_is_list_jobs_ms: r1(coldFirst),
-      fresh_rss_mb: r1(rss),
-      reads_per_job: r2(reads('readFile') + reads('open') + reads('readdir')),
-      reads_detail: { readFile: r2(reads('readFile')), open: r2(reads('open')), readdir: r2(reads('readdir')), stat: r2(reads('stat')) },
-      jobs_saved_of: `${saved}/${JOBS_FOR_READS}`,
-    };
+    return { first_list_jobs_ms: r1(firstList), first_call_is_list_jobs_ms: r1(coldFirst), fresh_rss_mb: r1(rss) };
   } finally {
     s.proc.kill('SIGKILL');
+    cold.proc.kill('SIGKILL');
+    await Promise.all([s.exited, cold.exited]);
     rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** One server per ledger size, alive together; calls interleaved round-robin so load noise hits every size alike. */
+async function interleaved(templates: Map<number, string>) {
+  const servers = new Map<number, { s: RawServer; work: string; countFile: string }>();
+  for (const [size, template] of templates) {
+    const work = tmp('videogen-bench-led-');
+    const state = path.join(work, 'state');
+    execFileSync('cp', ['-a', template, state]);
+    const countFile = path.join(work, 'fs-count.json');
+    const s = startRaw(serverEnv(state, { VIDEOGEN_BENCH_FS_COUNT_FILE: countFile }), work);
+    await s.init();
+    servers.set(size, { s, work, countFile });
+  }
+  const keyed = new Map<number, number[]>();
+  const unkeyed = new Map<number, number[]>();
+  const lists = new Map<number, number[]>();
+  const push = (m: Map<number, number[]>, k: number, v: number) => m.set(k, [...(m.get(k) ?? []), v]);
+  try {
+    for (const { s } of servers.values()) for (let i = 0; i < 3; i++) await s.call('generate_video', gen('warm', i, true)); // JIT, runtime
+    for (let i = 0; i < REPS; i++) {
+      for (const [size, { s }] of servers) {
+        const [a, ra] = await timed(() => s.call('generate_video', gen(`k${size}`, i, true)));
+        const [b, rb] = await timed(() => s.call('generate_video', gen(`u${size}`, i, false)));
+        if (ra.isError || rb.isError) throw new Error(`generate_video: ${JSON.stringify(ra.isError ? ra : rb).slice(0, 300)}`);
+        push(keyed, size, a);
+        push(unkeyed, size, b);
+      }
+    }
+    await sleep(2_500); // those jobs finish and are saved; every ledger now has ≥ 20 rows to list
+    for (let i = 0; i < REPS; i++) for (const [size, { s }] of servers) push(lists, size, (await timed(() => s.call('list_jobs', { limit: 20 })))[0]);
+    // File reads per submitted job: a batch of keyed submits, from submit until each is saved and checked.
+    const reads = new Map<number, { total: number; detail: Record<string, number>; saved: string }>();
+    for (const [size, { s, countFile }] of servers) {
+      const before = await fsCounts(s, countFile);
+      const ids: string[] = [];
+      for (let i = 0; i < JOBS_FOR_READS; i++) ids.push((await s.call('generate_video', gen(`r${size}`, i, true))).structuredContent.job_id);
+      await sleep(2_500);
+      let saved = 0;
+      for (const id of ids) if ((await s.call('check_job', { job_id: id })).structuredContent.local_path) saved++;
+      const after = await fsCounts(s, countFile);
+      const per = (k: string) => r2(((after[k] as number) - (before[k] as number)) / JOBS_FOR_READS);
+      if (process.env['VIDEOGEN_BENCH_FS_PATHS']) {
+        const a = after['byDir'] as Record<string, number>;
+        const b = before['byDir'] as Record<string, number>;
+        log(`reads by dir at ${size}: ${JSON.stringify(Object.fromEntries(Object.entries(a).map(([k, v]) => [k, r2((v - (b[k] ?? 0)) / JOBS_FOR_READS)])))}`);
+      }
+      reads.set(size, {
+        total: r2(per('readFile') + per('open') + per('readdir')),
+        detail: { readFile: per('readFile'), open: per('open'), readdir: per('readdir'), stat: per('stat') },
+        saved: `${saved}/${JOBS_FOR_READS}`,
+      });
+    }
+    return [...servers.keys()].map((size) => ({
+      records: size,
+      keyed_generate_ms_median: r2(median(keyed.get(size)!)),
+      unkeyed_generate_ms_median: r2(median(unkeyed.get(size)!)),
+      list_jobs_20_ms_median: r2(median(lists.get(size)!)),
+      reads_per_job: reads.get(size)!.total,
+      reads_detail: reads.get(size)!.detail,
+      jobs_saved_of: reads.get(size)!.saved,
+    }));
+  } finally {
+    for (const { s, work } of servers.values()) {
+      s.proc.kill('SIGKILL');
+      await s.exited;
+      rmSync(work, { recursive: true, force: true });
+    }
   }
 }
 
@@ -369,10 +400,12 @@ async function main() {
     templates.set(size, dir);
     filled = size;
   }
+  log('the built servers on each ledger, calls interleaved…');
+  const side = await interleaved(templates);
   const bySize = [];
-  for (const size of SIZES) {
-    log(`measuring the built server on ${size} records…`);
-    bySize.push(await measureSize(templates.get(size)!, size));
+  for (const row of side) {
+    log(`a fresh process on ${row.records} records…`);
+    bySize.push({ ...row, ...(await freshProcess(templates.get(row.records)!, row.records)) });
   }
   rmSync(base, { recursive: true, force: true });
   log('5,000 jobs in flight…');

@@ -9,7 +9,7 @@
  * editor windows do not double the polling, and only one of them downloads the video.
  */
 import { log } from '../log.js';
-import { TERMINAL, type JobRecord } from './ledger.js';
+import { TERMINAL, type JobRecord, type Lease } from './ledger.js';
 import { nextPollDelayMs } from './schedule.js';
 import type { JobService } from './service.js';
 
@@ -24,6 +24,8 @@ interface Watched {
   jobId: string;
   dueAt: number;
   retryAfterMs?: number;
+  /** The poll lease this watcher last took on the job. */
+  lease?: Lease;
 }
 
 /**
@@ -211,7 +213,10 @@ export class Watcher {
         // One poller per job across processes: whoever holds the lease polls; the others keep
         // watching (the holder may die, and its lease then expires) and read what it records.
         const lease = await this.service.ledger.acquireLease(w.jobId, LEASE_MS);
-        if (lease) rec = await this.service.refresh(rec);
+        if (lease) {
+          w.lease = lease;
+          rec = await this.service.refresh(rec);
+        }
       }
       if (rec.status === 'succeeded' && !rec.local_path && this.service.config.download) rec = await this.service.save(rec);
     } catch (err) {
@@ -222,14 +227,10 @@ export class Watcher {
     for (const fn of this.listeners.get(w.jobId) ?? []) fn(rec);
     if (TERMINAL.has(rec.status) || this.stopped) {
       this.jobs.delete(w.jobId);
-      if (TERMINAL.has(rec.status) && (rec.status !== 'succeeded' || rec.local_path || !this.service.config.download)) void this.releaseLease(w.jobId);
+      const done = TERMINAL.has(rec.status) && (rec.status !== 'succeeded' || rec.local_path || !this.service.config.download);
+      if (done && w.lease) void this.service.ledger.releaseLease(w.lease).catch(() => undefined);
       return;
     }
     if (this.jobs.get(w.jobId) === w) this.schedule(w, this.service.now() + this.delayFor(rec));
-  }
-
-  private async releaseLease(jobId: string): Promise<void> {
-    const l = await this.service.ledger.getLease(jobId).catch(() => undefined);
-    if (l) await this.service.ledger.releaseLease(l).catch(() => undefined);
   }
 }

@@ -233,6 +233,21 @@ export class FileStore implements JobStore {
     return sig;
   }
 
+  /** Create a file with this content unless it exists (atomically: a hard link fails on EEXIST). */
+  private async createExclusive(file: string, data: string): Promise<boolean> {
+    const tmp = this.p('tmp', `${process.pid}-x${(++this.seq).toString(36)}-${randomBytes(3).toString('hex')}`);
+    await fs.writeFile(tmp, data, { mode: 0o600, flag: 'wx' });
+    try {
+      await fs.link(tmp, file);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
+    } finally {
+      await fs.rm(tmp, { force: true });
+    }
+  }
+
   /**
    * Read a job record, from this instance's cache when the file is still the one it read or wrote:
    * every write renames a new file into place, so (inode, mtime in ns, size) from one stat tells
@@ -330,8 +345,10 @@ export class FileStore implements JobStore {
       const kf = this.p('index', 'keys', keyName(r.idempotency_key, r.principal));
       // The first job recorded for a key keeps it (a conflicting later record must not steal it),
       // unless that job's record never made it to disk.
-      const owner = await fs.readFile(kf, 'utf8').catch(() => undefined);
-      if (owner === undefined || (owner !== r.job_id && !(await exists(this.jobFile(hashName(owner)))))) await this.writeAtomic(kf, r.job_id);
+      if (!(await this.createExclusive(kf, r.job_id))) {
+        const owner = await fs.readFile(kf, 'utf8').catch(() => undefined);
+        if (owner !== r.job_id && (owner === undefined || !(await exists(this.jobFile(hashName(owner)))))) await this.writeAtomic(kf, r.job_id);
+      }
     }
     await this.markersBefore(undefined, r);
   }
@@ -491,18 +508,8 @@ export class FileStore implements JobStore {
 
   async claimPendingSubmit(p: PendingSubmit): Promise<boolean> {
     await this.init();
-    const tmp = this.p('tmp', `${process.pid}-c${(++this.seq).toString(36)}-${randomBytes(3).toString('hex')}`);
-    await fs.writeFile(tmp, JSON.stringify(p), { mode: 0o600, flag: 'wx' });
-    try {
-      // link() fails with EEXIST when another process claimed the key first: exclusive, atomic.
-      await fs.link(tmp, this.submitFile(p.idempotency_key, p.principal));
-      return true;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw err;
-    } finally {
-      await fs.rm(tmp, { force: true });
-    }
+    // link() fails with EEXIST when another process claimed the key first: exclusive, atomic.
+    return this.createExclusive(this.submitFile(p.idempotency_key, p.principal), JSON.stringify(p));
   }
 
   async getPendingSubmit(key: string, principal?: string): Promise<PendingSubmit | undefined> {
@@ -572,8 +579,8 @@ export class FileStore implements JobStore {
 
   async releaseLease(lease: Lease): Promise<void> {
     await this.init();
-    if (lease.holder !== this.holder) return;
-    this.myLeases.delete(lease.job_id);
+    // Not ours, or no longer held by this instance (released before, or lost): nothing to give back.
+    if (lease.holder !== this.holder || !this.myLeases.delete(lease.job_id)) return;
     await this.withLease(lease.job_id, async (file, cur) => {
       if (cur?.holder === this.holder) await fs.rm(file, { force: true });
     });
