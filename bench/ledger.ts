@@ -146,7 +146,8 @@ async function freshProcess(template: string, size: number) {
     await s.call('list_models', {});
     await sleep(700);
     const [firstList, first] = await timed(() => s.call('list_jobs', { limit: 20 }));
-    if (first.isError || first.structuredContent.jobs.length !== Math.min(20, size)) throw new Error(`list_jobs on ${size}: ${JSON.stringify(first).slice(0, 300)}`);
+    if (first.isError || first.structuredContent.jobs.length !== Math.min(20, size))
+      throw new Error(`list_jobs on ${size}: ${JSON.stringify(first).slice(0, 300)}`);
     await sleep(300);
     const rss = rssMb(s.proc.pid!);
     // For context: a session whose very first call is list_jobs also waits for the runtime to load.
@@ -253,6 +254,15 @@ async function inFlight(n: number) {
     for (const j of listed.structuredContent.jobs.slice(0, 50)) checks.push((await timed(() => s.call('check_job', { job_id: j.job_id })))[0]);
     await sleep(500);
     const rss1 = rssMb(s.proc.pid!);
+    if (process.env['VIDEOGEN_BENCH_SLOWEST'])
+      log(
+        `slowest calls (index: ms): ${ms
+          .map((t, i) => [i, r1(t)] as const)
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 60)
+          .map(([i, t]) => `${i}:${t}`)
+          .join(' ')}`,
+      );
     return {
       jobs: n,
       generate_ms: { p50: r2(pct(ms, 50)), p99: r2(pct(ms, 99)), max: r2(Math.max(...ms)) },
@@ -385,6 +395,11 @@ async function twoProcesses(perProcess: number) {
 // ---- main ---------------------------------------------------------------------------------------------
 
 async function main() {
+  if (process.argv.includes('flight')) {
+    // A single measure, for development: `node --import tsx bench/ledger.ts flight`.
+    process.stdout.write(`RESULT ${JSON.stringify(await inFlight(5_000))}\n`);
+    return;
+  }
   const templates = new Map<number, string>();
   const base = tmp('videogen-bench-fill-');
   let filled = 0;

@@ -88,7 +88,7 @@ interface Marker {
 
 export interface FileStoreOptions {
   now?: () => number;
-  /** fsync record files before the rename (durable across power loss); default true. */
+  /** fsync a job's first record before the rename (durable across power loss); default true. */
   fsync?: boolean;
   /** prune() bounds (defaults MAX_RECORDS, MAX_AGE_DAYS); a bounded prune runs every PRUNE_EVERY new jobs. */
   maxRecords?: number;
@@ -305,7 +305,10 @@ export class FileStore implements JobStore {
       if (!existing) await this.indexNew(next);
       else await this.markersBefore(existing, next);
       const text = JSON.stringify(next);
-      this.remember(h, await this.writeAtomic(this.jobFile(h), text, this.fsync), text);
+      // A job's first record is flushed to disk before put returns (losing it to a power cut would
+      // lose a billed job); later writes are status a poll can learn again, and are not (kill -9 is
+      // safe either way: the rename is atomic).
+      this.remember(h, await this.writeAtomic(this.jobFile(h), text, this.fsync && !existing), text);
       await this.markersAfter(existing, next);
       if (!existing && ++this.newSincePrune >= PRUNE_EVERY) {
         this.newSincePrune = 0;
