@@ -53,7 +53,7 @@ const ORDER_SEGMENT = 1_000;
 /** `2026-01-01T00:00:00.000Z <40 hex>\n` */
 const LINE = 24 + 1 + 40 + 1;
 /** Write a spend checkpoint after reading this many bytes of new lines. */
-const SUM_EVERY_BYTES = 32 * 1024;
+const SUM_EVERY_BYTES = 8 * 1024;
 /** Records kept in an instance's read cache (a few MB at most). */
 const RECORD_CACHE = 4_096;
 /** A temp file older than this whose writer cannot be identified is swept. */
