@@ -12,7 +12,8 @@
  *   submits/<k>.json            pending submits; the exclusive claim is a hard link to this name
  *   leases/<h>.json             polling leases
  *   spend/<day>.jsonl           spend lines (reserve +usd, release −usd, billed), additive, so totals
- *                               are read incrementally; spend/<day>.sum.json checkpoints them
+ *                               are read incrementally; spend/<day>.sum.json checkpoints them, and
+ *                               spend/rollup.json holds every past day's sums
  *   spend/keys/<k>              a standing reservation per key until it is committed or released
  *   locks/                      O_EXCL lock files (file-lock.ts); tmp/ temp files before rename
  *
@@ -54,6 +55,8 @@ const ORDER_SEGMENT = 1_000;
 const LINE = 24 + 1 + 40 + 1;
 /** Write a spend checkpoint after reading this many bytes of new lines. */
 const SUM_EVERY_BYTES = 8 * 1024;
+/** A running process re-checks past days' spend at most this often (their files change only by a late bill or release). */
+const PAST_RECHECK_MS = 10_000;
 /** Records kept in an instance's read cache (a few MB at most). */
 const RECORD_CACHE = 4_096;
 /** A temp file older than this whose writer cannot be identified is swept. */
@@ -115,6 +118,8 @@ export class FileStore implements JobStore {
   private readonly myLeases = new Map<string, Lease>();
   /** The newest order segment, as last seen. */
   private lastSegment: string | undefined;
+  /** Past days' spend sums as last checked (see pastSums). */
+  private past: { at: number; today: string; sums: Map<string, DaySums> } | undefined;
   /** Offset of the last checkpoint written or read, per day. */
   private readonly checkpointed = new Map<string, number>();
   private seq = 0;
@@ -599,6 +604,7 @@ export class FileStore implements JobStore {
 
   private async appendSpend(day: string, line: SpendLine): Promise<void> {
     await fs.appendFile(this.p('spend', `${day}.jsonl`), `${JSON.stringify(line)}\n`, { mode: 0o600 });
+    if (this.past && day < this.past.today) this.past = undefined; // our own change to a past day shows at once
   }
 
   private markerFile(key: string, principal: string | undefined) {
@@ -745,21 +751,56 @@ export class FileStore implements JobStore {
   async spendTotals(opts: { principal?: string | undefined } = {}): Promise<SpendTotals> {
     await this.init();
     const today = localDay(this.now());
-    const names = await fs.readdir(this.p('spend')).catch(() => [] as string[]);
-    const days = names.filter((n) => n.endsWith('.jsonl')).map((n) => n.slice(0, -'.jsonl'.length));
     const t: SpendTotals = { day: today, today_estimated_usd: 0, all_time_estimated_usd: 0, today_billed_usd: 0, all_time_billed_usd: 0 };
-    for (const day of days) {
-      const s = await this.daySums(day);
-      const [est, billed] = opts.principal === undefined ? [s.est, s.billed] : (s.by[opts.principal] ?? [0, 0]);
-      t.all_time_estimated_usd += est;
-      t.all_time_billed_usd += billed;
-      if (day === today) {
-        t.today_estimated_usd += est;
-        t.today_billed_usd += billed;
-      }
+    const pick = (s: Pick<DaySums, 'est' | 'billed' | 'by'>) => (opts.principal === undefined ? [s.est, s.billed] : (s.by[opts.principal] ?? [0, 0]));
+    for (const past of (await this.pastSums(today)).values()) {
+      const [est, billed] = pick(past);
+      t.all_time_estimated_usd += est!;
+      t.all_time_billed_usd += billed!;
     }
+    const [est, billed] = pick(await this.daySums(today));
+    t.today_estimated_usd = est!;
+    t.today_billed_usd = billed!;
+    t.all_time_estimated_usd += est!;
+    t.all_time_billed_usd += billed!;
     for (const k of ['today_estimated_usd', 'all_time_estimated_usd', 'today_billed_usd', 'all_time_billed_usd'] as const) t[k] = round(t[k]);
     return t;
+  }
+
+  /**
+   * Sums of every day before today, from one roll-up file (spend/rollup.json) checked against each
+   * day file's size with a stat, so a fresh process reads one file, not one per day of history. In a
+   * running process the past is re-checked at most every PAST_RECHECK_MS (today's figures are always
+   * fresh, and the cap only looks at today).
+   */
+  private async pastSums(today: string): Promise<Map<string, DaySums>> {
+    const c = this.past;
+    if (c && c.today === today && this.now() - c.at < PAST_RECHECK_MS) return c.sums;
+    const names = await fs.readdir(this.p('spend')).catch(() => [] as string[]);
+    const days = names
+      .filter((n) => n.endsWith('.jsonl'))
+      .map((n) => n.slice(0, -'.jsonl'.length))
+      .filter((d) => d < today);
+    const rollupFile = this.p('spend', 'rollup.json');
+    const rollup = c?.sums ?? new Map(Object.entries((await readJson<Record<string, DaySums>>(rollupFile)) ?? {}));
+    let dirty = false;
+    const out = new Map<string, DaySums>();
+    for (const day of days) {
+      const size = await fs
+        .stat(this.p('spend', `${day}.jsonl`))
+        .then((st) => st.size)
+        .catch(() => 0);
+      let sums = rollup.get(day);
+      if (!sums || sums.offset !== size) {
+        const fresh = await this.daySums(day);
+        sums = { offset: fresh.offset, est: fresh.est, billed: fresh.billed, by: { ...fresh.by } };
+        dirty = true;
+      }
+      out.set(day, sums);
+    }
+    if (dirty) await this.writeAtomic(rollupFile, JSON.stringify(Object.fromEntries(out))).catch(() => undefined);
+    this.past = { at: this.now(), today, sums: out };
+    return out;
   }
 
   // ---- pruning --------------------------------------------------------------------------------------

@@ -221,7 +221,10 @@ export interface JobStore {
    * submit (a process died between reserving and sending). Returns how many were released.
    */
   settleSpend(olderThanMs: number): Promise<number>;
-  /** Estimated and billed spend, for the store or one principal. */
+  /**
+   * Estimated and billed spend, for the store or one principal. Today's figures are exact; another
+   * instance's change to a past day's figures may show a few seconds late.
+   */
   spendTotals(opts?: { principal?: string | undefined }): Promise<SpendTotals>;
 
   // ---- upkeep --------------------------------------------------------------------------------------

@@ -291,6 +291,25 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         expect(await b.settleSpend(500)).toBe(0);
       });
 
+      it('all-time totals include past days; today only today; a release of a past reservation counts', async () => {
+        const base = { provider: 'simulator' as const, model: 'hailuo-02' };
+        const threeDaysAgo = Date.now() - 3 * 86_400_000;
+        await store.reserveSpend({ ...base, key: 'old-1', usd: 2, at: threeDaysAgo }, { daily_usd: 1_000 });
+        await store.reserveSpend({ ...base, key: 'old-2', usd: 3, at: threeDaysAgo - 86_400_000 }, {});
+        await store.reserveSpend({ ...base, key: 'now-1', usd: 0.5 }, { daily_usd: 1 });
+        let t = await store.spendTotals();
+        expect(t.today_estimated_usd).toBeCloseTo(0.5, 9);
+        expect(t.all_time_estimated_usd).toBeCloseTo(5.5, 9);
+        // yesterday's spend does not count against today's cap
+        expect((await store.reserveSpend({ ...base, key: 'now-2', usd: 0.5 }, { daily_usd: 1 })).ok).toBe(true);
+        await store.settleSpend(60_000); // old-1 and old-2 have neither job nor pending submit: released
+        t = await store.spendTotals();
+        expect(t.all_time_estimated_usd).toBeCloseTo(1, 9);
+        const fresh = await another();
+        expect((await fresh.spendTotals()).all_time_estimated_usd).toBeCloseTo(1, 9);
+        expect((await fresh.spendTotals()).today_estimated_usd).toBeCloseTo(1, 9);
+      });
+
       it('billed cost is booked once per job, whichever writer learns it', async () => {
         const b = await another();
         await store.put(rec('billed', 'running'));
