@@ -22,9 +22,11 @@
  * lines, and readers ignore a partial last line. init() sweeps tmp/ and dead processes' locks.
  * A ledger written by an earlier version (jobs/ only) is indexed once, on first open.
  *
- * Costs, in files read: get 1; put 1–2 (+1 append and a marker when a job is first recorded or
- * finishes); findByIdempotencyKey 2; listJobs(N) N + 1 segment read; listUnfinished = unfinished;
- * prune reads only the records it removes; spend checks read the lines appended since the last check.
+ * Costs, in files read: get 1 (a stat, when this instance last read or wrote that record); put the
+ * same, plus an append and markers when a job is first recorded or changes state;
+ * findByIdempotencyKey 2; listJobs(N) N + one order segment; listUnfinished = unfinished; prune reads
+ * only the records it removes; a spend check reads the lines appended since the last one, and a fresh
+ * process reads today's checkpoint and one roll-up for all past days.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
