@@ -33,5 +33,7 @@ wrap(fs, 'openSync', 'open', (a) => isRead(a[1]));
 const writeFileSync = fs.writeFileSync;
 process.on('SIGUSR2', () => {
   const out = process.env.VIDEOGEN_BENCH_FS_COUNT_FILE;
-  if (out) writeFileSync(out, JSON.stringify({ ...counts, byDir }));
+  // With --expose-gc, also the heap after a full GC (what the process really retains).
+  globalThis.gc?.();
+  if (out) writeFileSync(out, JSON.stringify({ ...counts, byDir, memory: process.memoryUsage() }));
 });
