@@ -437,6 +437,13 @@ export class FileStore implements JobStore {
       (opts.provider === undefined || r.provider === opts.provider) &&
       (opts.model === undefined || r.model === opts.model) &&
       (opts.principal === undefined || r.principal === opts.principal);
+    // Only unfinished statuses asked for: the unfinished index has them all, newest-first after a sort.
+    if (statuses !== undefined && [...statuses].every((st) => !TERMINAL.has(st)) && (opts.cursor === undefined || opts.cursor.startsWith('u'))) {
+      const all = (await this.listUnfinished()).filter(match).reverse();
+      const from = opts.cursor ? Number(opts.cursor.slice(1)) || 0 : 0;
+      const jobs = all.slice(from, from + limit);
+      return { jobs, ...(from + limit < all.length ? { next_cursor: `u${from + limit}` } : {}) };
+    }
     const segs = (await this.segments()).reverse();
     let [curSeg, curPos] = parseCursor(opts.cursor);
     const jobs: JobRecord[] = [];

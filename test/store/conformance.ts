@@ -359,6 +359,12 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         expect((await store.listJobs({ limit: 5, provider: 'runway' })).jobs).toEqual([]);
         expect((await store.listJobs({ limit: 5, model: 'hailuo-02' })).jobs).toHaveLength(5);
         expect((await store.listJobs({ limit: 5, status: ['running', 'queued'] })).jobs).toHaveLength(4);
+        // pages of a filtered listing
+        const p1 = await store.listJobs({ limit: 3, status: 'running' });
+        expect(p1.jobs.map((j) => j.job_id)).toEqual(['L-015', 'L-010', 'L-005']);
+        const p2 = await store.listJobs({ limit: 3, status: 'running', cursor: p1.next_cursor });
+        expect(p2.jobs.map((j) => j.job_id)).toEqual(['L-000']);
+        expect(p2.next_cursor).toBeUndefined();
       });
 
       it('the unfinished set holds exactly the jobs not yet terminal', async () => {
