@@ -232,7 +232,7 @@ export class FileStore implements JobStore {
       await h.close();
     }
     try {
-      await fs.rename(tmp, file); // rename keeps the inode: the signature is the final file's
+      await renameOver(tmp, file); // rename keeps the inode: the signature is the final file's
     } catch (err) {
       await fs.rm(tmp, { force: true });
       throw err;
@@ -888,6 +888,22 @@ function parseCursor(c: string | undefined): [string | undefined, number | undef
 }
 
 const round = (n: number) => Math.round(n * 10_000) / 10_000;
+
+/**
+ * rename() over an existing file. On Windows it fails with EPERM/EACCES/EBUSY while another process
+ * has the target open (a reader, an antivirus scan) for a moment: retry briefly, as graceful-fs does.
+ */
+async function renameOver(from: string, to: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fs.rename(from, to);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (process.platform !== 'win32' || attempt >= 12 || !(code === 'EPERM' || code === 'EACCES' || code === 'EBUSY')) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(2 ** attempt, 200)));
+    }
+  }
+}
 
 async function exists(file: string): Promise<boolean> {
   try {
