@@ -36,6 +36,8 @@ export interface Config {
   /** Largest result download accepted, in bytes. */
   maxDownloadBytes: number;
   budgetUsdDaily: number | undefined;
+  /** How many job records the ledger keeps before pruning the oldest finished ones. */
+  ledgerMaxRecords: number;
   confirmAboveUsd: number | undefined;
   /** USD per Apiframe credit, for price estimates. */
   apiframeUsdPerCredit: number | undefined;
@@ -150,6 +152,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
         ? (parseNumber(env, 'VIDEOGEN_MAX_DOWNLOAD_MB', { min: 1, max: 100_000 }) as number) * 1024 * 1024
         : DEFAULT_MAX_DOWNLOAD_BYTES,
     budgetUsdDaily: parseNumber(env, 'VIDEOGEN_BUDGET_USD_DAILY', { min: 0, max: 1_000_000 }),
+    ledgerMaxRecords: parseNumber(env, 'VIDEOGEN_LEDGER_MAX_RECORDS', { min: 100, max: 10_000_000, integer: true }) ?? 5_000,
     confirmAboveUsd: parseNumber(env, 'VIDEOGEN_CONFIRM_ABOVE_USD', { min: 0, max: 1_000_000 }),
     apiframeUsdPerCredit: parseNumber(env, 'APIFRAME_USD_PER_CREDIT', { min: 0, max: 100 }),
     cwd,
