@@ -2,6 +2,7 @@
  * Configuration from the environment, parsed once. A missing key disables that provider; a malformed
  * value stops startup with a message that names the variable.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import envPaths from 'env-paths';
 import type { RealProviderId } from './catalog/types.js';
@@ -150,4 +151,129 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 
 export function configuredProviders(config: Config): RealProviderId[] {
   return REAL_PROVIDERS.filter((id) => config.providers[id].apiKey !== undefined);
+}
+
+// ---- videogen-mcp http ---------------------------------------------------------------------------
+
+/** Default bind address of `videogen-mcp http`: loopback, so nothing is exposed by accident. */
+export const DEFAULT_HTTP_HOST = '127.0.0.1';
+export const DEFAULT_HTTP_PORT = 8787;
+/** Signed download URLs live this long by default (an agent hands them to a human, who clicks later). */
+export const DEFAULT_DOWNLOAD_URL_TTL_SECONDS = 3600;
+
+export interface HttpConfig {
+  host: string;
+  port: number;
+  /** VIDEOGEN_PUBLIC_URL: the URL clients reach the server at (behind a proxy: its public https URL); else the bound address. */
+  publicUrl: string | undefined;
+  /** Static bearer tokens: principal name → token. Empty when none are configured. */
+  tokens: Map<string, string>;
+  /** OAuth 2.1 resource server settings, when VIDEOGEN_AUTH_ISSUER is set. */
+  oauth: { issuer: string; audience: string; jwksUrl: string | undefined; scopes: string[] } | undefined;
+  databaseUrl: string | undefined;
+  teamBudgetUsdDaily: number | undefined;
+  downloadUrlTtlSeconds: number;
+  /** Key for signing download URLs; shared by every instance (else generated once per store). */
+  urlSigningKey: string | undefined;
+}
+
+export const isLoopbackHost = (host: string): boolean => ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+
+/** `name:token` pairs, comma- or newline-separated. Names are principals: letters, digits, . _ @ - */
+export function parseTokens(text: string, source: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const raw of text.split(/[,\n]/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const i = line.indexOf(':');
+    const name = i > 0 ? line.slice(0, i).trim() : '';
+    const token = i > 0 ? line.slice(i + 1).trim() : '';
+    if (!/^[A-Za-z0-9._@-]{1,64}$/.test(name))
+      fail(source, `has an entry without a valid principal name before ":" (expected name:token, name of letters, digits, . _ @ -)`);
+    if (token.length < 16) fail(source, `gives ${name} a token shorter than 16 characters; use a long random one (e.g. openssl rand -hex 32)`);
+    if (out.has(name)) fail(source, `names ${name} twice`);
+    if ([...out.values()].includes(token)) fail(source, `gives two principals the same token`);
+    registerSecret(token);
+    out.set(name, token);
+  }
+  return out;
+}
+
+export interface HttpFlags {
+  host?: string | undefined;
+  port?: string | undefined;
+}
+
+/** Settings of `videogen-mcp http`: flags win over VIDEOGEN_HTTP_HOST / VIDEOGEN_HTTP_PORT. */
+export function loadHttpConfig(env: Env = process.env, flags: HttpFlags = {}, readFile: (p: string) => string = defaultReadFile): HttpConfig {
+  const host = flags.host?.trim() || value(env, 'VIDEOGEN_HTTP_HOST') || DEFAULT_HTTP_HOST;
+  const portText = flags.port?.trim() ?? value(env, 'VIDEOGEN_HTTP_PORT');
+  let port = DEFAULT_HTTP_PORT;
+  if (portText !== undefined) {
+    const n = Number(portText);
+    if (!Number.isInteger(n) || n < 0 || n > 65535)
+      fail(flags.port ? '--port' : 'VIDEOGEN_HTTP_PORT', `must be a port number from 0 to 65535 (got "${portText.slice(0, 20)}")`);
+    port = n;
+  }
+  const tokens = new Map<string, string>();
+  const inline = value(env, 'VIDEOGEN_AUTH_TOKENS');
+  if (inline !== undefined) for (const [k, v] of parseTokens(inline, 'VIDEOGEN_AUTH_TOKENS')) tokens.set(k, v);
+  const file = value(env, 'VIDEOGEN_AUTH_TOKENS_FILE');
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFile(file);
+    } catch (err) {
+      fail('VIDEOGEN_AUTH_TOKENS_FILE', `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}: ${file})`);
+    }
+    for (const [k, v] of parseTokens(text, 'VIDEOGEN_AUTH_TOKENS_FILE')) {
+      if (tokens.has(k)) fail('VIDEOGEN_AUTH_TOKENS_FILE', `names ${k}, who is also in VIDEOGEN_AUTH_TOKENS`);
+      tokens.set(k, v);
+    }
+  }
+  const issuer = value(env, 'VIDEOGEN_AUTH_ISSUER');
+  const audience = value(env, 'VIDEOGEN_AUTH_AUDIENCE');
+  let oauth: HttpConfig['oauth'];
+  if (issuer !== undefined) {
+    parseUrl(env, 'VIDEOGEN_AUTH_ISSUER', 'https://idp.example.com');
+    if (audience === undefined)
+      fail('VIDEOGEN_AUTH_AUDIENCE', 'must be set with VIDEOGEN_AUTH_ISSUER: the audience access tokens for this server carry (usually its public URL)');
+    const jwks = value(env, 'VIDEOGEN_AUTH_JWKS_URL');
+    if (jwks !== undefined) parseUrl(env, 'VIDEOGEN_AUTH_JWKS_URL', 'https://idp.example.com/.well-known/jwks.json');
+    const scopes = (value(env, 'VIDEOGEN_AUTH_SCOPES') ?? '').split(/[\s,]+/).filter(Boolean);
+    oauth = { issuer, audience, jwksUrl: jwks, scopes };
+  } else if (audience !== undefined || value(env, 'VIDEOGEN_AUTH_JWKS_URL') !== undefined) {
+    fail('VIDEOGEN_AUTH_ISSUER', 'must be set when VIDEOGEN_AUTH_AUDIENCE or VIDEOGEN_AUTH_JWKS_URL is');
+  }
+  const databaseUrl = value(env, 'VIDEOGEN_DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) fail('VIDEOGEN_DATABASE_URL', 'must be a postgres:// URL');
+  if (databaseUrl) {
+    try {
+      const pw = new URL(databaseUrl).password;
+      registerSecret(pw ? decodeURIComponent(pw) : undefined);
+      registerSecret(databaseUrl);
+    } catch {
+      fail('VIDEOGEN_DATABASE_URL', 'is not a valid URL');
+    }
+  }
+  const urlSigningKey = value(env, 'VIDEOGEN_URL_SIGNING_KEY');
+  if (urlSigningKey !== undefined && urlSigningKey.length < 32) fail('VIDEOGEN_URL_SIGNING_KEY', 'must be at least 32 characters (e.g. openssl rand -hex 32)');
+  registerSecret(urlSigningKey);
+  const publicUrl = value(env, 'VIDEOGEN_PUBLIC_URL') === undefined ? undefined : parseUrl(env, 'VIDEOGEN_PUBLIC_URL', 'https://videogen.example.com');
+  return {
+    host,
+    port,
+    publicUrl,
+    tokens,
+    oauth,
+    databaseUrl,
+    teamBudgetUsdDaily: parseNumber(env, 'VIDEOGEN_TEAM_BUDGET_USD_DAILY', { min: 0, max: 1_000_000 }),
+    downloadUrlTtlSeconds:
+      parseNumber(env, 'VIDEOGEN_DOWNLOAD_URL_TTL_SECONDS', { min: 10, max: 7 * 86_400, integer: true }) ?? DEFAULT_DOWNLOAD_URL_TTL_SECONDS,
+    urlSigningKey,
+  };
+}
+
+function defaultReadFile(p: string): string {
+  return readFileSync(p, 'utf8');
 }

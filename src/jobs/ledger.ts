@@ -56,6 +56,8 @@ export interface JobRecord {
   polled_at?: number;
   /** Which process is watching this job, and until when its claim holds. */
   lease?: { pid: number; until: number };
+  /** Who submitted it, on the team server (`videogen-mcp http` with authentication); absent on stdio. */
+  principal?: string;
 }
 
 export interface PendingSubmit {
