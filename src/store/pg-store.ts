@@ -64,9 +64,13 @@ export class PgStore implements JobStore {
   private ready: Promise<void> | undefined;
   /** Queries sent (for the bench's queries-per-job figure). */
   queries = 0;
+  /** The database and schema (never the password): instances with the same id share their jobs. */
+  readonly id: string;
 
   constructor(private readonly opts: PgStoreOptions) {
     this.now = opts.now ?? Date.now;
+    const u = new URL(opts.connectionString);
+    this.id = `postgres://${u.hostname}:${u.port || 5432}${u.pathname}${opts.schema ? `#${opts.schema}` : ''}`;
     if (opts.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(opts.schema)) throw new Error('schema must be a lower-case SQL identifier');
     this.pool = new pg.Pool({
       connectionString: opts.connectionString,
