@@ -166,7 +166,7 @@ export interface HttpConfig {
   port: number;
   /** VIDEOGEN_PUBLIC_URL: the URL clients reach the server at (behind a proxy: its public https URL); else the bound address. */
   publicUrl: string | undefined;
-  /** Static bearer tokens: principal name → token. Empty when none are configured. */
+  /** Static bearer tokens: token → principal name (a principal may have several, for rotation). Empty when none are configured. */
   tokens: Map<string, string>;
   /** OAuth 2.1 resource server settings, when VIDEOGEN_AUTH_ISSUER is set. */
   oauth: { issuer: string; audience: string; jwksUrl: string | undefined; scopes: string[] } | undefined;
@@ -179,9 +179,12 @@ export interface HttpConfig {
 
 export const isLoopbackHost = (host: string): boolean => ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
 
-/** `name:token` pairs, comma- or newline-separated. Names are principals: letters, digits, . _ @ - */
-export function parseTokens(text: string, source: string): Map<string, string> {
-  const out = new Map<string, string>();
+/**
+ * `name:token` pairs, comma- or newline-separated, as a map token → principal. A name may appear with
+ * several tokens (rotation: add the new one, roll it out, remove the old one). Names are principals:
+ * letters, digits, . _ @ -
+ */
+export function parseTokens(text: string, source: string, into: Map<string, string> = new Map()): Map<string, string> {
   for (const raw of text.split(/[,\n]/)) {
     const line = raw.trim();
     if (!line || line.startsWith('#')) continue;
@@ -191,12 +194,12 @@ export function parseTokens(text: string, source: string): Map<string, string> {
     if (!/^[A-Za-z0-9._@-]{1,64}$/.test(name))
       fail(source, `has an entry without a valid principal name before ":" (expected name:token, name of letters, digits, . _ @ -)`);
     if (token.length < 16) fail(source, `gives ${name} a token shorter than 16 characters; use a long random one (e.g. openssl rand -hex 32)`);
-    if (out.has(name)) fail(source, `names ${name} twice`);
-    if ([...out.values()].includes(token)) fail(source, `gives two principals the same token`);
+    const owner = into.get(token);
+    if (owner !== undefined && owner !== name) fail(source, `gives two principals (${owner}, ${name}) the same token`);
     registerSecret(token);
-    out.set(name, token);
+    into.set(token, name);
   }
-  return out;
+  return into;
 }
 
 export interface HttpFlags {
@@ -217,7 +220,7 @@ export function loadHttpConfig(env: Env = process.env, flags: HttpFlags = {}, re
   }
   const tokens = new Map<string, string>();
   const inline = value(env, 'VIDEOGEN_AUTH_TOKENS');
-  if (inline !== undefined) for (const [k, v] of parseTokens(inline, 'VIDEOGEN_AUTH_TOKENS')) tokens.set(k, v);
+  if (inline !== undefined) parseTokens(inline, 'VIDEOGEN_AUTH_TOKENS', tokens);
   const file = value(env, 'VIDEOGEN_AUTH_TOKENS_FILE');
   if (file !== undefined) {
     let text: string;
@@ -226,10 +229,7 @@ export function loadHttpConfig(env: Env = process.env, flags: HttpFlags = {}, re
     } catch (err) {
       fail('VIDEOGEN_AUTH_TOKENS_FILE', `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}: ${file})`);
     }
-    for (const [k, v] of parseTokens(text, 'VIDEOGEN_AUTH_TOKENS_FILE')) {
-      if (tokens.has(k)) fail('VIDEOGEN_AUTH_TOKENS_FILE', `names ${k}, who is also in VIDEOGEN_AUTH_TOKENS`);
-      tokens.set(k, v);
-    }
+    parseTokens(text, 'VIDEOGEN_AUTH_TOKENS_FILE', tokens);
   }
   const issuer = value(env, 'VIDEOGEN_AUTH_ISSUER');
   const audience = value(env, 'VIDEOGEN_AUTH_AUDIENCE');

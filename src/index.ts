@@ -115,6 +115,18 @@ async function serveHttp(args: string[]): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // Token rotation without a restart: re-read VIDEOGEN_AUTH_TOKENS(_FILE) on SIGHUP.
+  process.on('SIGHUP', () => {
+    void import('./config.js').then(({ loadHttpConfig }) => {
+      try {
+        const next = loadHttpConfig(process.env, flags);
+        if (running.reloadTokens(next.tokens)) process.stderr.write(`[videogen] info: reloaded ${next.tokens.size} bearer token(s)\n`);
+        else process.stderr.write('[videogen] warn: SIGHUP ignored: the server started without static tokens\n');
+      } catch (err) {
+        process.stderr.write(`[videogen] error: tokens not reloaded, the old ones stay: ${toAgentMessage(err).message}\n`);
+      }
+    });
+  });
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -34,10 +34,15 @@ export function principalOf(auth: AuthInfo | undefined): string | undefined {
 }
 
 export class StaticTokenVerifier implements OAuthTokenVerifier {
-  private readonly entries: { principal: string; hash: Buffer }[];
+  private entries: { principal: string; hash: Buffer }[] = [];
 
   constructor(tokens: Map<string, string>) {
-    this.entries = [...tokens].map(([principal, token]) => ({ principal, hash: sha256(token) }));
+    this.replace(tokens);
+  }
+
+  /** Swap the token set (SIGHUP re-reads VIDEOGEN_AUTH_TOKENS_FILE): requests in flight keep their answer. */
+  replace(tokens: Map<string, string>): void {
+    this.entries = [...tokens].map(([token, principal]) => ({ principal, hash: sha256(token) }));
   }
 
   get size(): number {
@@ -152,7 +157,7 @@ export async function discoverJwksUrl(issuer: string): Promise<string> {
 /** Static tokens first (cheap, no network), then the JWT verifier when an issuer is configured. */
 export class CombinedVerifier implements OAuthTokenVerifier {
   constructor(
-    private readonly tokens: StaticTokenVerifier | undefined,
+    readonly tokens: StaticTokenVerifier | undefined,
     private readonly jwt: JwtVerifier | undefined,
   ) {}
 
@@ -163,7 +168,7 @@ export class CombinedVerifier implements OAuthTokenVerifier {
   }
 }
 
-export function createVerifier(http: HttpConfig): OAuthTokenVerifier | undefined {
+export function createVerifier(http: HttpConfig): CombinedVerifier | undefined {
   const tokens = http.tokens.size ? new StaticTokenVerifier(http.tokens) : undefined;
   const jwt = http.oauth ? new JwtVerifier(http.oauth) : undefined;
   if (!tokens && !jwt) return undefined;

@@ -56,6 +56,8 @@ export interface RunningHttpServer {
   port: number;
   instanceId: string;
   runtime: Runtime;
+  /** Replace the static tokens (on SIGHUP). False when the server started without static tokens. */
+  reloadTokens(tokens: Map<string, string>): boolean;
   close(): Promise<void>;
 }
 
@@ -244,6 +246,11 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
     port,
     instanceId,
     runtime,
+    reloadTokens(tokens) {
+      if (!verifier?.tokens) return false;
+      verifier.tokens.replace(tokens);
+      return true;
+    },
     async close() {
       runtime.close();
       server.closeAllConnections();

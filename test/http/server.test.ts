@@ -125,6 +125,31 @@ describe('videogen-mcp http with bearer tokens', () => {
   });
 });
 
+describe('videogen-mcp http token rotation', () => {
+  it('swaps the token set at run time: the new token works, the removed one gets 401', async () => {
+    const srv = await startTestServer();
+    try {
+      const post = (t: string) =>
+        fetch(srv.url, {
+          method: 'POST',
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+          headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${t}` },
+        });
+      const fresh = `${ALICE}-rotated`;
+      expect((await post(fresh)).status).toBe(401);
+      expect(srv.reloadTokens(loadHttpConfig({ VIDEOGEN_AUTH_TOKENS: `alice:${ALICE},alice:${fresh}` }).tokens)).toBe(true);
+      expect((await post(fresh)).status).toBe(200);
+      expect((await post(ALICE)).status).toBe(200);
+      srv.reloadTokens(loadHttpConfig({ VIDEOGEN_AUTH_TOKENS: `alice:${fresh}` }).tokens);
+      expect((await post(ALICE)).status).toBe(401);
+      expect((await post(BOB)).status).toBe(401);
+      expect((await post(fresh)).status).toBe(200);
+    } finally {
+      await srv.close();
+    }
+  });
+});
+
 describe('videogen-mcp http start-up', () => {
   it('refuses a non-loopback host with no authentication', async () => {
     const env = { VIDEOGEN_STATE_DIR: '/tmp/unused', VIDEOGEN_LOG_LEVEL: 'silent' };
@@ -141,6 +166,9 @@ describe('videogen-mcp http start-up', () => {
     expect(() => loadHttpConfig({ VIDEOGEN_HTTP_PORT: 'http' })).toThrow(/VIDEOGEN_HTTP_PORT/);
     expect(() => loadHttpConfig({ VIDEOGEN_AUTH_AUDIENCE: 'x' })).toThrow(/VIDEOGEN_AUTH_ISSUER/);
     const fromFile = loadHttpConfig({ VIDEOGEN_AUTH_TOKENS_FILE: '/tokens' }, {}, () => `# team\nalice:${ALICE}\n\nbob:${BOB}\n`);
-    expect([...fromFile.tokens.keys()]).toEqual(['alice', 'bob']);
+    expect([...fromFile.tokens.values()]).toEqual(['alice', 'bob']);
+    // Rotation: one principal may hold two tokens at once.
+    const rotating = loadHttpConfig({ VIDEOGEN_AUTH_TOKENS: `alice:${ALICE},alice:${ALICE}-new` });
+    expect([...rotating.tokens.values()]).toEqual(['alice', 'alice']);
   });
 });
