@@ -101,7 +101,7 @@ async function runJob(clock: Clock, sc: Scenario, durationS: number): Promise<Jo
     ledger,
     adapters: { [sc.provider]: scriptedAdapter(sc.real, finishAt, calls) },
     roots: async () => [],
-    guard: new SpendGuard('/nonexistent/videogen-bench-state', { dailyCapUsd: undefined, confirmAboveUsd: undefined }),
+    guard: new SpendGuard(new Ledger('/tmp/videogen-bench-polling-state'), { dailyCapUsd: undefined, confirmAboveUsd: undefined }),
     now: () => Date.now(),
   });
   const watcher = new Watcher(service);

@@ -77,7 +77,7 @@ async function main(): Promise<void> {
       ledger,
       adapters: { runapi: adapter },
       roots: async () => [],
-      guard: new SpendGuard(dir, { dailyCapUsd: undefined, confirmAboveUsd: undefined }),
+      guard: new SpendGuard(ledger, { dailyCapUsd: undefined, confirmAboveUsd: undefined }),
     });
     const watcher = new Watcher(service);
 

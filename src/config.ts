@@ -37,6 +37,10 @@ export interface Config {
   /** Largest result download accepted, in bytes. */
   maxDownloadBytes: number;
   budgetUsdDaily: number | undefined;
+  /** How many job records the ledger keeps before pruning the oldest finished ones. */
+  ledgerMaxRecords: number;
+  /** How long a polling lease holds (ms): another instance takes over a dead one's jobs after at most this. */
+  leaseMs: number;
   confirmAboveUsd: number | undefined;
   /** USD per Apiframe credit, for price estimates. */
   apiframeUsdPerCredit: number | undefined;
@@ -54,6 +58,8 @@ export const PROVIDER_ENV: Record<RealProviderId, { key: string; base: string; d
 
 export const REAL_PROVIDERS = Object.keys(PROVIDER_ENV) as RealProviderId[];
 
+/** Default polling lease: a dead instance's jobs are taken over within this (the holder renews on every poll). */
+export const DEFAULT_LEASE_SECONDS = 300;
 /** Default cap on wait_seconds: clients commonly time out at 60 s. */
 export const DEFAULT_MAX_WAIT_SECONDS = 50;
 /** Default result-size cap: Hailuo and Runway clips are tens of MB at most. */
@@ -143,6 +149,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
         ? (parseNumber(env, 'VIDEOGEN_MAX_DOWNLOAD_MB', { min: 1, max: 100_000 }) as number) * 1024 * 1024
         : DEFAULT_MAX_DOWNLOAD_BYTES,
     budgetUsdDaily: parseNumber(env, 'VIDEOGEN_BUDGET_USD_DAILY', { min: 0, max: 1_000_000 }),
+    leaseMs: (parseNumber(env, 'VIDEOGEN_LEASE_SECONDS', { min: 1, max: 3600 }) ?? DEFAULT_LEASE_SECONDS) * 1000,
+    ledgerMaxRecords: parseNumber(env, 'VIDEOGEN_LEDGER_MAX_RECORDS', { min: 100, max: 10_000_000, integer: true }) ?? 5_000,
     confirmAboveUsd: parseNumber(env, 'VIDEOGEN_CONFIRM_ABOVE_USD', { min: 0, max: 1_000_000 }),
     apiframeUsdPerCredit: parseNumber(env, 'APIFRAME_USD_PER_CREDIT', { min: 0, max: 100 }),
     cwd,
@@ -171,6 +179,8 @@ export interface HttpConfig {
   /** OAuth 2.1 resource server settings, when VIDEOGEN_AUTH_ISSUER is set. */
   oauth: { issuer: string; audience: string; jwksUrl: string | undefined; scopes: string[] } | undefined;
   databaseUrl: string | undefined;
+  /** VIDEOGEN_DATABASE_SCHEMA: keep the tables in this schema (several deployments on one database). */
+  databaseSchema: string | undefined;
   teamBudgetUsdDaily: number | undefined;
   downloadUrlTtlSeconds: number;
   /** Key for signing download URLs; shared by every instance (else generated once per store). */
@@ -256,6 +266,9 @@ export function loadHttpConfig(env: Env = process.env, flags: HttpFlags = {}, re
       fail('VIDEOGEN_DATABASE_URL', 'is not a valid URL');
     }
   }
+  const databaseSchema = value(env, 'VIDEOGEN_DATABASE_SCHEMA');
+  if (databaseSchema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(databaseSchema))
+    fail('VIDEOGEN_DATABASE_SCHEMA', 'must be a lower-case SQL identifier (letters, digits, _)');
   const urlSigningKey = value(env, 'VIDEOGEN_URL_SIGNING_KEY');
   if (urlSigningKey !== undefined && urlSigningKey.length < 32) fail('VIDEOGEN_URL_SIGNING_KEY', 'must be at least 32 characters (e.g. openssl rand -hex 32)');
   registerSecret(urlSigningKey);
@@ -267,6 +280,7 @@ export function loadHttpConfig(env: Env = process.env, flags: HttpFlags = {}, re
     tokens,
     oauth,
     databaseUrl,
+    databaseSchema,
     teamBudgetUsdDaily: parseNumber(env, 'VIDEOGEN_TEAM_BUDGET_USD_DAILY', { min: 0, max: 1_000_000 }),
     downloadUrlTtlSeconds:
       parseNumber(env, 'VIDEOGEN_DOWNLOAD_URL_TTL_SECONDS', { min: 10, max: 7 * 86_400, integer: true }) ?? DEFAULT_DOWNLOAD_URL_TTL_SECONDS,

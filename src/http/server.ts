@@ -23,7 +23,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { InsufficientScopeError, InvalidTokenError, OAuthError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import { getOAuthProtectedResourceMetadataUrl } from '@modelcontextprotocol/sdk/server/auth/router.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
@@ -31,15 +31,17 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import type { OAuthProtectedResourceMetadata } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { Dispatcher } from 'undici';
 import { isLoopbackHost, type Config, type HttpConfig } from '../config.js';
-import { VideogenError } from '../errors.js';
+import { VideogenError, redact } from '../errors.js';
+import { SpendGuard } from '../jobs/budget.js';
 import { log } from '../log.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { createServer } from '../server.js';
+import { PgStore } from '../store/pg-store.js';
 import { VERSION } from '../version.js';
 import { createVerifier, principalOf } from './auth.js';
 import { UrlSigner, fileSigningKey } from './downloads.js';
 import { remoteHooks } from './remote.js';
-import { Tenancy } from './tenancy.js';
+import { TeamJobService, Tenancy } from './tenancy.js';
 
 /** Largest JSON-RPC body accepted: a data: URI input of up to ~10 MB plus the envelope. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -85,8 +87,39 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
   checkExposure(http);
   const instanceId = randomUUID();
   const verifier = createVerifier(http);
-  const runtime = await createRuntime(config, { roots: async () => [], ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}) });
-  const tenancy = new Tenancy({ config, base: runtime.service, teamBudgetUsdDaily: http.teamBudgetUsdDaily });
+  const pg = http.databaseUrl
+    ? new PgStore({ connectionString: http.databaseUrl, ...(http.databaseSchema ? { schema: http.databaseSchema } : {}) })
+    : undefined;
+  if (pg) {
+    try {
+      await pg.init(); // migrations, once, whichever instance starts first
+    } catch (err) {
+      await pg.close();
+      throw new VideogenError('config', `cannot reach the database at VIDEOGEN_DATABASE_URL (${pg.id}): ${err instanceof Error ? err.message : String(err)}`, {
+        envVar: 'VIDEOGEN_DATABASE_URL',
+        cause: err,
+      });
+    }
+  }
+  const caps = Tenancy.caps(config, http.teamBudgetUsdDaily);
+  const runtime = await createRuntime(config, {
+    roots: async () => [],
+    ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+    ...(pg ? { store: pg } : {}),
+    // Without authentication (loopback only) there is one anonymous user: both caps apply to it.
+    guard: (store) =>
+      new SpendGuard(store, {
+        dailyCapUsd: minDefined(caps.teamDailyUsd, caps.principalDailyUsd),
+        confirmAboveUsd: caps.confirmAboveUsd,
+      }),
+  });
+  const store = runtime.service.ledger;
+  const tenancy = new Tenancy(runtime.service, store, caps);
+  const anonymous = new TeamJobService(runtime.service.deps);
+  // Any instance takes over a dead one's jobs: re-adopt unfinished jobs every half lease period (the
+  // watcher polls only those whose lease it holds or can take).
+  const readopt = setInterval(() => void runtime.watcher.adopt().catch(() => {}), Math.max(1_000, config.leaseMs / 2));
+  readopt.unref();
   const server = createHttpServer((req, res) => void handler(req, res));
   // Long waits stream progress; never cut a request the tool call itself bounds.
   server.requestTimeout = 0;
@@ -104,7 +137,12 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
   const port = (server.address() as AddressInfo).port;
   const hostForUrl = http.host.includes(':') && !http.host.startsWith('[') ? `[${http.host}]` : http.host;
   const publicUrl = http.publicUrl ?? `http://${hostForUrl}:${port}`;
-  const signer = new UrlSigner(await fileSigningKey(config.stateDir, http.urlSigningKey), publicUrl, http.downloadUrlTtlSeconds);
+  const key = http.urlSigningKey
+    ? Buffer.from(http.urlSigningKey, 'utf8')
+    : pg
+      ? Buffer.from(await pg.sharedSetting('url_signing_key', () => randomBytes(32).toString('hex')), 'utf8')
+      : await fileSigningKey(config.stateDir, undefined);
+  const signer = new UrlSigner(key, publicUrl, http.downloadUrlTtlSeconds);
   const resourceUrl = new URL(`${publicUrl}/mcp`);
   const prmUrl = http.oauth ? getOAuthProtectedResourceMetadataUrl(resourceUrl) : undefined;
   const prm: OAuthProtectedResourceMetadata | undefined = http.oauth && {
@@ -158,7 +196,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
       return;
     }
     const principal = principalOf(auth);
-    const service = principal !== undefined ? tenancy.service(principal) : runtime.service;
+    const service = principal !== undefined ? tenancy.service(principal) : anonymous;
     const scoped: Runtime = { service, watcher: runtime.watcher, close: () => {} };
     const app = createServer({ config, runtime: async () => scoped, remote: remoteHooks(signer, principal) });
     const transport = new StreamableHTTPServerTransport({}); // no sessionIdGenerator: stateless;
@@ -208,12 +246,18 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
         if (!allowedHosts.has(host)) throw new HttpError(403, `Host "${host.slice(0, 100)}" is not allowed for a server bound to loopback.`);
       }
       if (url.pathname === '/healthz') {
-        // The file store is local disk: serving means the state directory is usable.
-        const ok = await runtime.service.ledger.init().then(
-          () => true,
-          () => false,
+        // Serving needs the store: a database round trip (bounded), or the state directory for the file store.
+        const problem = await withTimeout(pg ? pg.ping() : store.init(), HEALTH_TIMEOUT_MS).then(
+          () => undefined,
+          (err: unknown) => (err instanceof Error ? err.message : String(err)),
         );
-        sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', version: VERSION, store: 'file', instance: instanceId });
+        sendJson(res, problem ? 503 : 200, {
+          status: problem ? 'unavailable' : 'ok',
+          version: VERSION,
+          store: pg ? 'postgres' : 'file',
+          instance: instanceId,
+          ...(problem ? { error: redact(`the ${pg ? 'database' : 'state directory'} is unreachable: ${problem}`).slice(0, 300) } : {}),
+        });
         return;
       }
       if (prm && (url.pathname === '/.well-known/oauth-protected-resource/mcp' || url.pathname === '/.well-known/oauth-protected-resource')) {
@@ -252,12 +296,35 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
       return true;
     },
     async close() {
+      clearInterval(readopt);
       runtime.close();
+      await pg?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
+
+/** /healthz answers within this even when the database hangs. */
+const HEALTH_TIMEOUT_MS = 2_000;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
+const minDefined = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);

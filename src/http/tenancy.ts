@@ -2,27 +2,19 @@
  * Tenancy for the team server: each principal sees only its own jobs, and spends under its own daily cap
  * (VIDEOGEN_BUDGET_USD_DAILY) and the team's (VIDEOGEN_TEAM_BUDGET_USD_DAILY).
  *
- * A principal's tool calls run on a JobService whose ledger is a view of the shared one:
- *  - every record it writes carries `principal`; it reads, lists and finds by idempotency key only its
- *    principal's records. Another principal's job id is "not found", exactly as an unknown id is;
- *  - idempotency keys are per principal: alice's key "x" and bob's key "x" are different claims;
- *  - spend is reserved under the principal's cap, then under the team's; a refusal by the team cap gives
- *    the principal's reservation back. Each cap is exact on its own (see jobs/budget.ts), so neither is
- *    ever exceeded.
- * Background polling and saving run on the unscoped service (they act for whoever owns the job).
+ * A principal's tool calls run on a JobService over a ScopedStore (store/scoped-store.ts): records
+ * carry the principal; reads, listings and idempotency keys are the principal's own; another
+ * principal's job id is "not found", exactly as an unknown one. Spend is reserved by the store with both
+ * caps checked atomically (JobStore.reserveSpend), so neither is ever exceeded, across instances.
+ * Background polling and saving run on the server's unscoped service (they act for whoever owns the job).
  */
-import { createHash } from 'node:crypto';
-import path from 'node:path';
 import type { Config } from '../config.js';
 import { VideogenError } from '../errors.js';
 import { SpendGuard, type ConfirmAsker, type SpendRequest, type SpendTotals } from '../jobs/budget.js';
-import { Ledger, type JobRecord, type PendingSubmit } from '../jobs/ledger.js';
+import { TERMINAL, type JobRecord } from '../jobs/ledger.js';
 import { JobService } from '../jobs/service.js';
-
-/** Separates a principal from its own key inside shared namespaces (never valid in either). */
-const SEP = '\u0000';
-
-const dirName = (principal: string) => createHash('sha256').update(principal).digest('hex').slice(0, 32);
+import { ScopedStore } from '../store/scoped-store.js';
+import type { JobStore } from '../store/types.js';
 
 export function notFound(jobId: string): VideogenError {
   return new VideogenError(
@@ -31,116 +23,65 @@ export function notFound(jobId: string): VideogenError {
   );
 }
 
-/** The shared ledger as one principal sees it. */
-export class ScopedLedger extends Ledger {
-  constructor(
-    private readonly base: Ledger,
-    readonly principal: string,
-  ) {
-    super(base.dir);
-  }
-
-  private owns(rec: JobRecord | undefined): rec is JobRecord {
-    return rec !== undefined && rec.principal === this.principal;
-  }
-  private ns(key: string): string {
-    return `${this.principal}${SEP}${key}`;
-  }
-  private un(p: PendingSubmit | undefined): PendingSubmit | undefined {
-    return p && { ...p, idempotency_key: p.idempotency_key.slice(this.principal.length + 1) };
-  }
-
-  override init(): Promise<void> {
-    return this.base.init();
-  }
-  override async get(jobId: string): Promise<JobRecord | undefined> {
-    const rec = await this.base.get(jobId);
-    return this.owns(rec) ? rec : undefined;
-  }
-  override async put(record: JobRecord): Promise<JobRecord> {
-    const existing = await this.base.get(record.job_id);
-    if (existing && !this.owns(existing)) throw notFound(record.job_id);
-    return this.base.put({ ...record, principal: this.principal });
-  }
-  override async update(jobId: string, patch: Partial<JobRecord>): Promise<JobRecord | undefined> {
-    const existing = await this.get(jobId);
-    if (!existing) return undefined;
-    return this.put({ ...existing, ...patch, updated_at: new Date().toISOString() });
-  }
-  override async list(): Promise<JobRecord[]> {
-    return (await this.base.list()).filter((r) => this.owns(r));
-  }
-  override async findByIdempotencyKey(key: string): Promise<JobRecord | undefined> {
-    return (await this.list()).find((r) => r.idempotency_key === key);
-  }
-  override putPendingSubmit(p: PendingSubmit): Promise<void> {
-    return this.base.putPendingSubmit({ ...p, idempotency_key: this.ns(p.idempotency_key) });
-  }
-  override claimPendingSubmit(p: PendingSubmit): Promise<boolean> {
-    return this.base.claimPendingSubmit({ ...p, idempotency_key: this.ns(p.idempotency_key) });
-  }
-  override async getPendingSubmit(key: string): Promise<PendingSubmit | undefined> {
-    return this.un(await this.base.getPendingSubmit(this.ns(key)));
-  }
-  override clearPendingSubmit(key: string): Promise<void> {
-    return this.base.clearPendingSubmit(this.ns(key));
-  }
-  override prune(now?: number): Promise<number> {
-    return this.base.prune(now);
-  }
+export interface TeamCaps {
+  /** VIDEOGEN_BUDGET_USD_DAILY: each principal's own cap. */
+  principalDailyUsd: number | undefined;
+  /** VIDEOGEN_TEAM_BUDGET_USD_DAILY: the whole team's cap. */
+  teamDailyUsd: number | undefined;
+  confirmAboveUsd: number | undefined;
 }
 
-/** The principal's cap, then the team's; reservation keys are namespaced by principal in the team file. */
-export class TeamGuard extends SpendGuard {
+/** The spend guard with the principal filled in, and messages that name the team's settings. */
+export class PrincipalGuard extends SpendGuard {
   constructor(
-    private readonly own: SpendGuard,
-    private readonly team: SpendGuard,
+    store: JobStore,
     private readonly principal: string,
-    private readonly teamCapUsd: number | undefined,
+    private readonly caps: TeamCaps,
   ) {
-    super('', { dailyCapUsd: undefined, confirmAboveUsd: undefined });
-  }
-
-  private ns(key: string): string {
-    return `${this.principal}${SEP}${key}`;
+    super(store, { dailyCapUsd: caps.teamDailyUsd, principalDailyCapUsd: caps.principalDailyUsd, confirmAboveUsd: caps.confirmAboveUsd });
   }
 
   override async authorize(req: SpendRequest, asker: ConfirmAsker): Promise<void> {
-    await this.own.authorize(req, asker);
     try {
-      await this.team.authorize({ ...req, key: this.ns(req.key), max_cost_usd: undefined }, {});
+      await super.authorize({ ...req, principal: this.principal }, asker);
     } catch (err) {
-      await this.own.release(req.key);
-      if (err instanceof VideogenError && err.code === 'budget')
-        throw new VideogenError(
-          'budget',
-          err.message
-            .replace(/^Daily budget reached/, "The team's daily budget is reached")
-            .replace(/VIDEOGEN_BUDGET_USD_DAILY/g, 'VIDEOGEN_TEAM_BUDGET_USD_DAILY')
-            .replace(/^A daily budget is set/, 'A team daily budget is set'),
-          { noJobCreated: true },
-        );
-      throw err;
+      if (!(err instanceof VideogenError) || err.code !== 'budget') throw err;
+      const message = err.message
+        .replace(/^Daily budget reached/, "The team's daily budget (VIDEOGEN_TEAM_BUDGET_USD_DAILY) is reached")
+        .replace(/^Your daily budget reached/, 'Your daily budget (VIDEOGEN_BUDGET_USD_DAILY, per person) is reached')
+        .replace(/Raise VIDEOGEN_BUDGET_USD_DAILY in the server's environment/, "Ask the team's admin to raise VIDEOGEN_TEAM_BUDGET_USD_DAILY")
+        .replace(/A daily budget is set \(VIDEOGEN_BUDGET_USD_DAILY=[^)]*\)/, 'A daily budget is set on this team server')
+        .replace(/, or unset VIDEOGEN_BUDGET_USD_DAILY/, '');
+      throw new VideogenError('budget', message, { noJobCreated: err.noJobCreated });
     }
   }
-  override async release(key: string): Promise<void> {
-    await this.own.release(key);
-    await this.team.release(this.ns(key));
+
+  override release(key: string): Promise<void> {
+    return super.release(key, this.principal);
   }
-  override commit(key: string, record: JobRecord): void {
-    this.own.commit(key, record);
-    this.team.commit(this.ns(key), record);
-  }
-  override totals(exceptKey?: string): Promise<SpendTotals> {
-    return this.own.totals(exceptKey);
-  }
-  get teamDailyCapUsd(): number | undefined {
-    return this.teamCapUsd;
+
+  override async totals(): Promise<SpendTotals> {
+    const t = await super.totals(this.principal);
+    return { ...t, daily_cap_usd: this.caps.principalDailyUsd ?? this.caps.teamDailyUsd };
   }
 }
 
-/** A principal's JobService: its ledger view and its guards; an unknown or foreign job id is not found. */
-export class ScopedJobService extends JobService {
+/**
+ * The JobService of a tool call on the team server: a status poll goes upstream only from the instance
+ * holding the job's lease (the same lease the watcher takes), so each unfinished job is polled by exactly
+ * one instance; a check_job anywhere else answers from the store, which the holder keeps current.
+ */
+export class TeamJobService extends JobService {
+  override async refresh(rec: JobRecord, opts: { signal?: AbortSignal | undefined; force?: boolean } = {}): Promise<JobRecord> {
+    if (TERMINAL.has(rec.status)) return rec;
+    const lease = await this.ledger.acquireLease(rec.job_id, this.config.leaseMs);
+    if (lease) return super.refresh(rec, opts);
+    return (await this.ledger.get(rec.job_id)) ?? rec;
+  }
+}
+
+/** A principal's JobService: an unknown or foreign job id is not found (never rebuilt from the id). */
+export class ScopedJobService extends TeamJobService {
   override async load(jobId: string): Promise<JobRecord> {
     const rec = await this.ledger.get(jobId);
     if (!rec) throw notFound(jobId);
@@ -148,34 +89,26 @@ export class ScopedJobService extends JobService {
   }
 }
 
-export interface TenancyOptions {
-  config: Config;
-  base: JobService;
-  teamBudgetUsdDaily: number | undefined;
-}
-
 /** One scoped service per principal, created on its first call and kept. */
 export class Tenancy {
   private readonly services = new Map<string, ScopedJobService>();
-  private readonly team: SpendGuard;
 
-  constructor(private readonly opts: TenancyOptions) {
-    this.team = new SpendGuard(opts.config.stateDir, { dailyCapUsd: opts.teamBudgetUsdDaily, confirmAboveUsd: undefined });
+  constructor(
+    private readonly base: JobService,
+    private readonly store: JobStore,
+    private readonly caps: TeamCaps,
+  ) {}
+
+  static caps(config: Config, teamDailyUsd: number | undefined): TeamCaps {
+    return { principalDailyUsd: config.budgetUsdDaily, teamDailyUsd, confirmAboveUsd: config.confirmAboveUsd };
   }
 
   service(principal: string): ScopedJobService {
     let s = this.services.get(principal);
     if (!s) {
-      const { config, base } = this.opts;
-      const own = new SpendGuard(path.join(config.stateDir, 'principals', dirName(principal)), {
-        dailyCapUsd: config.budgetUsdDaily,
-        confirmAboveUsd: config.confirmAboveUsd,
-      });
-      s = new ScopedJobService({
-        ...base.deps,
-        ledger: new ScopedLedger(base.ledger, principal),
-        guard: new TeamGuard(own, this.team, principal, this.opts.teamBudgetUsdDaily),
-      });
+      // A same-key call in flight on another instance is waited for, within the tool call's budget.
+      const scoped = new ScopedStore(this.store, principal, { claimWaitMs: Math.round(this.base.config.callBudgetMs * 0.7) });
+      s = new ScopedJobService({ ...this.base.deps, ledger: scoped, guard: new PrincipalGuard(scoped, principal, this.caps) });
       this.services.set(principal, s);
     }
     return s;

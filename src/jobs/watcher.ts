@@ -4,8 +4,11 @@
  * even if the agent never asks. One timer for all jobs (armed for the earliest due job), so a thousand
  * jobs in flight cost one timer and a map.
  *
- * A job is watched by one process at a time: the watcher takes a lease in the job's record and skips
- * jobs another live process holds, so two editor windows do not double the polling.
+ * A job is polled by one process at a time: the watcher takes the job's lease in the store before each
+ * poll (JobStore.acquireLease) and leaves the poll to the holder when another process has it, so two
+ * editor windows do not double the polling, and only one of them downloads the video. The lease lasts
+ * VIDEOGEN_LEASE_SECONDS (default 300 s); the holder re-takes it on every poll, so it lapses only when
+ * the holder stops.
  */
 import { log } from '../log.js';
 import { TERMINAL, type JobRecord } from './ledger.js';
@@ -48,19 +51,25 @@ export class Watcher {
     this.arm();
   }
 
-  /** Adopt unfinished jobs from the ledger (after a restart), unless another live process watches them. */
+  /**
+   * Adopt unfinished jobs from the ledger (after a restart), and finish saving succeeded ones whose
+   * video was not saved. Reads only those jobs (the store's unfinished and unsaved sets), never the
+   * whole history. Jobs another live process is polling are watched too, but polled only by whoever
+   * holds the job's lease (see pollOne), so two processes never double the polling.
+   */
   async adopt(): Promise<number> {
-    const now = this.service.now();
+    const since = this.service.now() - ADOPT_MAX_AGE_MS;
+    const ledger = this.service.ledger;
     let n = 0;
-    for (const rec of await this.service.ledger.list()) {
-      if (TERMINAL.has(rec.status) || now - Date.parse(rec.created_at) > ADOPT_MAX_AGE_MS) {
-        if (rec.status === 'succeeded' && !rec.local_path && now - Date.parse(rec.updated_at) < ADOPT_MAX_AGE_MS && this.service.deps.adapters[rec.provider])
-          void this.service.save(rec).catch(() => {});
-        continue;
-      }
-      if (rec.lease && rec.lease.pid !== process.pid && rec.lease.until > now && isAlive(rec.lease.pid)) continue;
+    for (const rec of await ledger.listUnfinished({ sinceMs: since })) {
+      if (!this.service.deps.adapters[rec.provider]) continue;
       this.watch(rec);
       n++;
+    }
+    if (this.service.config.download && ledger.listUnsaved) {
+      for (const rec of await ledger.listUnsaved({ sinceMs: since })) {
+        if (this.service.deps.adapters[rec.provider]) void this.service.save(rec).catch(() => {});
+      }
     }
     return n;
   }
@@ -142,8 +151,10 @@ export class Watcher {
     try {
       rec = await this.service.load(w.jobId);
       if (!TERMINAL.has(rec.status)) {
-        const lease = { pid: process.pid, until: this.service.now() + 5 * 60_000 };
-        rec = await this.service.refresh({ ...rec, lease });
+        // One poller per job across processes: whoever holds the lease polls; the others keep
+        // watching (the holder may die, and its lease then expires) and read what it records.
+        const lease = await this.service.ledger.acquireLease(w.jobId, this.service.config.leaseMs);
+        if (lease) rec = await this.service.refresh(rec);
       }
       if (rec.status === 'succeeded' && !rec.local_path && this.service.config.download) rec = await this.service.save(rec);
     } catch (err) {
@@ -155,18 +166,15 @@ export class Watcher {
     for (const fn of this.listeners.get(w.jobId) ?? []) fn(rec);
     if (TERMINAL.has(rec.status) || this.stopped) {
       this.jobs.delete(w.jobId);
+      if (TERMINAL.has(rec.status) && (rec.status !== 'succeeded' || rec.local_path || !this.service.config.download)) void this.releaseLease(w.jobId);
       return;
     }
     const cur = this.jobs.get(w.jobId);
     if (cur) cur.dueAt = this.service.now() + this.delayFor(rec);
   }
-}
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  private async releaseLease(jobId: string): Promise<void> {
+    const l = await this.service.ledger.getLease(jobId).catch(() => undefined);
+    if (l) await this.service.ledger.releaseLease(l).catch(() => undefined);
   }
 }

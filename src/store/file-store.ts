@@ -88,22 +88,33 @@ export interface FileStoreOptions {
   now?: () => number;
   /** fsync record files before the rename (durable across power loss); default true. */
   fsync?: boolean;
+  /** prune() bounds (defaults MAX_RECORDS, MAX_AGE_DAYS); a bounded prune runs every PRUNE_EVERY new jobs. */
+  maxRecords?: number;
+  maxAgeDays?: number;
 }
+
+/** New jobs recorded by one instance between two automatic prunes. */
+const PRUNE_EVERY = 200;
 
 export class FileStore implements JobStore {
   readonly dir: string;
+  readonly id: string;
   private readonly locks = new FileLocks();
   private readonly holder = `${hostname()} ${process.pid} ${randomBytes(4).toString('hex')}`;
   private readonly now: () => number;
   private readonly fsync: boolean;
+  private readonly bounds: { maxRecords: number; maxAgeDays: number };
+  private newSincePrune = 0;
   private ready: Promise<void> | undefined;
   private readonly sums = new Map<string, DaySums>();
   private seq = 0;
 
   constructor(stateDir: string, opts: FileStoreOptions = {}) {
     this.dir = stateDir;
+    this.id = `file:${path.resolve(stateDir)}`;
     this.now = opts.now ?? Date.now;
     this.fsync = opts.fsync ?? true;
+    this.bounds = { maxRecords: opts.maxRecords ?? MAX_RECORDS, maxAgeDays: opts.maxAgeDays ?? MAX_AGE_DAYS };
   }
 
   private p(...parts: string[]): string {
@@ -126,20 +137,24 @@ export class FileStore implements JobStore {
 
   async close(): Promise<void> {}
 
-  /** Remove temp files and locks that dead processes left. */
-  private async sweep(): Promise<void> {
+  /** Remove temp files and locks that dead processes left (at start-up; callable any time). */
+  async sweep(): Promise<number> {
     const tmp = this.p('tmp');
     const names = await fs.readdir(tmp).catch(() => [] as string[]);
+    let removed = 0;
     await Promise.all(
       names.map(async (n) => {
         const pid = Number(n.split('-')[0]);
+        if (pid === process.pid) return; // ours, in flight
         const file = path.join(tmp, n);
-        if (pid !== process.pid && holderGone(pid, hostname())) return fs.rm(file, { force: true });
-        const st = await fs.stat(file).catch(() => undefined);
-        if (st && this.now() - st.mtimeMs > STALE_TMP_MS && pid !== process.pid) await fs.rm(file, { force: true });
+        const st = holderGone(pid, hostname()) ? undefined : await fs.stat(file).catch(() => undefined);
+        if (st && this.now() - st.mtimeMs <= STALE_TMP_MS) return; // a live writer's, for milliseconds
+        await fs.rm(file, { force: true });
+        removed++;
       }),
     );
     await sweepDeadLocks(this.p('locks'));
+    return removed;
   }
 
   /** A ledger from an earlier version has jobs/ but no indexes: build them once. */
@@ -215,8 +230,13 @@ export class FileStore implements JobStore {
       const existing = await readJson<JobRecord>(this.jobFile(h));
       const next = mergeRecord(existing, record);
       await this.writeAtomic(this.jobFile(h), JSON.stringify(next), this.fsync);
-      if (!existing) await this.indexNew(next);
-      else await this.indexChange(existing, next);
+      if (!existing) {
+        await this.indexNew(next);
+        if (++this.newSincePrune >= PRUNE_EVERY) {
+          this.newSincePrune = 0;
+          setImmediate(() => void this.prune().catch(() => undefined));
+        }
+      } else await this.indexChange(existing, next);
       if (next.billed_cost_usd !== undefined && existing?.billed_cost_usd === undefined) {
         const at = Date.parse(next.created_at);
         await this.appendSpend(localDay(Number.isFinite(at) ? at : this.now()), {
@@ -651,8 +671,8 @@ export class FileStore implements JobStore {
   async prune(opts: { now?: number; maxRecords?: number; maxAgeDays?: number; batch?: number } = {}): Promise<number> {
     await this.init();
     const now = opts.now ?? this.now();
-    const maxRecords = opts.maxRecords ?? MAX_RECORDS;
-    const cutoff = new Date(now - (opts.maxAgeDays ?? MAX_AGE_DAYS) * 86_400_000).toISOString();
+    const maxRecords = opts.maxRecords ?? this.bounds.maxRecords;
+    const cutoff = new Date(now - (opts.maxAgeDays ?? this.bounds.maxAgeDays) * 86_400_000).toISOString();
     const batch = opts.batch ?? 1_000;
     return this.locks.with(this.p('locks', 'prune'), async () => {
       const segs = await this.segments();

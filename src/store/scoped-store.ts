@@ -7,6 +7,13 @@
  *  - leases are per job, shared (one poller per job whoever asks).
  * The job machinery needs no notion of principals: the team server hands each principal's calls a
  * JobService over its ScopedStore.
+ *
+ * Same key, two instances, same moment: the later call must get the earlier one's job, not a conflict.
+ * So while another call's submit with this (principal, key) is in flight (its pending submit is younger
+ * than IN_FLIGHT_MS), `getPendingSubmit` and `claimPendingSubmit` wait for it to settle, up to
+ * `claimWaitMs` (inside the tool call's budget): then the key is free again and the job it made is in the
+ * store, which the submit path returns. An older pending submit is an orphan: answered at once, for the
+ * reconciler.
  */
 import type { JobPage, JobRecord, JobStore, Lease, ListJobsOptions, PendingSubmit, ReserveResult, SpendCaps, SpendReservation, SpendTotals } from './types.js';
 
@@ -17,14 +24,36 @@ export class ForeignJobError extends Error {
   }
 }
 
+/** A pending submit younger than this is a send in flight (sends are bounded well below it). */
+const IN_FLIGHT_MS = 60_000;
+/** How often a waiting call looks again. */
+const CLAIM_POLL_MS = 100;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 export class ScopedStore implements JobStore {
   readonly id: string;
 
   constructor(
     readonly base: JobStore,
     readonly principal: string,
+    private readonly opts: { claimWaitMs?: number; now?: () => number } = {},
   ) {
     this.id = (base as { id?: string }).id ?? 'store';
+  }
+
+  private inFlight(p: PendingSubmit | undefined): boolean {
+    return p !== undefined && (this.opts.now ?? Date.now)() - Date.parse(p.created_at) < IN_FLIGHT_MS;
+  }
+
+  /** Wait while a young pending submit for the key stands; resolves to what stands at the end. */
+  private async settle(key: string, first: PendingSubmit | undefined, until: number): Promise<PendingSubmit | undefined> {
+    let p = first;
+    while (this.inFlight(p) && Date.now() < until) {
+      await sleep(CLAIM_POLL_MS);
+      p = await this.base.getPendingSubmit(key, this.principal);
+    }
+    return p;
   }
 
   private owns(r: JobRecord | undefined): r is JobRecord {
@@ -66,14 +95,23 @@ export class ScopedStore implements JobStore {
     return this.base.findByIdempotencyKey(key, this.principal);
   }
 
-  claimPendingSubmit(p: PendingSubmit): Promise<boolean> {
-    return this.base.claimPendingSubmit({ ...p, principal: this.principal });
+  async claimPendingSubmit(p: PendingSubmit): Promise<boolean> {
+    const mine = { ...p, principal: this.principal };
+    const until = Date.now() + (this.opts.claimWaitMs ?? 0);
+    for (;;) {
+      if (await this.base.claimPendingSubmit(mine)) return true;
+      const held = await this.base.getPendingSubmit(p.idempotency_key, this.principal);
+      if (held && (!this.inFlight(held) || Date.now() >= until)) return false;
+      await this.settle(p.idempotency_key, held, until);
+    }
   }
   putPendingSubmit(p: PendingSubmit): Promise<void> {
     return this.base.putPendingSubmit({ ...p, principal: this.principal });
   }
-  getPendingSubmit(key: string): Promise<PendingSubmit | undefined> {
-    return this.base.getPendingSubmit(key, this.principal);
+  async getPendingSubmit(key: string): Promise<PendingSubmit | undefined> {
+    const p = await this.base.getPendingSubmit(key, this.principal);
+    if (!this.opts.claimWaitMs) return p;
+    return this.settle(key, p, Date.now() + this.opts.claimWaitMs);
   }
   clearPendingSubmit(key: string): Promise<void> {
     return this.base.clearPendingSubmit(key, this.principal);

@@ -68,6 +68,16 @@ export interface PendingSubmit {
   /** ISO 8601. */
   created_at: string;
   principal?: string;
+  /** The process sending it; absent once that process saw the send end without an answer. */
+  pid?: number;
+  mode?: Mode;
+  estimated_cost_usd?: number;
+  simulated?: boolean;
+  /**
+   * The exact wire parameters (uploaded media as URLs), kept only where the provider deduplicates by
+   * key and nothing is inline, so a reconciliation can replay the identical request.
+   */
+  wire?: VideoParams;
 }
 
 /** A polling/saving lease on one job: while it holds, no other holder polls or saves that job. */
@@ -138,6 +148,8 @@ export interface SpendTotals {
 
 /** Everything the server keeps durably. All methods are safe to call concurrently, from any process or instance sharing the store. */
 export interface JobStore {
+  /** Names the backing data (a directory, a database and tenant): instances with the same id share it. */
+  readonly id: string;
   /** Create what the store needs and sweep what a killed process left (temp files, stale locks). Idempotent; other methods call it. */
   init(): Promise<void>;
 
