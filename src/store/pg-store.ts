@@ -92,16 +92,23 @@ export class PgStore implements JobStore {
 
   private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const c = await this.pool.connect();
+    // A connection lost while checked out emits 'error' on the client: the query in flight fails and
+    // is reported; the event itself must not crash the server.
+    let broken: Error | undefined;
+    const onError = (err: Error) => (broken = err);
+    c.on('error', onError);
     try {
       await this.q(c, 'BEGIN');
       const out = await fn(c);
       await this.q(c, 'COMMIT');
       return out;
     } catch (err) {
-      await c.query('ROLLBACK').catch(() => {});
+      broken ??= err instanceof Error && /terminated|ECONNRESET|EPIPE/i.test(err.message) ? err : undefined;
+      if (!broken) await c.query('ROLLBACK').catch(() => {});
       throw err;
     } finally {
-      c.release();
+      c.off('error', onError);
+      c.release(broken); // a broken connection is destroyed, not returned to the pool
     }
   }
 
