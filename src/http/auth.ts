@@ -8,6 +8,8 @@
  *    is a JWT verified with `jose` against the issuer's JWKS (VIDEOGEN_AUTH_JWKS_URL, else the `jwks_uri`
  *    of the issuer's RFC 8414 / OpenID discovery document) for signature, issuer, audience, expiry and
  *    the scopes in VIDEOGEN_AUTH_SCOPES. The principal is the `sub` claim.
+ * Discovery and JWKS requests go through the bundled undici (never Node's built-in fetch, whose first
+ * use would install an older undici as the process-wide dispatcher under the one the downloads compose).
  * Failures are the SDK's OAuth errors, which `requireBearerAuth` turns into 401 (or 403 for scope) with a
  * `WWW-Authenticate` header pointing at the RFC 9728 metadata.
  */
@@ -15,7 +17,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { InsufficientScopeError, InvalidTokenError, ServerError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/provider.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, customFetch, errors as joseErrors, jwtVerify, type FetchImplementation, type JWTVerifyGetKey } from 'jose';
+import { fetch as undiciFetch } from 'undici';
 import type { HttpConfig } from '../config.js';
 import { log } from '../log.js';
 
@@ -74,7 +77,7 @@ export class JwtVerifier implements OAuthTokenVerifier {
     if (this.keys) return Promise.resolve(this.keys);
     this.discovering ??= (async () => {
       const url = this.oauth.jwksUrl ?? (await discoverJwksUrl(this.oauth.issuer));
-      this.keys = createRemoteJWKSet(new URL(url), { timeoutDuration: DISCOVERY_TIMEOUT_MS });
+      this.keys = createRemoteJWKSet(new URL(url), { timeoutDuration: DISCOVERY_TIMEOUT_MS, [customFetch]: undiciFetch as unknown as FetchImplementation });
       return this.keys;
     })().finally(() => {
       this.discovering = undefined;
@@ -139,7 +142,7 @@ export async function discoverJwksUrl(issuer: string): Promise<string> {
   const problems: string[] = [];
   for (const url of candidates) {
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS), headers: { accept: 'application/json' } });
+      const res = await undiciFetch(url, { signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS), headers: { accept: 'application/json' } });
       if (!res.ok) {
         problems.push(`${url}: HTTP ${res.status}`);
         continue;

@@ -29,7 +29,7 @@ import { getOAuthProtectedResourceMetadataUrl } from '@modelcontextprotocol/sdk/
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { OAuthProtectedResourceMetadata } from '@modelcontextprotocol/sdk/shared/auth.js';
-import type { Dispatcher } from 'undici';
+import { Agent, setGlobalDispatcher, type Dispatcher } from 'undici';
 import { isLoopbackHost, type Config, type HttpConfig } from '../config.js';
 import { VideogenError, redact } from '../errors.js';
 import { SpendGuard } from '../jobs/budget.js';
@@ -85,6 +85,10 @@ export function checkExposure(http: HttpConfig): void {
 export async function startHttpServer(opts: HttpServerOptions): Promise<RunningHttpServer> {
   const { config, http } = opts;
   checkExposure(http);
+  // The process-wide HTTP dispatcher must be the bundled undici's: once Node's built-in fetch has run
+  // (a JWKS fetch, a library), Node's older internal undici is the global dispatcher, and the video
+  // downloads, which compose undici 7 interceptors over it, fail ("invalid onError method").
+  setGlobalDispatcher(new Agent());
   const instanceId = randomUUID();
   const verifier = createVerifier(http);
   const pg = http.databaseUrl
