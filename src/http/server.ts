@@ -119,7 +119,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
   });
   const store = runtime.service.ledger;
   const tenancy = new Tenancy(runtime.service, store, caps);
-  const anonymous = new TeamJobService(runtime.service.deps);
+  const anonymous = new TeamJobService(runtime.service.deps, runtime.service);
   // Any instance takes over a dead one's jobs: re-adopt unfinished jobs every half lease period (the
   // watcher polls only those whose lease it holds or can take).
   const readopt = setInterval(() => void runtime.watcher.adopt().catch(() => {}), Math.max(1_000, config.leaseMs / 2));

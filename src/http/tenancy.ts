@@ -12,7 +12,7 @@ import type { Config } from '../config.js';
 import { VideogenError } from '../errors.js';
 import { SpendGuard, type ConfirmAsker, type SpendRequest, type SpendTotals } from '../jobs/budget.js';
 import { TERMINAL, type JobRecord } from '../jobs/ledger.js';
-import { JobService } from '../jobs/service.js';
+import { JobService, type JobServiceDeps } from '../jobs/service.js';
 import { ScopedStore } from '../store/scoped-store.js';
 import type { JobStore } from '../store/types.js';
 
@@ -72,11 +72,27 @@ export class PrincipalGuard extends SpendGuard {
  * one instance; a check_job anywhere else answers from the store, which the holder keeps current.
  */
 export class TeamJobService extends JobService {
+  /**
+   * `shared` is the instance's own unscoped service (the watcher's). Polls and saves go through it, so
+   * within one instance they are deduplicated too: every service here shares the store's lease holder
+   * identity, and two savers of one instance would both pass the lease.
+   */
+  constructor(
+    deps: JobServiceDeps,
+    private readonly shared?: JobService,
+  ) {
+    super(deps);
+  }
+
   override async refresh(rec: JobRecord, opts: { signal?: AbortSignal | undefined; force?: boolean } = {}): Promise<JobRecord> {
     if (TERMINAL.has(rec.status)) return rec;
     const lease = await this.ledger.acquireLease(rec.job_id, this.config.leaseMs);
-    if (lease) return super.refresh(rec, opts);
+    if (lease) return this.shared ? this.shared.refresh(rec, opts) : super.refresh(rec, opts);
     return (await this.ledger.get(rec.job_id)) ?? rec;
+  }
+
+  override save(rec: JobRecord, signal?: AbortSignal): Promise<JobRecord> {
+    return this.shared ? this.shared.save(rec, signal) : super.save(rec, signal);
   }
 }
 
@@ -108,7 +124,7 @@ export class Tenancy {
     if (!s) {
       // A same-key call in flight on another instance is waited for, within the tool call's budget.
       const scoped = new ScopedStore(this.store, principal, { claimWaitMs: Math.round(this.base.config.callBudgetMs * 0.7) });
-      s = new ScopedJobService({ ...this.base.deps, ledger: scoped, guard: new PrincipalGuard(scoped, principal, this.caps) });
+      s = new ScopedJobService({ ...this.base.deps, ledger: scoped, guard: new PrincipalGuard(scoped, principal, this.caps) }, this.base);
       this.services.set(principal, s);
     }
     return s;
