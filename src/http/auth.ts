@@ -3,7 +3,7 @@
  * and the token names a principal.
  *  - Static tokens (VIDEOGEN_AUTH_TOKENS / VIDEOGEN_AUTH_TOKENS_FILE, `name:token`): the presented token
  *    is hashed and compared with every configured token's hash in constant time (crypto.timingSafeEqual),
- *    so neither the match nor its position leaks through timing. Only hashes are kept after start-up.
+ *    so neither the match nor its position leaks through timing. The verifier keeps only the hashes.
  *  - OAuth 2.1 resource server (VIDEOGEN_AUTH_ISSUER, as the MCP authorization spec describes): the token
  *    is a JWT verified with `jose` against the issuer's JWKS (VIDEOGEN_AUTH_JWKS_URL, else the `jwks_uri`
  *    of the issuer's RFC 8414 / OpenID discovery document) for signature, issuer, audience, expiry and
