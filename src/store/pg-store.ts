@@ -16,6 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import pg from 'pg';
+import { VideogenError } from '../errors.js';
 import { MIGRATION_LOCK, MIGRATIONS, SPEND_LOCK } from './pg-schema.js';
 import {
   MAX_AGE_DAYS,
@@ -85,13 +86,19 @@ export class PgStore implements JobStore {
     this.pool.on('error', () => {});
   }
 
-  private q<R extends pg.QueryResultRow = Record<string, unknown>>(db: Queryable, text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
+  private async q<R extends pg.QueryResultRow = Record<string, unknown>>(db: Queryable, text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
     this.queries++;
-    return db.query<R>(text, values);
+    try {
+      return await db.query<R>(text, values);
+    } catch (err) {
+      throw unreachable(err) ?? err;
+    }
   }
 
   private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const c = await this.pool.connect();
+    const c = await this.pool.connect().catch((err: unknown) => {
+      throw unreachable(err) ?? err;
+    });
     // A connection lost while checked out emits 'error' on the client: the query in flight fails and
     // is reported; the event itself must not crash the server.
     let broken: Error | undefined;
@@ -531,6 +538,23 @@ export class PgStore implements JobStore {
 }
 
 class RetryPut extends Error {}
+
+/** SQLSTATE classes and client errors that mean "the database cannot be reached right now". */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'EPIPE', '57P01', '57P02', '57P03', '53300']);
+
+/** A connection-class failure as an agent-facing "unavailable" error (the raw text goes to the cause). */
+function unreachable(err: unknown): VideogenError | undefined {
+  if (err instanceof VideogenError) return undefined;
+  const code = (err as { code?: string } | null)?.code ?? '';
+  const msg = err instanceof Error ? err.message : String(err);
+  if (!UNREACHABLE_CODES.has(code) && !code.startsWith('08') && !/terminated|timeout exceeded when trying to connect|Connection terminated/i.test(msg))
+    return undefined;
+  return new VideogenError(
+    'unavailable',
+    `The team server's database is unreachable right now (${code || msg.slice(0, 60)}), so this call could not finish. Try again in a minute with the same arguments (for generate_video, the same idempotency_key returns the job if one was made); if it persists, tell whoever runs the server (its /healthz answers 503 meanwhile).`,
+    { cause: err },
+  );
+}
 
 function encodeCursor(createdAt: string, jobId: string): string {
   return Buffer.from(JSON.stringify([createdAt, jobId])).toString('base64url');

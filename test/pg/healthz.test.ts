@@ -1,7 +1,8 @@
 /** /healthz follows the database: 503 while it is unreachable, 200 again once it is back. */
 import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../http/support.js';
+import { text } from '../helpers.js';
+import { ALICE, connect, startTestServer, type TestServer } from '../http/support.js';
 import { databaseUrl, dropSchema, freshSchema } from './support.js';
 
 /** A TCP proxy to the test database that can be cut and restored. */
@@ -61,6 +62,12 @@ describe('/healthz with PostgreSQL', () => {
     expect(await health()).toMatchObject({ status: 200, body: { status: 'ok', store: 'postgres' } });
     p.cut();
     const down = await health();
+    // A tool call meanwhile gets a clear, retryable error, not an internal one.
+    const alice = await connect(srv.url, ALICE);
+    const listed = await alice.call('list_jobs', {});
+    expect(listed.isError).toBe(true);
+    expect(text(listed)).toMatch(/^Error \(unavailable\): The team server's database is unreachable/);
+    expect(text(listed)).not.toContain(target.password);
     expect(down.status).toBe(503);
     expect(down.body.status).toBe('unavailable');
     expect(down.body.error).toMatch(/database is unreachable/);
@@ -72,6 +79,8 @@ describe('/healthz with PostgreSQL', () => {
       up = await health();
     }
     expect(up.status).toBe(200);
+    expect((await alice.call('list_jobs', {})).isError).toBeFalsy();
+    await alice.close();
     await srv.close();
     srv = undefined;
     await p.close();
