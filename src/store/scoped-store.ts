@@ -17,10 +17,10 @@
  */
 import type { JobPage, JobRecord, JobStore, Lease, ListJobsOptions, PendingSubmit, ReserveResult, SpendCaps, SpendReservation, SpendTotals } from './types.js';
 
-/** A write to a job that another principal owns: answered as "not found" at the tool boundary. */
-export class ForeignJobError extends Error {
+/** A write to a job that another principal owns: "not found", exactly as for a job that does not exist. */
+export class ForeignJobError extends VideogenError {
   constructor(readonly jobId: string) {
-    super(`job ${jobId} belongs to another principal`);
+    super('not_found', `No job ${jobId.length > 40 ? `${jobId.slice(0, 40)}…` : jobId} exists for you on this server. Call list_jobs to see your jobs.`);
   }
 }
 
