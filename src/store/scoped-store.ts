@@ -15,6 +15,7 @@
  * store, which the submit path returns. An older pending submit is an orphan: answered at once, for the
  * reconciler.
  */
+import { VideogenError } from '../errors.js';
 import type { JobPage, JobRecord, JobStore, Lease, ListJobsOptions, PendingSubmit, ReserveResult, SpendCaps, SpendReservation, SpendTotals } from './types.js';
 
 /** A write to a job that another principal owns: "not found", exactly as for a job that does not exist. */
