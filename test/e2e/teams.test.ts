@@ -203,6 +203,20 @@ describe('two team-server instances on one PostgreSQL', () => {
     expect(fake.requestsTo('POST', SUBMIT).length - before).toBe(1);
   });
 
+  it('never writes a token to the database or the logs', async () => {
+    const dump = await sql<{ t: string }>(
+      schema,
+      `SELECT coalesce((SELECT string_agg(record::text, ' ') FROM videogen_jobs), '') || coalesce((SELECT string_agg(submit::text, ' ') FROM videogen_pending_submits), '')
+         || coalesce((SELECT string_agg(name || value, ' ') FROM videogen_settings), '') AS t`,
+    );
+    const logs = a.stderr() + b.stderr();
+    expect(dump[0]!.t.length).toBeGreaterThan(100);
+    for (const secret of [ALICE, BOB, FAKE_MINIMAX_KEY]) {
+      expect(dump[0]!.t).not.toContain(secret);
+      expect(logs).not.toContain(secret);
+    }
+  });
+
   it('kill -9 of the polling instance mid-job: the other finishes the job within a lease period', async () => {
     const onA = await client(a, ALICE);
     const job = structured<Job>(await onA.call('generate_video', { model: 'hailuo-02', provider: 'minimax', prompt: 'a storm over the sea' }));
