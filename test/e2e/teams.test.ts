@@ -292,3 +292,37 @@ describe('a team budget across two instances', () => {
     expect(fake.requestsTo('POST', SUBMIT)).toHaveLength(4);
   });
 });
+
+describe('videogen-mcp http start-up refusals (the built binary)', () => {
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const work = tempDir('videogen-http-cli-');
+      const p = spawn(process.execPath, [BIN, 'http', ...args], {
+        cwd: work,
+        env: { PATH: process.env['PATH'] ?? '', HOME: work, VIDEOGEN_STATE_DIR: path.join(work, 's'), ...env },
+      });
+      let stderr = '';
+      p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const t = setTimeout(() => p.kill('SIGKILL'), 15_000);
+      p.on('exit', (code) => {
+        clearTimeout(t);
+        resolve({ code, stderr });
+      });
+    });
+
+  it('refuses a public address without authentication, a bad port, an unknown option and an unreachable database', async () => {
+    const open = await run(['--host', '0.0.0.0', '--port', '0']);
+    expect(open.code).toBe(2);
+    expect(open.stderr).toMatch(/refusing to listen on 0\.0\.0\.0 without authentication.*VIDEOGEN_AUTH_TOKENS/);
+    const port = await run(['--port', 'eighty']);
+    expect(port.code).toBe(2);
+    expect(port.stderr).toMatch(/--port must be a port number/);
+    const opt = await run(['--hots', 'x']);
+    expect(opt.code).toBe(2);
+    expect(opt.stderr).toMatch(/unknown option "--hots"/);
+    const db = await run(['--port', '0'], { VIDEOGEN_DATABASE_URL: 'postgres://u:sekrit-password@127.0.0.1:1/none' });
+    expect(db.code).toBe(2);
+    expect(db.stderr).toMatch(/cannot reach the database at VIDEOGEN_DATABASE_URL/);
+    expect(db.stderr).not.toContain('sekrit-password');
+  });
+});
