@@ -173,6 +173,9 @@ while (jobs.some((j) => !j.done) && rounds < 200) {
 }
 const totalSeconds = (performance.now() - t0) / 1000;
 const queries = stores.reduce((a, s) => a + s.queries, 0) - queriesAtStart;
+const by = new Map<string, number>();
+for (const st of stores) for (const [k, v] of st.queriesBy) by.set(k, (by.get(k) ?? 0) + v);
+const queriesByKind = Object.fromEntries([...by].sort((x, y) => y[1] - x[1]).map(([k, v]) => [k, Math.round((v / JOBS) * 10) / 10]));
 const multi = [...polledBy.values()].filter((s) => s.size > 1).length;
 const downloads = fake.requestsTo('GET', /^\/files\//).length;
 
@@ -196,6 +199,7 @@ const result = {
   generate_ms: { p50: pct(genMs, 50), p99: pct(genMs, 99), n: genMs.length },
   check_ms: { p50: pct(checkMs, 50), p99: pct(checkMs, 99), n: checkMs.length },
   db_queries_per_job: Math.round((queries / JOBS) * 10) / 10,
+  db_queries_per_job_by_statement: queriesByKind,
   upstream_polls_per_job: Math.round((polls / JOBS) * 100) / 100,
   jobs_polled_by_more_than_one_instance: multi,
   jobs_polled: polledBy.size,

@@ -86,6 +86,9 @@ export class TeamJobService extends JobService {
 
   override async refresh(rec: JobRecord, opts: { signal?: AbortSignal | undefined; force?: boolean } = {}): Promise<JobRecord> {
     if (TERMINAL.has(rec.status)) return rec;
+    // Not due yet (the provider's minimum poll interval): no poll anywhere, so no lease write either.
+    const minMs = (this.deps.adapters[rec.provider]?.minPollIntervalSeconds ?? 0) * 1000;
+    if (!opts.force && rec.polled_at !== undefined && this.now() - rec.polled_at < minMs) return rec;
     const lease = await this.ledger.acquireLease(rec.job_id, this.config.leaseMs);
     if (lease) return this.shared ? this.shared.refresh(rec, opts) : super.refresh(rec, opts);
     return (await this.ledger.get(rec.job_id)) ?? rec;

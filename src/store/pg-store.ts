@@ -63,8 +63,9 @@ export class PgStore implements JobStore {
   private readonly holder = `${hostname()} ${process.pid} ${randomBytes(4).toString('hex')}`;
   private readonly now: () => number;
   private ready: Promise<void> | undefined;
-  /** Queries sent (for the bench's queries-per-job figure). */
+  /** Queries sent (for the bench's queries-per-job figure), in all and by statement. */
   queries = 0;
+  readonly queriesBy = new Map<string, number>();
   /** The database and schema (never the password): instances with the same id share their jobs. */
   readonly id: string;
 
@@ -88,6 +89,8 @@ export class PgStore implements JobStore {
 
   private async q<R extends pg.QueryResultRow = Record<string, unknown>>(db: Queryable, text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
     this.queries++;
+    const kind = text.trim().split(/\s+/).slice(0, 4).join(' ');
+    this.queriesBy.set(kind, (this.queriesBy.get(kind) ?? 0) + 1);
     try {
       return await db.query<R>(text, values);
     } catch (err) {
