@@ -91,6 +91,13 @@ async function serveHttp(args: string[]): Promise<void> {
     process.stderr.write(`videogen-mcp: configuration error: ${toAgentMessage(err).message}\n`);
     process.exit(2);
   }
+  const tokensFile = process.env['VIDEOGEN_AUTH_TOKENS_FILE']?.trim();
+  if (tokensFile) {
+    const { statSync } = await import('node:fs');
+    const mode = statSync(tokensFile, { throwIfNoEntry: false })?.mode;
+    if (mode !== undefined && mode & 0o077)
+      process.stderr.write(`[videogen] warn: ${tokensFile} is readable by other users; chmod 600 it (it holds bearer tokens)\n`);
+  }
   const { startHttpServer } = await import('./http/server.js');
   let running;
   try {
