@@ -9,7 +9,7 @@
  * another principal's token gets 404, as for a job that does not exist.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface SignedUrl {
@@ -53,10 +53,16 @@ export async function fileSigningKey(stateDir: string, configured: string | unde
   if (configured) return Buffer.from(configured, 'utf8');
   const file = path.join(stateDir, 'url-signing.key');
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  // Written whole under a temporary name and linked into place: two processes starting together
+  // agree on one key, and neither can read a half-written one.
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(tmp, randomBytes(32).toString('hex'), { mode: 0o600 });
   try {
-    await writeFile(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+    await link(tmp, file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    await rm(tmp, { force: true });
   }
   return Buffer.from((await readFile(file, 'utf8')).trim(), 'utf8');
 }

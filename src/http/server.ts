@@ -124,6 +124,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
   // watcher polls only those whose lease it holds or can take).
   const readopt = setInterval(() => void runtime.watcher.adopt().catch(() => {}), Math.max(1_000, config.leaseMs / 2));
   readopt.unref();
+  let ready = false;
   const server = createHttpServer((req, res) => void handler(req, res));
   // Long waits stream progress; never cut a request the tool call itself bounds.
   server.requestTimeout = 0;
@@ -134,8 +135,10 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
       server.off('error', reject);
       resolve();
     });
-  }).catch((err: unknown) => {
+  }).catch(async (err: unknown) => {
+    clearInterval(readopt);
     runtime.close();
+    await pg?.close();
     throw err;
   });
   const port = (server.address() as AddressInfo).port;
@@ -244,6 +247,12 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
 
   async function handler(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // Listening starts before the signing key is read (the public URL needs the bound port).
+    if (!ready) {
+      res.setHeader('Retry-After', '1');
+      sendJson(res, 503, { status: 'starting', error: 'The server is starting; try again in a second.' });
+      return;
+    }
     try {
       if (allowedHosts) {
         const host = (req.headers.host ?? '').replace(/:\d+$/, '');
@@ -289,6 +298,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
     }
   }
 
+  ready = true;
   return {
     url: `http://${hostForUrl}:${port}/mcp`,
     port,
