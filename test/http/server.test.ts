@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, loadHttpConfig } from '../../src/config.js';
 import { UrlSigner } from '../../src/http/downloads.js';
@@ -74,6 +75,20 @@ describe('videogen-mcp http with bearer tokens', () => {
     expect(aliceList.jobs.map((j) => j.job_id)).toEqual([job.job_id]);
     await alice.close();
     await bob.close();
+  });
+
+  it('streams progress for wait_seconds on the POST itself (no session, no sticky instance)', async () => {
+    const alice = await connect(srv.url, ALICE);
+    const job = structured<Job>(await alice.call('generate_video', { model: 'hailuo-02', prompt: 'progress please' }));
+    const seen: number[] = [];
+    const r = await alice.client.callTool({ name: 'check_job', arguments: { job_id: job.job_id, wait_seconds: 20 } }, CallToolResultSchema, {
+      timeout: 30_000,
+      onprogress: (p) => seen.push(p.progress),
+    });
+    expect(structured<Job>(r as CallToolResult).status).toBe('succeeded');
+    expect(seen.length).toBeGreaterThan(0);
+    expect([...seen].sort((x, y) => x - y)).toEqual(seen);
+    await alice.close();
   });
 
   it('refuses local file paths from a remote client without reading them', async () => {
