@@ -54,3 +54,22 @@ describe('per-principal and team budgets over HTTP', () => {
     for (const c of [alice, bob, carol]) await c.close();
   });
 });
+
+describe('spend confirmation over HTTP', () => {
+  it('never asks over the stateless transport: above VIDEOGEN_CONFIRM_ABOVE_USD the call is refused, naming the setting, and nothing is sent', async () => {
+    const fake = await startFakeMinimax();
+    const srv = await startTestServer({ MINIMAX_API_KEY: FAKE_MINIMAX_KEY, MINIMAX_BASE_URL: fake.url, VIDEOGEN_CONFIRM_ABOVE_USD: '0.01' });
+    try {
+      // The client could answer elicitation; the server still does not ask (the answer could reach another instance).
+      const alice = await connect(srv.url, ALICE, { elicitation: {} });
+      const r = await alice.call('generate_video', job('costly'));
+      expect(r.isError).toBe(true);
+      expect(text(r)).toMatch(/VIDEOGEN_CONFIRM_ABOVE_USD/);
+      expect(fake.requestsTo('POST', '/v1/video_generation')).toHaveLength(0);
+      await alice.close();
+    } finally {
+      await srv.close();
+      await fake.close();
+    }
+  });
+});

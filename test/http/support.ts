@@ -1,7 +1,7 @@
 /** Shared pieces of the HTTP tests: an in-process server and a real Streamable HTTP client. */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema, ElicitRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { loadConfig, loadHttpConfig } from '../../src/config.js';
 import { startHttpServer, type RunningHttpServer } from '../../src/http/server.js';
 import { tempDir } from '../helpers.js';
@@ -38,9 +38,13 @@ export interface HttpClient {
   close(): Promise<void>;
 }
 
-export async function connect(url: string, token: string | undefined): Promise<HttpClient> {
+export async function connect(url: string, token: string | undefined, capabilities: Record<string, unknown> = {}): Promise<HttpClient> {
   const transport = new StreamableHTTPClientTransport(new URL(url), token ? { requestInit: { headers: { Authorization: `Bearer ${token}` } } } : {});
-  const client = new Client({ name: 'http-test', version: '1.0.0' });
+  const client = new Client({ name: 'http-test', version: '1.0.0' }, { capabilities });
+  if (capabilities['elicitation'])
+    client.setRequestHandler(ElicitRequestSchema, async () => {
+      throw new Error('the team server must not ask over HTTP');
+    });
   await client.connect(transport);
   return {
     client,
