@@ -51,9 +51,19 @@ export interface ClientSpec {
   noProjectReason?: string;
 }
 
+/**
+ * A directory named by an environment variable, or undefined when it is unset, empty or relative: the XDG
+ * Base Directory spec says to ignore such a value, and a relative one would put the config wherever the
+ * user happens to run `init`, where the client never looks.
+ */
+function dirVar(host: Host, name: string): string | undefined {
+  const v = host.env[name]?.trim();
+  return v && pathFor(host).isAbsolute(v) ? v : undefined;
+}
+
 function appData(host: Host): string {
   const p = pathFor(host);
-  return host.env['APPDATA'] ?? p.join(host.home, 'AppData', 'Roaming');
+  return dirVar(host, 'APPDATA') ?? p.join(host.home, 'AppData', 'Roaming');
 }
 
 /** The per-user application-data folder where Electron apps keep their settings. */
@@ -61,7 +71,7 @@ function appDataDir(host: Host, app: string): string {
   const p = pathFor(host);
   if (host.platform === 'win32') return p.join(appData(host), app);
   if (host.platform === 'darwin') return p.join(host.home, 'Library', 'Application Support', app);
-  return p.join(host.env['XDG_CONFIG_HOME'] ?? p.join(host.home, '.config'), app);
+  return p.join(dirVar(host, 'XDG_CONFIG_HOME') ?? p.join(host.home, '.config'), app);
 }
 
 export const CLIENTS: Record<ClientId, ClientSpec> = {
@@ -120,7 +130,7 @@ export const CLIENTS: Record<ClientId, ClientSpec> = {
     title: 'Hermes Agent',
     format: 'yaml',
     serversKey: 'mcp_servers',
-    userPath: (h) => pathFor(h).join(h.env['HERMES_HOME'] ?? pathFor(h).join(h.home, '.hermes'), 'config.yaml'),
+    userPath: (h) => pathFor(h).join(dirVar(h, 'HERMES_HOME') ?? pathFor(h).join(h.home, '.hermes'), 'config.yaml'),
     envRef: (n) => `\${${n}}`,
     // Our waits end by 50 s; generous tool and connect time-outs, and elicitation for spend confirmation.
     extra: { timeout: 300, connect_timeout: 60, elicitation: { enabled: true, timeout: 300 } },
