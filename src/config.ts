@@ -85,9 +85,11 @@ function parseUrl(env: Env, name: string, fallback: string): string {
   try {
     u = new URL(v);
   } catch {
-    fail(name, `is not a valid URL (got "${v.slice(0, 80)}"); expected e.g. ${fallback}`);
+    // Not quoted: what is pasted into a URL variable by mistake is most often a key.
+    fail(name, `is not a valid URL (its value is not shown, in case it is a key pasted into the wrong variable); expected e.g. ${fallback}`);
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') fail(name, `must be an http(s) URL (got ${u.protocol})`);
+  if (u.protocol !== 'https:' && u.protocol !== 'http:')
+    fail(name, `must be an http(s) URL (its value is not shown, in case it is a key); expected e.g. ${fallback}`);
   return u.origin + u.pathname.replace(/\/+$/, '');
 }
 
