@@ -185,12 +185,39 @@ function timestamp(): string {
   return new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
 }
 
+const FS_FIX = 'Fix that, or run with --print and paste the entry into the file yourself.';
+
+/** A file-system failure in a few words, for a user (never the raw `EACCES: …, mkdir '…'` text). */
+function fsProblem(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a folder, not a file';
+    case 'ENOTDIR':
+      return 'part of its path is a file, not a folder';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'the disk is full';
+    case 'ENAMETOOLONG':
+      return 'the path is too long';
+    case 'ELOOP':
+      return 'it is a symbolic link that loops';
+    default:
+      return code ?? 'unexpected error';
+  }
+}
+
 async function readIfExists(file: string): Promise<string | undefined> {
   try {
     return await fs.readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new RefusedConfigError(`cannot read ${file}: ${(err as Error).message}`);
+    throw new RefusedConfigError(`cannot read ${file} (${fsProblem(err)}); nothing was written. ${FS_FIX}`);
   }
 }
 
@@ -269,7 +296,7 @@ export async function runInit(argv: string[], ctx: InitContext): Promise<number>
       ctx.out(`# ${client.title}: ${file}`);
       const snippet: Record<string, unknown> = { ...(req.inputs?.length ? { inputs: req.inputs } : {}), [client.serversKey]: { [SERVER_NAME]: entry } };
       ctx.out(client.format === 'yaml' ? yamlStringify(snippet).trimEnd() : JSON.stringify(snippet, null, 2));
-      notes(client, kind, vars, opts, ctx);
+      notes(client, kind, launch(client), vars, opts, ctx);
       return 0;
     }
 
@@ -281,20 +308,28 @@ export async function runInit(argv: string[], ctx: InitContext): Promise<number>
       ctx.out(`✓ ${client.title}: ${file} already has this "${SERVER_NAME}" entry; nothing changed.`);
       return 0;
     }
-    await fs.mkdir(path.dirname(target), { recursive: true });
     let backup: string | undefined;
-    if (before !== undefined) {
-      backup = `${target}.bak-${timestamp()}`;
-      await fs.copyFile(target, backup); // keeps the original's mode (a file with keys stays private)
+    try {
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      if (before !== undefined) {
+        backup = `${target}.bak-${timestamp()}`;
+        await fs.copyFile(target, backup); // keeps the original's mode (a file with keys stays private)
+      }
+      // A file holding literal keys becomes readable by its owner only; otherwise write-file-atomic keeps
+      // an existing file's mode and owner.
+      const secret = opts.withKeys && Object.keys(vars).length > 0;
+      await writeFileAtomic(target, merged.text, secret ? { mode: 0o600 } : {});
+    } catch (err) {
+      // write-file-atomic writes a temporary file and renames it: a failure leaves the config as it was.
+      const kept = backup ? ` (a copy of it is at ${backup})` : '';
+      throw new RefusedConfigError(`cannot write ${target} (${fsProblem(err)}); nothing was written${kept}. ${FS_FIX}`);
     }
-    // A file holding literal keys becomes readable by its owner only; otherwise write-file-atomic keeps
-    // an existing file's mode and owner.
-    const secret = opts.withKeys && Object.keys(vars).length > 0;
-    await writeFileAtomic(target, merged.text, secret ? { mode: 0o600 } : {});
+    // Beside the file named, the backup's file name is enough; beside a link's target, give its path.
+    const backupName = backup && (path.dirname(backup) === path.dirname(file) ? path.basename(backup) : backup);
     ctx.out(
-      `✓ ${client.title}: ${merged.existed ? 'updated' : 'added'} "${SERVER_NAME}" in ${file}${backup ? ` (previous version kept as ${path.basename(backup)})` : ''}.`,
+      `✓ ${client.title}: ${merged.existed ? 'updated' : 'added'} "${SERVER_NAME}" in ${file}${backupName ? ` (previous version kept as ${backupName})` : ''}.`,
     );
-    notes(client, kind, vars, opts, ctx);
+    notes(client, kind, launch(client), vars, opts, ctx);
     return 0;
   } catch (err) {
     if (err instanceof RefusedConfigError) {
@@ -306,15 +341,17 @@ export async function runInit(argv: string[], ctx: InitContext): Promise<number>
 }
 
 /** What the user still has to do, in a few lines. */
-function notes(client: ClientSpec, kind: LaunchKind, vars: Record<string, string | undefined>, opts: Options, ctx: InitContext): void {
+function notes(client: ClientSpec, kind: LaunchKind, launch: Launch, vars: Record<string, string | undefined>, opts: Options, ctx: InitContext): void {
   // The keys (and --key names); origins are written as values and need no word here.
   const names = Object.keys(vars).filter((n) => opts.withKeys || vars[n] === undefined);
   const how =
-    kind === 'global'
+    launch.command === PACKAGE
       ? `the \`${PACKAGE}\` command on PATH (survives \`npm install -g\` upgrades)`
       : kind === 'npx'
         ? `npx, ${PACKAGE}@${VERSION} from the npm registry`
-        : `${ctx.execPath} ${ctx.entry} (run init again if you move this folder or that node)`;
+        : kind === 'global'
+          ? `${ctx.execPath} ${ctx.entry} (${client.title} does not see your PATH; the global install's files, upgraded in place by \`npm install -g\`; run init again after switching Node)`
+          : `${ctx.execPath} ${ctx.entry} (run init again if you move this folder or that node)`;
   ctx.out(`  starts: ${how}`);
   if (names.length === 0) {
     ctx.out(`  keys: none set here, so the server will use its simulator. Set a provider key (e.g. RUNAPI_API_KEY) and run init again, or add --key NAME.`);
