@@ -90,6 +90,53 @@ export function redact(text: string): string {
     .replace(/\b(key_[0-9a-f]{16,}|runapi_(?!WyJ)[A-Za-z0-9]{8,}|afk_[A-Za-z0-9]{8,})\b/g, '[redacted]');
 }
 
+/** A file-system failure's cause in a few words (`permission denied`), never the raw `EACCES: …` text. */
+export function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a folder, not a file';
+    case 'ENOTDIR':
+      return 'part of its path is a file, not a folder';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'the disk is full';
+    case 'ENAMETOOLONG':
+      return 'the path is too long';
+    case 'ELOOP':
+      return 'it is a symbolic link that loops';
+    case 'EMFILE':
+    case 'ENFILE':
+      return 'too many open files';
+    default:
+      return code ?? 'unexpected error';
+  }
+}
+
+const FS_VERBS: Record<string, string> = {
+  mkdir: 'create the folder',
+  open: 'write',
+  write: 'write',
+  rename: 'write',
+  unlink: 'remove',
+  rmdir: 'remove',
+  access: 'write',
+};
+
+/** A Node file-system error (it has an errno code, a syscall and a path), as one sentence. */
+function fsErrorMessage(err: NodeJS.ErrnoException): string {
+  const verb = FS_VERBS[err.syscall ?? ''] ?? 'use';
+  return (
+    `The server could not ${verb} ${err.path} (${describeFsError(err)}). Fix that folder's permissions, or point ` +
+    `VIDEOGEN_STATE_DIR (the job ledger) or VIDEOGEN_OUTPUT_DIR (saved videos) at a folder you can write.`
+  );
+}
+
 /** The one place an error becomes agent-facing text. */
 export function toAgentMessage(err: unknown): { code: ErrorCode; message: string } {
   if (err instanceof VideogenError) {
@@ -97,6 +144,9 @@ export function toAgentMessage(err: unknown): { code: ErrorCode; message: string
     if (err.providerText && err.provider) message += ` ${quoteProviderText(err.provider, err.providerText)}`;
     return { code: err.code, message: redact(message) };
   }
+  const fsErr = err as NodeJS.ErrnoException | undefined;
+  if (fsErr instanceof Error && typeof fsErr.code === 'string' && typeof fsErr.syscall === 'string' && typeof fsErr.path === 'string')
+    return { code: 'internal', message: redact(fsErrorMessage(fsErr)) };
   const text = err instanceof Error ? err.message : String(err);
   return { code: 'internal', message: redact(`Internal error: ${text.slice(0, PROVIDER_TEXT_MAX_CHARS)}`) };
 }

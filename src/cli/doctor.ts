@@ -6,7 +6,7 @@ import { constants as fsConstants, promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, REAL_PROVIDERS, type Config } from '../config.js';
-import { toAgentMessage } from '../errors.js';
+import { describeFsError, toAgentMessage } from '../errors.js';
 
 /** Whether `dir` is writable, or can be created: checked without creating anything. */
 async function writable(dir: string): Promise<string | undefined> {
@@ -19,7 +19,7 @@ async function writable(dir: string): Promise<string | undefined> {
       return undefined;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') return (err as Error).message;
+      if (code !== 'ENOENT') return `${probe}: ${describeFsError(err)}`;
       const parent = path.dirname(probe);
       if (parent === probe) return 'no existing parent directory';
       probe = parent; // not there yet: it will be created under the nearest existing parent

@@ -21,6 +21,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { parse as jsoncParse } from 'jsonc-parser';
 import { parse as yamlParse, stringify as yamlStringify } from 'yaml';
 import { PROVIDER_ENV, REAL_PROVIDERS } from '../config.js';
+import { describeFsError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { buildEntry, CLIENT_IDS, CLIENTS, isClientId, pathFor, vscodeInputs, type ClientId, type ClientSpec, type Host, type Launch } from './clients.js';
 import { mergeJson, mergeYaml, RefusedConfigError, type MergeRequest } from './config-file.js';
@@ -187,37 +188,12 @@ function timestamp(): string {
 
 const FS_FIX = 'Fix that, or run with --print and paste the entry into the file yourself.';
 
-/** A file-system failure in a few words, for a user (never the raw `EACCES: …, mkdir '…'` text). */
-function fsProblem(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'it is a folder, not a file';
-    case 'ENOTDIR':
-      return 'part of its path is a file, not a folder';
-    case 'EROFS':
-      return 'the file system is read-only';
-    case 'ENOSPC':
-    case 'EDQUOT':
-      return 'the disk is full';
-    case 'ENAMETOOLONG':
-      return 'the path is too long';
-    case 'ELOOP':
-      return 'it is a symbolic link that loops';
-    default:
-      return code ?? 'unexpected error';
-  }
-}
-
 async function readIfExists(file: string): Promise<string | undefined> {
   try {
     return await fs.readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new RefusedConfigError(`cannot read ${file} (${fsProblem(err)}); nothing was written. ${FS_FIX}`);
+    throw new RefusedConfigError(`cannot read ${file} (${describeFsError(err)}); nothing was written. ${FS_FIX}`);
   }
 }
 
@@ -322,7 +298,7 @@ export async function runInit(argv: string[], ctx: InitContext): Promise<number>
     } catch (err) {
       // write-file-atomic writes a temporary file and renames it: a failure leaves the config as it was.
       const kept = backup ? ` (a copy of it is at ${backup})` : '';
-      throw new RefusedConfigError(`cannot write ${target} (${fsProblem(err)}); nothing was written${kept}. ${FS_FIX}`);
+      throw new RefusedConfigError(`cannot write ${target} (${describeFsError(err)}); nothing was written${kept}. ${FS_FIX}`);
     }
     // Beside the file named, the backup's file name is enough; beside a link's target, give its path.
     const backupName = backup && (path.dirname(backup) === path.dirname(file) ? path.basename(backup) : backup);
