@@ -60,6 +60,8 @@ async function serve(): Promise<void> {
     void app.close().finally(() => process.exit(0));
   };
   process.stdin.on('end', () => shutdown('stdin ended'));
+  // The client closed its end of our stdout: nobody can read an answer any more.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => shutdown(err.code === 'EPIPE' ? 'stdout closed' : `stdout failed: ${err.code ?? err.message}`));
   process.stdin.on('close', () => shutdown('stdin closed'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
@@ -168,6 +170,15 @@ async function main(argv: string[]): Promise<void> {
       process.exit(2);
   }
 }
+
+// A reader that has gone (`videogen-mcp doctor | head -1`) is not an error: stop quietly, as `git log | head`
+// does. The stdio server's shutdown on a closed stdout is below (its client has gone).
+const command = process.argv[2];
+if (command !== undefined && command !== 'serve')
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   process.stderr.write(`videogen-mcp: ${toAgentMessage(err).message}\n`);
