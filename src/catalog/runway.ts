@@ -1,6 +1,7 @@
 /**
  * Runway models, as data. Facts and sources: providers.md §1.3/§1.8 (RunAPI `runway`, `runway-aleph`),
- * §2.2 (Apiframe runwayParams), §5.2/§5.6 (Runway's own API), §7 (what the RunAPI Runway seed gets wrong).
+ * §2.2 (Apiframe runwayParams), §5.2/§5.6 (Runway's own API), §7 (what the RunAPI Runway seed gets wrong),
+ * §9.1 (the @runwayml/sdk 4.20.1 lineup: aleph2 replacing gen4_aleph, veo3.1, veo3.1_fast).
  */
 import { secondsRange, simulatorOffer } from './common.js';
 import { ALWAYS, absent, isIn, present, promptLimitRule } from './rules.js';
@@ -34,15 +35,27 @@ const RUNWAY_DURATIONS = secondsRange(2, 10);
 
 type Wire = Readonly<Partial<Record<ParamName, string>>>;
 
-const RUNWAY_I2V_WIRE: Wire = { prompt: 'promptText', first_frame_image_url: 'promptImage', duration_seconds: 'duration', aspect_ratio: 'ratio' };
-const RUNWAY_T2V_WIRE: Wire = { prompt: 'promptText', duration_seconds: 'duration', aspect_ratio: 'ratio' };
+const RUNWAY_I2V_WIRE: Wire = { prompt: 'promptText', first_frame_image_url: 'promptImage', duration_seconds: 'duration', aspect_ratio: 'ratio', seed: 'seed' };
+const RUNWAY_T2V_WIRE: Wire = { prompt: 'promptText', duration_seconds: 'duration', aspect_ratio: 'ratio', seed: 'seed' };
 const APIFRAME_RUNWAY_WIRE: Wire = {
   prompt: 'prompt',
   first_frame_image_url: 'runwayParams.image',
   duration_seconds: 'runwayParams.duration',
   aspect_ratio: 'runwayParams.aspect_ratio',
+  seed: 'runwayParams.seed',
   callback_url: 'webhookUrl',
 };
+/** Veo 3.1 on Runway: the ratio encodes the resolution (1280:720 is 720p, 1920:1080 is 1080p). */
+const VEO_T2V_WIRE: Wire = {
+  prompt: 'promptText',
+  duration_seconds: 'duration',
+  aspect_ratio: 'ratio',
+  output_resolution: 'ratio',
+  seed: 'seed',
+  negative_prompt: 'negativePrompt',
+  generate_audio: 'audio',
+};
+const VEO_I2V_WIRE: Wire = { ...VEO_T2V_WIRE, first_frame_image_url: 'promptImage[position=first]', last_frame_image_url: 'promptImage[position=last]' };
 const RUNWAY_NOTES =
   'Runway takes pixel ratios (ratio); friendly ratios map through RUNWAY_PIXEL_RATIOS. Inputs must be HTTPS URLs (no redirects, real Content-Type), runway:// upload URIs or data: URIs. No webhooks: poll only.';
 
@@ -276,18 +289,21 @@ const gen45: ModelSpec = {
   typical_seconds_source: TYPICAL_SOURCE,
 };
 
-// ---- runway-aleph ------------------------------------------------------------------------------
+// ---- runway-aleph (Aleph 2 on Runway) -----------------------------------------------------------
+
+/** aleph2's targetAspectRatio (outpaint): providers.md §9.1, RW4 video-to-video.ts. */
+const ALEPH2_RATIOS = ['16:9', '4:3', '3:2', '1:1', '2:3', '3:4', '9:16', '21:9'];
 
 const aleph: ModelSpec = {
   id: 'runway-aleph',
   title: 'Runway Aleph (video-to-video edit)',
   family: 'runway',
   modes: ['video-to-video'],
-  aliases: ['aleph', 'runway-gen4-aleph'],
+  aliases: ['aleph', 'runway-gen4-aleph', 'aleph-2', 'runway-aleph2'],
   params: {
     durations: [],
     resolutions: [],
-    aspect_ratios: ALEPH_RATIOS,
+    aspect_ratios: [...new Set([...ALEPH_RATIOS, ...ALEPH2_RATIOS])],
     prompt_max_chars: 1000,
     presence: { prompt: 'required', first_frame: 'forbidden', last_frame: 'forbidden', source_video: 'required', aspect_ratio: 'optional' },
     prompt_optimizer: false,
@@ -299,7 +315,7 @@ const aleph: ModelSpec = {
       require: { all: [present('source_video_url'), absent('first_frame_image_url'), absent('last_frame_image_url')] },
       message:
         'runway-aleph edits an existing video: source_video_url (the video to edit) is required, with a prompt describing the edit; it takes no first_frame_image_url or last_frame_image_url. For image-to-video use runway or runway-gen4-turbo.',
-      source: `${SRC.runapiContract} (Aleph is POST /api/v1/runway_aleph/edit_video, source_video_url required); ${SRC.seedInconsistencies} item 2 (SEED-3 wrongly shows runway-aleph on runway/text_to_video with first_frame_image_url); ${SRC.runway} (gen4_aleph: videoUri required)`,
+      source: `${SRC.runapiContract} (Aleph is POST /api/v1/runway_aleph/edit_video, source_video_url required); ${SRC.seedInconsistencies} item 2 (SEED-3 wrongly shows runway-aleph on runway/text_to_video with first_frame_image_url); ${SRC.runway4} (aleph2: videoUri required)`,
     },
   ],
   offers: [
@@ -307,30 +323,120 @@ const aleph: ModelSpec = {
       provider: 'runapi',
       native_model: 'runway-aleph',
       endpoint: '/api/v1/runway_aleph/edit_video',
-      wire_fields: { prompt: 'prompt', source_video_url: 'source_video_url', aspect_ratio: 'aspect_ratio', callback_url: 'callback_url' },
-      serves: {},
+      wire_fields: { prompt: 'prompt', source_video_url: 'source_video_url', aspect_ratio: 'aspect_ratio', seed: 'seed', callback_url: 'callback_url' },
+      serves: { aspect_ratios: ALEPH_RATIOS },
       price: { kind: 'table', rows: [{ usd: 1.1 }], source: SRC.runapiPricing, as_of: SRC.runapiPricingAsOf, note: 'Flat price per edit.' },
       typical_seconds: 90,
       notes: "RunAPI's SDK does not send model on this fixed-model endpoint (the server accepts it).",
     },
     {
       provider: 'runway',
-      native_model: 'gen4_aleph',
+      native_model: 'aleph2',
       endpoint: '/v1/video_to_video',
-      wire_fields: { prompt: 'promptText', source_video_url: 'videoUri' },
-      serves: { aspect_ratios: [] },
-      price: runwayPerSecond(15, 'Billed on the output length, which follows the source video: no estimate without it.'),
-      aliases: ['gen4_aleph'],
+      wire_fields: { prompt: 'promptText', source_video_url: 'videoUri', aspect_ratio: 'targetAspectRatio', seed: 'seed' },
+      serves: { aspect_ratios: ALEPH2_RATIOS, rules: [runwayPromptLimit] },
+      price: runwayPerSecond(
+        15,
+        "Billed on the output length, which follows the source video: no estimate without it. Aleph 2's rate is unpublished; gen4_aleph's 15 credits/s is assumed [I].",
+      ),
+      aliases: ['aleph2'],
+      retired_aliases: [{ slug: 'gen4_aleph', source: SRC.runway4Retired }],
       typical_seconds: 90,
-      notes: `${RUNWAY_NOTES} gen4_aleph's ratio was deprecated (SDK 3.13), so aspect_ratio is not taken here; gen4_aleph is gone from @runwayml/sdk 4.x (replaced by aleph2) and may be retired.`,
+      notes: `${RUNWAY_NOTES} aspect_ratio is sent as targetAspectRatio (outpaint: the input is letterboxed to that ratio). gen4_aleph is retired (gone from @runwayml/sdk 4.x); the slug still works here and is sent as its successor aleph2.`,
     },
     simulatorOffer('runway-aleph'),
   ],
   notes:
-    "Video-to-video edit: source_video_url and prompt are required; no duration or resolution (the output follows the source). aspect_ratio (incl. 21:9) on RunAPI only. Some pages show runway-aleph on runway/text_to_video with a first frame; it needs source_video_url. Prompt limit 1000 characters is assumed from Runway's promptText limit [I].",
-  docs_url: 'https://runapi.ai/models/runway',
+    "Video-to-video edit: source_video_url and prompt are required; no duration or resolution (the output follows the source). aspect_ratio: 16:9, 9:16, 4:3, 3:4, 1:1, 21:9 on both; 3:2 and 2:3 on Runway (aleph2 outpaint). Runway's own API serves Aleph 2 (aleph2); the retired gen4_aleph slug maps to it. Local videos over 5 MB go to Runway through its uploads flow.",
+  docs_url: 'https://docs.dev.runwayml.com/',
   typical_seconds: 90,
   typical_seconds_source: TYPICAL_SOURCE,
 };
 
-export const RUNWAY_MODELS: readonly ModelSpec[] = [runway, gen4Turbo, gen45, aleph];
+// ---- Veo 3.1 and Veo 3.1 Fast on Runway --------------------------------------------------------
+
+const VEO_FRIENDLY = ['16:9', '9:16'];
+
+const RULE_VEO_LAST_NEEDS_FIRST: JointRule = {
+  id: 'veo-last-frame-needs-first-frame',
+  when: present('last_frame_image_url'),
+  require: present('first_frame_image_url'),
+  message: 'last_frame_image_url needs first_frame_image_url: Veo 3.1 "does not support generating with only a last frame". Add first_frame_image_url.',
+  source: `${SRC.runway4} (veo3.1 promptImage, image-to-video.ts:267-269)`,
+};
+const RULE_VEO_T2V_PROMPT: JointRule = {
+  id: 'veo-text-to-video-needs-prompt',
+  when: absent('first_frame_image_url'),
+  require: present('prompt'),
+  message: 'prompt is required for Veo 3.1 text-to-video (no first_frame_image_url): describe the video, or add a first frame.',
+  source: `${SRC.runway4} (text_to_video veo3.1: promptText required; image_to_video: promptText optional)`,
+};
+
+function veo(id: string, slug: string, title: string, creditsPerSecond: number, creditNote: string): ModelSpec {
+  const price = runwayPerSecond(creditsPerSecond, creditNote);
+  return {
+    id,
+    title,
+    family: 'runway',
+    modes: ['text-to-video', 'image-to-video', 'first-last-frame'],
+    aliases: [],
+    params: {
+      durations: [4, 6, 8],
+      resolutions: ['720p', '1080p'],
+      aspect_ratios: VEO_FRIENDLY,
+      default_duration: 6,
+      default_resolution: '720p',
+      default_aspect_ratio: '16:9',
+      prompt_max_chars: 1000,
+      presence: { prompt: 'optional', first_frame: 'optional', last_frame: 'optional', source_video: 'forbidden', aspect_ratio: 'optional' },
+      prompt_optimizer: false,
+    },
+    rules: [RULE_VEO_LAST_NEEDS_FIRST, RULE_VEO_T2V_PROMPT],
+    offers: [
+      {
+        provider: 'runway',
+        native_model: slug,
+        endpoint: '/v1/text_to_video',
+        wire_fields: VEO_T2V_WIRE,
+        serves: { modes: ['text-to-video'] },
+        price,
+        aliases: [slug],
+        typical_seconds: 90,
+        notes: `${RUNWAY_NOTES} 16:9/9:16 at 720p go out as 1280:720/720:1280, at 1080p as 1920:1080/1080:1920.`,
+      },
+      {
+        provider: 'runway',
+        native_model: slug,
+        endpoint: '/v1/image_to_video',
+        wire_fields: VEO_I2V_WIRE,
+        serves: { modes: ['image-to-video', 'first-last-frame'] },
+        price,
+        aliases: [slug],
+        typical_seconds: 90,
+        notes: RUNWAY_NOTES,
+      },
+      simulatorOffer(id),
+    ],
+    notes: `Google Veo 3.1 served by Runway's API (${slug}). Text-to-video, image-to-video, first+last frame. 4, 6 or 8 s; 16:9 or 9:16 at 720p or 1080p. Takes seed, negative_prompt and generate_audio (audio costs more). Default 6 s (Runway publishes no default).`,
+    docs_url: 'https://docs.dev.runwayml.com/',
+    typical_seconds: 90,
+    typical_seconds_source: TYPICAL_SOURCE,
+  };
+}
+
+const veo31 = veo(
+  'veo-3.1',
+  'veo3.1',
+  'Google Veo 3.1 (Runway)',
+  40,
+  'Runway lists 20–40 credits/s for veo3.1, audio costing more; the upper bound is used so a budget is never exceeded by the estimate.',
+);
+const veo31Fast = veo(
+  'veo-3.1-fast',
+  'veo3.1_fast',
+  'Google Veo 3.1 Fast (Runway)',
+  15,
+  'Runway lists 10–15 credits/s for veo3.1_fast, audio costing more; the upper bound is used so a budget is never exceeded by the estimate.',
+);
+
+export const RUNWAY_MODELS: readonly ModelSpec[] = [runway, gen4Turbo, gen45, aleph, veo31, veo31Fast];

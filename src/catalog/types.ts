@@ -23,6 +23,14 @@ export interface VideoParams {
   aspect_ratio?: string;
   prompt_optimizer?: boolean;
   callback_url?: string;
+  /** Integer 0–4294967295: the same seed and request give similar results (Runway `seed`). */
+  seed?: number;
+  /** What should not appear (Runway Veo `negativePrompt`). */
+  negative_prompt?: string;
+  /** Audio track on or off (Runway Veo `audio`). */
+  generate_audio?: boolean;
+  /** Visible AI-generated watermark on or off (MiniMax `aigc_watermark`). */
+  watermark?: boolean;
 }
 export type ParamName = keyof VideoParams;
 /** Every field of the common vocabulary, in the order messages list them. */
@@ -36,6 +44,23 @@ export const PARAM_NAMES = [
   'aspect_ratio',
   'prompt_optimizer',
   'callback_url',
+  'seed',
+  'negative_prompt',
+  'generate_audio',
+  'watermark',
+] as const satisfies readonly ParamName[];
+
+/**
+ * Optional fields only some offers take. A model takes one when at least one of its (released, real)
+ * offers maps it in `wire_fields`; a request that sets it is routed only to offers that take it.
+ */
+export const OFFER_FIELDS = [
+  'callback_url',
+  'prompt_optimizer',
+  'seed',
+  'negative_prompt',
+  'generate_audio',
+  'watermark',
 ] as const satisfies readonly ParamName[];
 
 /**
@@ -80,6 +105,11 @@ export interface ParamSpace {
   default_resolution?: string;
   /** Applied when the model takes an aspect ratio (presence `optional`) and none is given. */
   default_aspect_ratio?: string;
+  /**
+   * Per-mode default aspect ratio, for models whose ratio is needed in one mode only (MiniMax H3:
+   * text-only requests need a concrete ratio; with frames the ratio follows the image).
+   */
+  default_aspect_ratio_by_mode?: Readonly<Partial<Record<Mode, string>>>;
   /** The longest prompt any offer of this model accepts; offers with a lower limit carry a rule. */
   prompt_max_chars: number;
   presence: FieldPresence;
@@ -134,6 +164,16 @@ export interface Offer {
   /** Typical generation time in seconds, used to schedule polling. */
   typical_seconds?: number;
   notes?: string;
+  /**
+   * Set when the provider lists the model but marks it unreleased (with the source). Such an offer is
+   * shown by list_models but never routed to, and its slug is refused with this reason.
+   */
+  unreleased?: string;
+  /**
+   * A retired provider slug this offer answers for (e.g. Runway's `gen4_aleph` → `aleph2`): the slug
+   * still resolves here, and the successor is what goes on the wire.
+   */
+  retired_aliases?: readonly { slug: string; source: string }[];
 }
 
 export interface ModelSpec {
@@ -186,6 +226,8 @@ export interface OfferSummary {
   native_model: string;
   /** USD range over every combination the offer serves, where known; 'unknown' when no price is known. */
   price_usd: { min: number; max: number } | 'unknown';
+  /** Present when the provider lists the offer as unreleased: never routed to. */
+  unreleased?: true;
 }
 
 /** One price line for `list_models`: USD, or 'unknown' when the price is not known (never invented). */

@@ -125,7 +125,12 @@ export class JobService {
     // A slug naming several offers (gen4.5: Runway's text_to_video and image_to_video) pins the one
     // that fits this request's mode.
     const routed: ResolvedModel = validated.pinned ? { ...resolved, pinned: validated.pinned } : resolved;
-    const fingerprint = fingerprintOf(resolved.model.id, params, provider);
+    // A slug that pins an offer is part of what was asked for: the same key with another tier's slug is a different request.
+    const fingerprint = fingerprintOf(
+      routed.pinned ? `${resolved.model.id}@${routed.pinned.provider}/${routed.pinned.native_model}` : resolved.model.id,
+      params,
+      provider,
+    );
 
     if (idempotency_key !== undefined && !dry_run) {
       const existing = await this.ledger.findByIdempotencyKey(idempotency_key);

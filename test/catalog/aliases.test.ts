@@ -29,7 +29,12 @@ const PINNING: [string, string, string, string, string][] = [
   ['MiniMax-Hailuo-2.3', 'hailuo-2.3', 'minimax', 'MiniMax-Hailuo-2.3', '/v1/video_generation'],
   ['MiniMax-Hailuo-2.3-Fast', 'hailuo-2.3-fast', 'minimax', 'MiniMax-Hailuo-2.3-Fast', '/v1/video_generation'],
   ['gen4_turbo', 'runway-gen4-turbo', 'runway', 'gen4_turbo', '/v1/image_to_video'],
-  ['gen4_aleph', 'runway-aleph', 'runway', 'gen4_aleph', '/v1/video_to_video'],
+  ['gen4_aleph', 'runway-aleph', 'runway', 'aleph2', '/v1/video_to_video'], // retired slug → its successor
+  ['aleph2', 'runway-aleph', 'runway', 'aleph2', '/v1/video_to_video'],
+  ['MiniMax-H3', 'hailuo-3', 'minimax', 'MiniMax-H3', '/v2/video_generation'],
+  ['minimax/h3/text-to-video', 'hailuo-3', 'atlascloud', 'minimax/h3/text-to-video', '/api/v1/model/generateVideo'],
+  ['minimax/h3-max/image-to-video', 'hailuo-3-max', 'atlascloud', 'minimax/h3-max/image-to-video', '/api/v1/model/generateVideo'],
+  ['hailuo-03', 'hailuo-3', 'apiframe', 'hailuo-03', '/v2/videos/generate'],
 ];
 
 /** Names that resolve to a model without pinning a provider. */
@@ -141,6 +146,8 @@ describe('model names', () => {
         for (const a of o.aliases ?? []) {
           // A slug equal to a model id is that model (unpinned); otherwise it pins one provider.
           if (MODELS.some((x) => x.id.toLowerCase() === a.toLowerCase())) continue;
+          // Two providers' slugs differing only in case (MiniMax-H3, minimax-h3) are told apart by case.
+          if (a === 'MiniMax-H3') continue;
           claim(a, `${m.id}@${o.provider}`);
         }
   });

@@ -136,6 +136,48 @@ const MODEL_RULES: ModelRuleCase[] = [
     refused: [{ prompt: p }, { prompt: p, first_frame_image_url: IMG }, { prompt: p, source_video_url: VID, first_frame_image_url: IMG }],
     says: 'source_video_url (the video to edit) is required',
   },
+  {
+    rule: 'veo-last-frame-needs-first-frame',
+    model: 'veo-3.1',
+    allowed: [{ prompt: p, first_frame_image_url: IMG, last_frame_image_url: IMG2 }],
+    refused: [{ prompt: p, last_frame_image_url: IMG2 }],
+    says: 'does not support generating with only a last frame',
+  },
+  {
+    rule: 'veo-text-to-video-needs-prompt',
+    model: 'veo-3.1-fast',
+    allowed: [{ prompt: p }, { first_frame_image_url: IMG }],
+    refused: [{ aspect_ratio: '16:9' }],
+    says: 'prompt is required for Veo 3.1 text-to-video',
+  },
+  {
+    rule: 'veo-text-to-video-needs-prompt',
+    model: 'veo-3.1',
+    allowed: [{ prompt: p, generate_audio: true }],
+    refused: [{ negative_prompt: 'blur' }],
+    says: 'prompt is required for Veo 3.1 text-to-video',
+  },
+  {
+    rule: 'veo-last-frame-needs-first-frame',
+    model: 'veo-3.1-fast',
+    allowed: [{ first_frame_image_url: IMG, last_frame_image_url: IMG2 }],
+    refused: [{ prompt: p, last_frame_image_url: IMG2 }],
+    says: 'does not support generating with only a last frame',
+  },
+  {
+    rule: 'h3-text-to-video-concrete-ratio',
+    model: 'hailuo-3',
+    allowed: [{ prompt: p }, { prompt: p, aspect_ratio: '21:9' }, { prompt: p, first_frame_image_url: IMG, aspect_ratio: 'adaptive' }],
+    refused: [{ prompt: p, aspect_ratio: 'adaptive' }],
+    says: 'text-only requests need a concrete ratio',
+  },
+  {
+    rule: 'h3-max-last-frame-needs-first-frame',
+    model: 'hailuo-3-max',
+    allowed: [{ prompt: p, first_frame_image_url: IMG, last_frame_image_url: IMG2 }],
+    refused: [{ prompt: p, last_frame_image_url: IMG2 }],
+    says: 'last_frame_image_url needs first_frame_image_url on H3 Max',
+  },
 ];
 
 interface OfferRuleCase {
@@ -205,6 +247,22 @@ const OFFER_RULES: OfferRuleCase[] = [
     allowed: { prompt: p, first_frame_image_url: IMG },
     refused: { first_frame_image_url: IMG },
     says: 'Apiframe requires a prompt',
+  },
+  {
+    rule: 'runapi-h3-prompt-7000',
+    model: 'hailuo-3',
+    offer: () => offer('hailuo-3', 'runapi', 'minimax-h3', '/api/v1/minimax_h3/text_to_video'),
+    allowed: { prompt: long(7000) },
+    refused: { prompt: long(7001) },
+    says: 'at most 7000 characters',
+  },
+  {
+    rule: 'atlas-cloud-last-frame-needs-first-frame',
+    model: 'hailuo-3',
+    offer: () => offer('hailuo-3', 'atlascloud', 'minimax/h3/image-to-video'),
+    allowed: { prompt: p, first_frame_image_url: IMG, last_frame_image_url: IMG2, output_resolution: '2k', duration_seconds: 6 },
+    refused: { prompt: p, last_frame_image_url: IMG2, output_resolution: '2k', duration_seconds: 6 },
+    says: 'last_frame_image_url needs first_frame_image_url on Atlas Cloud',
   },
 ];
 
