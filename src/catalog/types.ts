@@ -266,6 +266,10 @@ export interface OfferDetail {
   price: PriceTable;
   typical_seconds: number;
   notes?: string;
+  /** Why the offer is listed but never routed to (the provider marks it unreleased). */
+  unreleased?: string;
+  /** Retired provider slugs that now name this offer. */
+  retired_aliases?: string[];
 }
 /** The full parameter table of one model for `list_models` with a model filter. */
 export interface ModelDetail extends Omit<ModelSummary, 'offers'> {

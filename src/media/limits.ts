@@ -72,6 +72,9 @@ function dataUriPayloadBytes(encodedLimit: number): number {
   return Math.floor((encodedLimit - 32) / 4) * 3;
 }
 
+/** Runway's data-URI cap in encoded characters, decimal (the stricter reading of "5MB"). */
+const RUNWAY_DATA_URI_CHARS = 5 * MB;
+
 const IMAGE_JPEG_PNG_WEBP = ['image/jpeg', 'image/png', 'image/webp'] as const;
 
 /** The limits table. README and `list_models` may render it; tests pin the numbers. */
@@ -117,19 +120,20 @@ export const MEDIA_LIMIT_TABLE: readonly MediaLimitEntry[] = [
     by: 'Runway (ephemeral upload)',
     source: 'providers.md §5.5; docs.dev.runwayml.com/assets/inputs size table: uploads 200 MB',
   },
+  // Runway's inline cap applies to whatever model Runway serves (gen4.5, Veo, Hailuo 3 …).
   {
-    scope: { family: 'runway', providers: ['runway'], transport: 'data-uri' },
+    scope: { providers: ['runway'], transport: 'data-uri' },
     kind: 'image',
-    max_bytes: dataUriPayloadBytes(5 * MIB),
-    by: 'Runway (data URI, under 5 MB encoded)',
-    source: 'providers.md §5.2; docs.dev.runwayml.com/assets/inputs: "encoded data URI must be under 5MB (1024 × 1024 × 5 bytes)"',
+    max_bytes: dataUriPayloadBytes(RUNWAY_DATA_URI_CHARS),
+    by: 'Runway (data URI, up to 5 MB encoded)',
+    source: 'providers.md §9.2: @runwayml/sdk 4.17.1 "cap media data URIs at 5MB" (image-to-video.ts:88-90)',
   },
   {
-    scope: { family: 'runway', providers: ['runway'], transport: 'data-uri' },
+    scope: { providers: ['runway'], transport: 'data-uri' },
     kind: 'video',
-    max_bytes: dataUriPayloadBytes(16 * MIB),
-    by: 'Runway (data URI, 16 MB encoded)',
-    source: 'docs.dev.runwayml.com/assets/inputs size table: video data URI 16MB',
+    max_bytes: dataUriPayloadBytes(RUNWAY_DATA_URI_CHARS),
+    by: 'Runway (data URI, up to 5 MB encoded)',
+    source: 'providers.md §9.2: @runwayml/sdk 4.17.1 "cap media data URIs at 5MB" for videos too (video-to-video.ts:72-76), replacing §5.2\'s 16 MB',
   },
   // Through a gateway, Runway fetches the file by URL (the gateway's hosted copy). [I]
   {

@@ -41,6 +41,7 @@ export function apiframeBody(nativeModel: string, params: VideoParams): Record<s
     set('image', params.first_frame_image_url);
     set('duration', params.duration_seconds);
     set('aspect_ratio', params.aspect_ratio);
+    set('seed', params.seed);
     body['runwayParams'] = p;
   } else {
     throw new VideogenError('unsupported', `Apiframe model "${nativeModel}" is not a Hailuo or Runway model; this server cannot build its parameters.`, {

@@ -32,7 +32,10 @@ const ENDPOINT_FIELDS: Record<string, readonly (keyof VideoParams)[]> = {
     'callback_url',
   ],
   'runway/text_to_video': ['prompt', 'first_frame_image_url', 'duration_seconds', 'output_resolution', 'aspect_ratio', 'callback_url'],
-  'runway_aleph/edit_video': ['prompt', 'source_video_url', 'aspect_ratio', 'callback_url'],
+  'runway_aleph/edit_video': ['prompt', 'source_video_url', 'aspect_ratio', 'seed', 'callback_url'],
+  // providers.md §9.4: `model` is required here (it is sent: these endpoints are not fixed-model).
+  'minimax_h3/text_to_video': ['prompt', 'duration_seconds', 'output_resolution', 'aspect_ratio', 'callback_url'],
+  'minimax_h3/image_to_video': ['prompt', 'first_frame_image_url', 'last_frame_image_url', 'duration_seconds', 'output_resolution', 'callback_url'],
 };
 /** Fixed-model endpoints where the SDK never sends `model` on the wire (RA-ALEPH `edit-video.ts`). */
 const NO_MODEL_ON_WIRE = new Set(['runway_aleph/edit_video']);
@@ -71,8 +74,8 @@ export function parseRunapiEndpoint(endpoint: string): Svc {
 /** The wire body for one endpoint, in RunAPI's own field names. */
 export function runapiBody(nativeModel: string, endpoint: Svc, params: VideoParams): Record<string, unknown> {
   const key = `${endpoint.svc}/${endpoint.ep}`;
-  // Unknown endpoints get every common field given: RunAPI's vocabulary is the common vocabulary.
-  const fields = ENDPOINT_FIELDS[key] ?? (Object.keys(params) as (keyof VideoParams)[]);
+  const fields = ENDPOINT_FIELDS[key];
+  if (!fields) throw new VideogenError('internal', `RunAPI endpoint ${key} has no field list in this server.`, { provider: PROVIDER, noJobCreated: true });
   const body: Record<string, unknown> = NO_MODEL_ON_WIRE.has(key) ? {} : { model: nativeModel };
   for (const f of fields) {
     const v = params[f];

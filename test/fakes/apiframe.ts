@@ -68,6 +68,7 @@ export type FakeApiframe = FakeServer & {
 
 type Details = Record<string, string[]>;
 const HAILUO = ['hailuo-02', 'hailuo-2.3', 'hailuo-2.3-fast', 'hailuo-03'];
+const UNRELEASED = ['hailuo-03'];
 const RUNWAY = ['runway-gen4-turbo', 'runway-gen4.5'];
 const RUNWAY_RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4', '21:9'];
 const WEBHOOK_EVENTS = ['progress', 'completed', 'failed'];
@@ -99,6 +100,8 @@ function validate(body: Record<string, unknown>): Details {
   const model = body['model'];
   const family = HAILUO.includes(model as string) ? 'hailuoParams' : RUNWAY.includes(model as string) ? 'runwayParams' : undefined;
   if (typeof model !== 'string') add(d, 'model', 'Required');
+  // Listed in the OpenAPI but "unreleased" (providers.md §9.5, §9.7): refused at model [I: wording].
+  else if (UNRELEASED.includes(model)) add(d, 'model', `Model '${model}' is not released yet`);
   else if (!family) add(d, 'model', `Invalid discriminator value. Expected ${[...HAILUO, ...RUNWAY].map((m) => `'${m}'`).join(' | ')}`);
   strict(d, '', body, ['prompt', 'model', 'webhookUrl', 'webhookEvents', ...(family ? [family] : [])]);
   const prompt = body['prompt'];
