@@ -1,0 +1,353 @@
+/**
+ * Issue 12 end to end: the November 2026 lineup through the MCP tools against the provider fakes.
+ * Every new model reaches `succeeded` on each provider that serves it, with that provider's own field
+ * names on the wire (exact bodies); a request that breaks a new model's joint rules, or sets a field
+ * the model does not take, is refused with no upstream request; an 8 MB video for an Aleph edit goes
+ * through Runway's uploads flow, not a data URI.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeApiframe, FAKE_APIFRAME_KEY } from '../fakes/apiframe.js';
+import { startFakeAtlas, FAKE_ATLAS_KEY } from '../fakes/atlascloud.js';
+import { FAKE_VIDEO, type FakeServer, type RecordedRequest } from '../fakes/base.js';
+import { startFakeMinimax, FAKE_MINIMAX_KEY, type FakeMinimax } from '../fakes/minimax.js';
+import { startFakeRunapi, FAKE_RUNAPI_KEY } from '../fakes/runapi.js';
+import { startFakeRunway, FAKE_RUNWAY_KEY, type FakeRunway } from '../fakes/runway.js';
+import { startHarness, tempDir, text, type Harness } from '../helpers.js';
+import { check, errorText, generate, trace } from './support.js';
+
+const IMG = 'https://cdn.example.com/first.png';
+const IMG2 = 'https://cdn.example.com/last.png';
+const VID = 'https://cdn.example.com/source.mp4';
+const P = 'a paper boat drifts down a rainy street';
+
+type Real = 'runapi' | 'apiframe' | 'atlascloud' | 'minimax' | 'runway';
+let h: Harness;
+let workDir: string;
+const fakes = {} as Record<Real, FakeServer> & { minimax: FakeMinimax; runway: FakeRunway };
+
+beforeAll(async () => {
+  fakes.runapi = await startFakeRunapi({ pollsToComplete: 0 });
+  fakes.apiframe = await startFakeApiframe({ pollsToComplete: 0 });
+  fakes.atlascloud = await startFakeAtlas({ pollsToComplete: 0 });
+  fakes.minimax = await startFakeMinimax({ pollsToComplete: 0 });
+  fakes.runway = await startFakeRunway({ pollsToComplete: 0 });
+  workDir = tempDir('videogen-work-');
+  h = await startHarness({
+    workDir,
+    env: {
+      RUNAPI_API_KEY: FAKE_RUNAPI_KEY,
+      RUNAPI_BASE_URL: fakes.runapi.url,
+      APIFRAME_API_KEY: FAKE_APIFRAME_KEY,
+      APIFRAME_BASE_URL: fakes.apiframe.url,
+      ATLASCLOUD_API_KEY: FAKE_ATLAS_KEY,
+      ATLASCLOUD_BASE_URL: fakes.atlascloud.url,
+      MINIMAX_API_KEY: FAKE_MINIMAX_KEY,
+      MINIMAX_BASE_URL: fakes.minimax.url,
+      RUNWAYML_API_SECRET: FAKE_RUNWAY_KEY,
+      RUNWAYML_BASE_URL: fakes.runway.url,
+    },
+  });
+});
+afterAll(async () => {
+  await h?.close();
+  await Promise.all(Object.values(fakes).map((f) => f.close()));
+});
+
+function counts(): number[] {
+  return Object.values(fakes).map((f) => f.requests.length);
+}
+
+interface WireCase {
+  name: string;
+  provider: Real;
+  args: Record<string, unknown>;
+  path: string;
+  body: Record<string, unknown>;
+}
+
+const CASES: WireCase[] = [
+  // ── Veo 3.1 / Veo 3.1 Fast on Runway ──
+  {
+    name: 'veo-3.1 text-to-video with seed, negative prompt, audio, 1080p portrait',
+    provider: 'runway',
+    args: { model: 'veo-3.1', prompt: P, duration_seconds: 8, output_resolution: '1080p', aspect_ratio: '9:16', seed: 42, negative_prompt: 'blur', generate_audio: true },
+    path: '/v1/text_to_video',
+    body: { model: 'veo3.1', promptText: P, seed: 42, negativePrompt: 'blur', audio: true, ratio: '1080:1920', duration: 8 },
+  },
+  {
+    name: 'veo-3.1-fast first and last frame, defaults',
+    provider: 'runway',
+    args: { model: 'veo-3.1-fast', first_frame_image_url: IMG, last_frame_image_url: IMG2, generate_audio: false },
+    path: '/v1/image_to_video',
+    body: {
+      model: 'veo3.1_fast',
+      audio: false,
+      promptImage: [
+        { uri: IMG, position: 'first' },
+        { uri: IMG2, position: 'last' },
+      ],
+      ratio: '1280:720',
+      duration: 6,
+    },
+  },
+  // ── Aleph 2 (runway-aleph) ──
+  {
+    name: 'runway-aleph on Runway is aleph2 with targetAspectRatio and seed',
+    provider: 'runway',
+    args: { model: 'runway-aleph', prompt: 'make it snow', source_video_url: VID, aspect_ratio: '3:2', seed: 9 },
+    path: '/v1/video_to_video',
+    body: { model: 'aleph2', promptText: 'make it snow', seed: 9, videoUri: VID, targetAspectRatio: '3:2' },
+  },
+  {
+    name: 'runway-aleph on RunAPI takes the seed too',
+    provider: 'runapi',
+    args: { model: 'runway-aleph', prompt: 'make it snow', source_video_url: VID, aspect_ratio: '21:9', seed: 9 },
+    path: '/api/v1/runway_aleph/edit_video',
+    body: { prompt: 'make it snow', source_video_url: VID, aspect_ratio: '21:9', seed: 9 },
+  },
+  // ── Hailuo 3 (MiniMax-H3) ──
+  {
+    name: 'hailuo-3 on MiniMax V2, text only: content[] text, 768P, 16:9, watermark',
+    provider: 'minimax',
+    args: { model: 'hailuo-3', prompt: P, watermark: true },
+    path: '/v2/video_generation',
+    body: { model: 'MiniMax-H3', content: [{ type: 'text', text: P }], duration: 6, resolution: '768P', ratio: '16:9', aigc_watermark: true },
+  },
+  {
+    name: 'hailuo-3 on MiniMax V2, first and last frame roles, 2K, 12 s',
+    provider: 'minimax',
+    args: { model: 'hailuo-3', prompt: P, first_frame_image_url: IMG, last_frame_image_url: IMG2, output_resolution: '2k', duration_seconds: 12 },
+    path: '/v2/video_generation',
+    body: {
+      model: 'MiniMax-H3',
+      content: [
+        { type: 'text', text: P },
+        { type: 'image_url', image_url: { url: IMG }, role: 'first_frame' },
+        { type: 'image_url', image_url: { url: IMG2 }, role: 'last_frame' },
+      ],
+      duration: 12,
+      resolution: '2K',
+    },
+  },
+  {
+    name: 'hailuo-3 on RunAPI text_to_video (model required, aspect_ratio concrete)',
+    provider: 'runapi',
+    args: { model: 'hailuo-3', prompt: P, aspect_ratio: '21:9', duration_seconds: 15 },
+    path: '/api/v1/minimax_h3/text_to_video',
+    body: { model: 'minimax-h3', prompt: P, duration_seconds: 15, output_resolution: '768p', aspect_ratio: '21:9' },
+  },
+  {
+    name: 'hailuo-3 on RunAPI image_to_video with a last frame alone',
+    provider: 'runapi',
+    args: { model: 'hailuo-3', prompt: P, last_frame_image_url: IMG2, output_resolution: '2k' },
+    path: '/api/v1/minimax_h3/image_to_video',
+    body: { model: 'minimax-h3', prompt: P, last_frame_image_url: IMG2, duration_seconds: 6, output_resolution: '2k' },
+  },
+  {
+    name: 'hailuo-3 on Runway (hailuo3) text-to-video takes a friendly ratio and resolution',
+    provider: 'runway',
+    args: { model: 'hailuo-3', prompt: P, aspect_ratio: '4:3', output_resolution: '2k' },
+    path: '/v1/text_to_video',
+    body: { model: 'hailuo3', promptText: P, ratio: '4:3', resolution: '2k', duration: 6 },
+  },
+  {
+    name: 'hailuo-3 on Runway (hailuo3) image-to-video, adaptive',
+    provider: 'runway',
+    args: { model: 'hailuo-3', prompt: P, first_frame_image_url: IMG, aspect_ratio: 'adaptive' },
+    path: '/v1/image_to_video',
+    body: { model: 'hailuo3', promptText: P, promptImage: [{ uri: IMG, position: 'first' }], ratio: 'adaptive', resolution: '768p', duration: 6 },
+  },
+  {
+    name: 'hailuo-3 on Atlas (minimax/h3/text-to-video, 2K)',
+    provider: 'atlascloud',
+    args: { model: 'hailuo-3', prompt: P, output_resolution: '2k', duration_seconds: 5 },
+    path: '/api/v1/model/generateVideo',
+    body: { model: 'minimax/h3/text-to-video', prompt: P, duration: 5, resolution: '2K', aspect_ratio: '16:9' },
+  },
+  {
+    name: 'hailuo-3 on Atlas (minimax/h3/image-to-video, image and end_image)',
+    provider: 'atlascloud',
+    args: { model: 'hailuo-3', prompt: P, first_frame_image_url: IMG, last_frame_image_url: IMG2, output_resolution: '2k' },
+    path: '/api/v1/model/generateVideo',
+    body: { model: 'minimax/h3/image-to-video', prompt: P, image: IMG, end_image: IMG2, duration: 6, resolution: '2K' },
+  },
+  // ── Hailuo 3 Max ──
+  {
+    name: 'hailuo-3-max on Runway (h3_max) with seed and prompt expansion off',
+    provider: 'runway',
+    args: { model: 'hailuo-3-max', prompt: P, seed: 7, prompt_optimizer: false, output_resolution: '480p', duration_seconds: 5 },
+    path: '/v1/text_to_video',
+    body: { model: 'h3_max', promptText: P, seed: 7, resolution: '480p', promptExpansionMode: 'disabled', duration: 5 },
+  },
+  {
+    name: 'hailuo-3-max on Runway (h3_max) first and last frame',
+    provider: 'runway',
+    args: { model: 'hailuo-3-max', prompt: P, first_frame_image_url: IMG, last_frame_image_url: IMG2 },
+    path: '/v1/image_to_video',
+    body: {
+      model: 'h3_max',
+      promptText: P,
+      promptImage: [
+        { uri: IMG, position: 'first' },
+        { uri: IMG2, position: 'last' },
+      ],
+      resolution: '768p',
+      duration: 6,
+    },
+  },
+  {
+    name: 'hailuo-3-max on Atlas (minimax/h3-max/text-to-video, prompt_expansion)',
+    provider: 'atlascloud',
+    args: { model: 'hailuo-3-max', prompt: P, prompt_optimizer: true },
+    path: '/api/v1/model/generateVideo',
+    body: { model: 'minimax/h3-max/text-to-video', prompt: P, duration: 6, resolution: '768P', prompt_expansion: true },
+  },
+  {
+    name: 'hailuo-3-max on Atlas (minimax/h3-max/image-to-video)',
+    provider: 'atlascloud',
+    args: { model: 'hailuo-3-max', prompt: P, first_frame_image_url: IMG, output_resolution: '480p', duration_seconds: 15 },
+    path: '/api/v1/model/generateVideo',
+    body: { model: 'minimax/h3-max/image-to-video', prompt: P, image: IMG, duration: 15, resolution: '480P' },
+  },
+  // ── seed on the existing Runway models ──
+  {
+    name: 'runway-gen4.5 text-to-video with a seed',
+    provider: 'runway',
+    args: { model: 'runway-gen4.5', prompt: P, seed: 123 },
+    path: '/v1/text_to_video',
+    body: { model: 'gen4.5', promptText: P, seed: 123, ratio: '1280:720', duration: 5 },
+  },
+  {
+    name: 'runway-gen4-turbo on Apiframe with a seed in runwayParams',
+    provider: 'apiframe',
+    args: { model: 'runway-gen4-turbo', prompt: P, first_frame_image_url: IMG, seed: 5 },
+    path: '/v2/videos/generate',
+    body: { model: 'runway-gen4-turbo', prompt: P, runwayParams: { image: IMG, duration: 5, aspect_ratio: '16:9', seed: 5 } },
+  },
+  {
+    name: 'hailuo-02 on MiniMax V1 with the watermark switch',
+    provider: 'minimax',
+    args: { model: 'hailuo-02', prompt: P, watermark: false },
+    path: '/v1/video_generation',
+    body: { model: 'MiniMax-Hailuo-02', prompt: P, duration: 6, resolution: '768P', aigc_watermark: false },
+  },
+];
+
+describe('each new model reaches succeeded on each provider that serves it, with the provider’s own field names', () => {
+  it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_, c) => {
+    const f = fakes[c.provider];
+    const before = f.requests.length;
+    const job = await generate(h, { ...c.args, provider: c.provider });
+    const sent = f.requests.slice(before).filter((r: RecordedRequest) => r.method === 'POST');
+    expect(sent.map((r) => r.path)).toEqual([c.path]);
+    expect(sent[0]!.json).toEqual(c.body);
+    const { job: done } = await check(h, job.job_id, 20);
+    expect(done.status, JSON.stringify(done.error ?? {})).toBe('succeeded');
+    expect(done.local_path).toBeDefined();
+  });
+});
+
+describe('a request that breaks a new model’s rules is refused with 0 upstream requests', () => {
+  const refusals: [string, Record<string, unknown>, RegExp][] = [
+    ['veo-3.1 with a last frame alone', { model: 'veo-3.1', prompt: P, last_frame_image_url: IMG2 }, /only a last frame/],
+    ['veo-3.1 text-to-video without a prompt', { model: 'veo-3.1', negative_prompt: 'blur' }, /prompt is required for Veo 3.1 text-to-video/],
+    ['veo-3.1 at 10 s', { model: 'veo-3.1', prompt: P, duration_seconds: 10 }, /duration_seconds 10 is not offered by veo-3.1; allowed: 4, 6, 8/],
+    ['veo-3.1 in 1:1', { model: 'veo-3.1', prompt: P, aspect_ratio: '1:1' }, /aspect_ratio 1:1 is not offered by veo-3.1; allowed: 16:9, 9:16/],
+    ['hailuo-3 text-only with adaptive', { model: 'hailuo-3', prompt: P, aspect_ratio: 'adaptive' }, /text-only requests need a concrete ratio/],
+    ['hailuo-3 at 3 s', { model: 'hailuo-3', prompt: P, duration_seconds: 3 }, /allowed: 4–15/],
+    ['hailuo-3 at 1080p', { model: 'hailuo-3', prompt: P, output_resolution: '1080p' }, /allowed: 768p, 2k/],
+    ['hailuo-3 without a prompt', { model: 'hailuo-3', first_frame_image_url: IMG }, /prompt is required by hailuo-3/],
+    ['hailuo-3 prompt over 7000', { model: 'hailuo-3', prompt: 'x'.repeat(7001) }, /7000 characters/],
+    ['hailuo-3 on Atlas at 768p', { model: 'hailuo-3', prompt: P, provider: 'atlascloud' }, /serves only 2k/],
+    ['hailuo-3 on RunAPI with a frame and a ratio', { model: 'hailuo-3', prompt: P, first_frame_image_url: IMG, aspect_ratio: '16:9', provider: 'runapi' }, /takes no aspect_ratio/],
+    ['hailuo-3 on Atlas with a last frame alone', { model: 'hailuo-3', prompt: P, last_frame_image_url: IMG2, output_resolution: '2k', provider: 'atlascloud' }, /needs first_frame_image_url on Atlas Cloud/],
+    ['hailuo-3-max with a last frame alone', { model: 'hailuo-3-max', prompt: P, last_frame_image_url: IMG2 }, /needs first_frame_image_url on H3 Max/],
+    ['hailuo-3-max with an aspect ratio', { model: 'hailuo-3-max', prompt: P, aspect_ratio: '16:9' }, /aspect_ratio is not taken by hailuo-3-max/],
+    ['hailuo-3-max seed on Atlas', { model: 'hailuo-3-max', prompt: P, seed: 1, provider: 'atlascloud' }, /takes no seed/],
+    ['runway-aleph with 3:2 on RunAPI', { model: 'runway-aleph', prompt: P, source_video_url: VID, aspect_ratio: '3:2', provider: 'runapi' }, /takes aspect_ratio 16:9/],
+    ['seed out of range', { model: 'veo-3.1', prompt: P, seed: 4294967296 }, /seed must be a whole number from 0 to 4294967295/],
+  ];
+  it.each(refusals)('%s', async (_, args, says) => {
+    const before = counts();
+    // The tool's input schema (7000 characters, the longest any model takes) may refuse before the catalog does.
+    const r = await h.call('generate_video', args);
+    expect(r.isError).toBe(true);
+    expect(text(r)).toMatch(says);
+    expect(counts()).toEqual(before);
+  });
+});
+
+describe('a field the model does not take is refused, naming the field and the models that take it', () => {
+  it.each([
+    ['seed', { model: 'hailuo-3', prompt: P, seed: 1 }, ['hailuo-3-max', 'runway-gen4-turbo', 'runway-gen4.5', 'runway-aleph', 'veo-3.1', 'veo-3.1-fast']],
+    ['negative_prompt', { model: 'runway-gen4.5', prompt: P, negative_prompt: 'blur' }, ['veo-3.1', 'veo-3.1-fast']],
+    ['generate_audio', { model: 'hailuo-02', prompt: P, generate_audio: true }, ['veo-3.1', 'veo-3.1-fast']],
+    ['watermark', { model: 'veo-3.1', prompt: P, watermark: true }, ['hailuo-02', 'hailuo-2.3', 'hailuo-2.3-fast', 'hailuo-3']],
+  ] as const)('%s', async (field, args, takers) => {
+    const before = counts();
+    const msg = errorText(await h.call('generate_video', args));
+    expect(msg).toContain(`${field} is not taken by ${args.model}`);
+    expect(msg).toContain(`use a model that takes it: ${takers.join(', ')}`);
+    expect(counts()).toEqual(before);
+  });
+});
+
+describe('retired ids', () => {
+  it('gen4_aleph keeps working for users and goes out as its successor aleph2', async () => {
+    const before = fakes.runway.requests.length;
+    const job = await generate(h, { model: 'gen4_aleph', prompt: 'make it snow', source_video_url: VID });
+    const sent = fakes.runway.requests.slice(before).filter((r) => r.method === 'POST');
+    expect(sent.map((r) => [r.path, (r.json as { model: string }).model])).toEqual([['/v1/video_to_video', 'aleph2']]);
+    expect((await check(h, job.job_id, 20)).job.status).toBe('succeeded');
+  });
+  it('the Runway fake refuses gen4_aleph itself at model, naming the successor (as the live API may any day)', async () => {
+    const res = await fetch(`${fakes.runway.url}/v1/video_to_video`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${FAKE_RUNWAY_KEY}`, 'x-runway-version': '2024-11-06', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gen4_aleph', promptText: 'x', videoUri: VID }),
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { issues: { path: string[]; message: string }[] };
+    expect(body.issues[0]).toMatchObject({ path: ['model'], message: expect.stringContaining("use 'aleph2'") });
+  });
+});
+
+describe('media per Runway’s documented limits', () => {
+  /** A valid MP4 of `size` bytes: the fake's video plus a `free` box (players skip it). */
+  function mp4Of(size: number): Buffer {
+    const pad = size - FAKE_VIDEO.length;
+    const box = Buffer.alloc(pad);
+    box.writeUInt32BE(pad, 0);
+    box.write('free', 4, 'latin1');
+    return Buffer.concat([FAKE_VIDEO, box]);
+  }
+
+  it('an 8 MB video for an Aleph edit goes through /v1/uploads (three steps), not a data URI', async () => {
+    const big = mp4Of(8_000_000);
+    writeFileSync(path.join(workDir, 'edit-me.mp4'), big);
+    const before = fakes.runway.requests.length;
+    const job = await generate(h, { model: 'runway-aleph', prompt: 'make it snow', source_video_url: 'edit-me.mp4', provider: 'runway' });
+    const sent = fakes.runway.requests.slice(before);
+    expect(trace(sent)).toEqual(['POST /v1/uploads', 'POST /upload-bucket', 'POST /v1/video_to_video']);
+    expect(sent[1]!.headers['authorization']).toBeUndefined();
+    const up = [...fakes.runway.uploads.values()].find((u) => u.filename === 'edit-me.mp4')!;
+    expect(up.bytes!.equals(big)).toBe(true);
+    const body = sent[2]!.json as Record<string, unknown>;
+    expect(body['videoUri']).toBe(up.runwayUri);
+    expect(JSON.stringify(body)).not.toContain('data:');
+    expect((await check(h, job.job_id, 20)).job.status).toBe('succeeded');
+  });
+
+  it('a 3 MB video still goes inline as a data URI (under 5 MB encoded)', async () => {
+    writeFileSync(path.join(workDir, 'small.mp4'), mp4Of(3_000_000));
+    const before = fakes.runway.requests.length;
+    await generate(h, { model: 'runway-aleph', prompt: 'make it snow', source_video_url: 'small.mp4', provider: 'runway' });
+    const sent = fakes.runway.requests.slice(before);
+    expect(trace(sent)).toEqual(['POST /v1/video_to_video']);
+    const uri = (sent[0]!.json as { videoUri: string }).videoUri;
+    expect(uri.startsWith('data:video/mp4;base64,')).toBe(true);
+    expect(uri.length).toBeLessThanOrEqual(5_000_000);
+  });
+});
