@@ -306,7 +306,8 @@ function ratioFor(endpoint: Endpoint, model: string, aspect: string | undefined,
   if (VEO_MODELS.has(model) && (aspect === undefined || !/^\d{3,4}:\d{3,4}$/.test(aspect) || !VEO_RATIOS.includes(aspect))) {
     const key = `${aspect ?? '16:9'}@${resolution ?? '720p'}`;
     const pixel = VEO_PIXELS[key];
-    if (!pixel) throw invalid(`Runway ${model} takes aspect_ratio 16:9 or 9:16 at output_resolution 720p or 1080p (got ${aspect ?? '16:9'} at ${resolution ?? '720p'}).`);
+    if (!pixel)
+      throw invalid(`Runway ${model} takes aspect_ratio 16:9 or 9:16 at output_resolution 720p or 1080p (got ${aspect ?? '16:9'} at ${resolution ?? '720p'}).`);
     return pixel;
   }
   let ratio = DEFAULT_RATIO;
@@ -354,7 +355,8 @@ export function buildRunwayBody(endpoint: Endpoint, model: string, p: VideoParam
   }
   if (p.source_video_url !== undefined) throw invalid(`Runway ${model} on ${endpoint} takes no source video.`);
   if (endpoint === 'image_to_video') {
-    if (p.first_frame_image_url === undefined && p.last_frame_image_url === undefined) throw invalid(`Runway ${model} image-to-video needs first_frame_image_url.`);
+    if (p.first_frame_image_url === undefined && p.last_frame_image_url === undefined)
+      throw invalid(`Runway ${model} image-to-video needs first_frame_image_url.`);
     const images: { uri: string; position: 'first' | 'last' }[] = [];
     if (p.first_frame_image_url !== undefined) images.push({ uri: p.first_frame_image_url, position: 'first' });
     if (p.last_frame_image_url !== undefined) {

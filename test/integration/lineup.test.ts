@@ -72,7 +72,16 @@ const CASES: WireCase[] = [
   {
     name: 'veo-3.1 text-to-video with seed, negative prompt, audio, 1080p portrait',
     provider: 'runway',
-    args: { model: 'veo-3.1', prompt: P, duration_seconds: 8, output_resolution: '1080p', aspect_ratio: '9:16', seed: 42, negative_prompt: 'blur', generate_audio: true },
+    args: {
+      model: 'veo-3.1',
+      prompt: P,
+      duration_seconds: 8,
+      output_resolution: '1080p',
+      aspect_ratio: '9:16',
+      seed: 42,
+      negative_prompt: 'blur',
+      generate_audio: true,
+    },
     path: '/v1/text_to_video',
     body: { model: 'veo3.1', promptText: P, seed: 42, negativePrompt: 'blur', audio: true, ratio: '1080:1920', duration: 8 },
   },
@@ -261,12 +270,24 @@ describe('a request that breaks a new model’s rules is refused with 0 upstream
     ['hailuo-3 without a prompt', { model: 'hailuo-3', first_frame_image_url: IMG }, /prompt is required by hailuo-3/],
     ['hailuo-3 prompt over 7000', { model: 'hailuo-3', prompt: 'x'.repeat(7001) }, /7000 characters/],
     ['hailuo-3 on Atlas at 768p', { model: 'hailuo-3', prompt: P, provider: 'atlascloud' }, /serves only 2k/],
-    ['hailuo-3 on RunAPI with a frame and a ratio', { model: 'hailuo-3', prompt: P, first_frame_image_url: IMG, aspect_ratio: '16:9', provider: 'runapi' }, /takes no aspect_ratio/],
-    ['hailuo-3 on Atlas with a last frame alone', { model: 'hailuo-3', prompt: P, last_frame_image_url: IMG2, output_resolution: '2k', provider: 'atlascloud' }, /needs first_frame_image_url on Atlas Cloud/],
+    [
+      'hailuo-3 on RunAPI with a frame and a ratio',
+      { model: 'hailuo-3', prompt: P, first_frame_image_url: IMG, aspect_ratio: '16:9', provider: 'runapi' },
+      /takes no aspect_ratio/,
+    ],
+    [
+      'hailuo-3 on Atlas with a last frame alone',
+      { model: 'hailuo-3', prompt: P, last_frame_image_url: IMG2, output_resolution: '2k', provider: 'atlascloud' },
+      /needs first_frame_image_url on Atlas Cloud/,
+    ],
     ['hailuo-3-max with a last frame alone', { model: 'hailuo-3-max', prompt: P, last_frame_image_url: IMG2 }, /needs first_frame_image_url on H3 Max/],
     ['hailuo-3-max with an aspect ratio', { model: 'hailuo-3-max', prompt: P, aspect_ratio: '16:9' }, /aspect_ratio is not taken by hailuo-3-max/],
     ['hailuo-3-max seed on Atlas', { model: 'hailuo-3-max', prompt: P, seed: 1, provider: 'atlascloud' }, /takes no seed/],
-    ['runway-aleph with 3:2 on RunAPI', { model: 'runway-aleph', prompt: P, source_video_url: VID, aspect_ratio: '3:2', provider: 'runapi' }, /takes aspect_ratio 16:9/],
+    [
+      'runway-aleph with 3:2 on RunAPI',
+      { model: 'runway-aleph', prompt: P, source_video_url: VID, aspect_ratio: '3:2', provider: 'runapi' },
+      /takes aspect_ratio 16:9/,
+    ],
     ['seed out of range', { model: 'veo-3.1', prompt: P, seed: 4294967296 }, /seed must be a whole number from 0 to 4294967295/],
   ];
   it.each(refusals)('%s', async (_, args, says) => {

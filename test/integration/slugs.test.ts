@@ -90,8 +90,7 @@ for (const entry of allAliases()) {
       continue;
     }
     const combos = offerCombinations(entry.model, offer);
-    for (const c of new Set([combos[0], combos[combos.length - 1]]))
-      if (c) CASES.push({ slug: entry.alias, modelId: entry.model.id, offer, params: c.params });
+    for (const c of new Set([combos[0], combos[combos.length - 1]])) if (c) CASES.push({ slug: entry.alias, modelId: entry.model.id, offer, params: c.params });
   }
 }
 // Slugs that equal one of our model ids are that model (they route across providers); with their own
@@ -104,7 +103,17 @@ const MODEL_ID_SLUGS: SlugCase[] = MODELS.flatMap((m) =>
 
 it('the catalog has the slugs this test is about', () => {
   const slugs = new Set(CASES.map((c) => c.slug));
-  for (const s of ['hailuo-2.3-image-to-video-pro', 'hailuo-2.3-image-to-video-standard', 'MiniMax-H3', 'minimax-h3', 'gen4_aleph', 'aleph2', 'veo3.1', 'hailuo3', 'h3_max'])
+  for (const s of [
+    'hailuo-2.3-image-to-video-pro',
+    'hailuo-2.3-image-to-video-standard',
+    'MiniMax-H3',
+    'minimax-h3',
+    'gen4_aleph',
+    'aleph2',
+    'veo3.1',
+    'hailuo3',
+    'h3_max',
+  ])
     expect(slugs, s).toContain(s);
   expect(UNRELEASED.map((u) => u.slug)).toEqual(['hailuo-03']);
 });
@@ -126,7 +135,9 @@ describe.each(['alone', 'with its provider', 'with an idempotency_key'] as const
         else {
           expect(sent).toHaveLength(1);
           expect(sent[0]!.path).toBe(c.offer.endpoint);
-          expect(wireModel(sent[0]!)).toBe(c.offer.provider === 'runapi' && c.offer.endpoint.includes('runway_aleph') ? `(endpoint ${c.offer.endpoint})` : c.offer.native_model);
+          expect(wireModel(sent[0]!)).toBe(
+            c.offer.provider === 'runapi' && c.offer.endpoint.includes('runway_aleph') ? `(endpoint ${c.offer.endpoint})` : c.offer.native_model,
+          );
         }
       }
       expect(structured<{ provider: string; model: string }>(r)).toMatchObject({ provider: c.offer.provider, model: c.modelId });
