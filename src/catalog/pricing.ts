@@ -66,6 +66,7 @@ const SAMPLE_INPUTS: Record<Mode, VideoParams> = {
   'image-to-video': { prompt: 'sample', first_frame_image_url: 'https://example.com/first.png' },
   'first-last-frame': { prompt: 'sample', first_frame_image_url: 'https://example.com/first.png', last_frame_image_url: 'https://example.com/last.png' },
   'video-to-video': { prompt: 'sample', source_video_url: 'https://example.com/source.mp4' },
+  extend: { prompt: 'sample', extend_job_id: 'job_sample' },
 };
 
 export interface OfferCombination {

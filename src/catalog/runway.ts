@@ -89,7 +89,7 @@ const runway: ModelSpec = {
   id: 'runway',
   title: 'Runway (RunAPI)',
   family: 'runway',
-  modes: ['text-to-video', 'image-to-video'],
+  modes: ['text-to-video', 'image-to-video', 'extend'],
   aliases: [],
   params: {
     durations: [5, 10],
@@ -104,7 +104,7 @@ const runway: ModelSpec = {
   rules: [
     {
       id: 'runway-aspect-ratio-required-without-image',
-      when: absent('first_frame_image_url'),
+      when: { all: [absent('first_frame_image_url'), absent('extend_job_id')] },
       require: present('aspect_ratio'),
       message: `aspect_ratio is required for runway text-to-video (no first_frame_image_url); allowed: ${RUNAPI_RUNWAY_RATIOS.join(', ')}.`,
       source: `${SRC.runapiContract} (runway/text_to_video rules: aspect_ratio required when first_frame_image_url is absent)`,
@@ -115,6 +115,14 @@ const runway: ModelSpec = {
       require: absent('aspect_ratio'),
       message: "aspect_ratio is not allowed with first_frame_image_url on runway (the video takes the image's shape): drop aspect_ratio.",
       source: `${SRC.runapiContract} (runway/text_to_video rules: aspect_ratio forbidden when first_frame_image_url is present)`,
+    },
+    {
+      id: 'runway-extend-takes-no-frame-or-ratio',
+      when: present('extend_job_id'),
+      require: { all: [absent('first_frame_image_url'), absent('aspect_ratio'), absent('duration_seconds')] },
+      message:
+        'Extending a video (extend_job_id) continues its shot: it takes a prompt and output_resolution, not first_frame_image_url, aspect_ratio or duration_seconds. Drop them.',
+      source: `${SRC.runapiContract} (runway/extend_video: model, source_task_id, prompt, output_resolution, watermark, callback_url)`,
     },
     {
       id: 'runway-10s-720p-only',
@@ -137,7 +145,7 @@ const runway: ModelSpec = {
         aspect_ratio: 'aspect_ratio',
         callback_url: 'callback_url',
       },
-      serves: {},
+      serves: { modes: ['text-to-video', 'image-to-video'] },
       price: {
         kind: 'table',
         rows: [
@@ -152,10 +160,29 @@ const runway: ModelSpec = {
       notes:
         'duration_seconds and output_resolution are required on the wire (the catalog always sends them). The seed calls output_resolution an aspect ratio; it is 720p|1080p.',
     },
+    {
+      provider: 'runapi',
+      native_model: 'runway',
+      endpoint: '/api/v1/runway/extend_video',
+      wire_fields: { prompt: 'prompt', extend_job_id: 'source_task_id', output_resolution: 'output_resolution', callback_url: 'callback_url' },
+      serves: { modes: ['extend'], durations: [], aspect_ratios: [] },
+      price: {
+        kind: 'table',
+        rows: [
+          { mode: 'extend', output_resolution: '720p', usd: 0.12 },
+          { mode: 'extend', output_resolution: '1080p', usd: 0.3 },
+        ],
+        source: SRC.runapiPricing,
+        as_of: SRC.runapiPricingAsOf,
+        note: 'Per extension.',
+      },
+      typical_seconds: 60,
+      notes: 'Continues a finished runway job: extend_job_id is the job_id generate_video returned (sent as its RunAPI task id, source_task_id).',
+    },
     simulatorOffer('runway'),
   ],
   notes:
-    "RunAPI's Runway model: text-to-video needs aspect_ratio; image-to-video (first_frame_image_url) must not have one. 10 s only at 720p. An older seed page mislabels output_resolution as an aspect ratio: a ratio sent there is read as aspect_ratio. RunAPI publishes no prompt limit; 1000 characters is assumed from Runway's own promptText limit [I].",
+    "RunAPI's Runway model: extend_job_id continues a finished runway video (prompt and output_resolution only). Text-to-video needs aspect_ratio; image-to-video (first_frame_image_url) must not have one. 10 s only at 720p. An older seed page mislabels output_resolution as an aspect ratio: a ratio sent there is read as aspect_ratio. RunAPI publishes no prompt limit; 1000 characters is assumed from Runway's own promptText limit [I].",
   docs_url: 'https://runapi.ai/models/runway',
   typical_seconds: 60,
   typical_seconds_source: TYPICAL_SOURCE,

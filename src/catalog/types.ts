@@ -9,7 +9,8 @@ export type ProviderId = (typeof PROVIDER_IDS)[number];
 /** The five real backends (everything but the simulator). */
 export type RealProviderId = Exclude<ProviderId, 'simulator'>;
 
-export const MODES = ['text-to-video', 'image-to-video', 'first-last-frame', 'video-to-video'] as const;
+/** `extend`: continue a finished video from its job (RunAPI runway/extend_video). */
+export const MODES = ['text-to-video', 'image-to-video', 'first-last-frame', 'video-to-video', 'extend'] as const;
 export type Mode = (typeof MODES)[number];
 
 /** The common request vocabulary: field names mirror the seed parameter tables. */
@@ -31,6 +32,8 @@ export interface VideoParams {
   generate_audio?: boolean;
   /** Visible AI-generated watermark on or off (MiniMax `aigc_watermark`). */
   watermark?: boolean;
+  /** The job_id of a finished video to continue (RunAPI `runway/extend_video` `source_task_id`). */
+  extend_job_id?: string;
 }
 export type ParamName = keyof VideoParams;
 /** Every field of the common vocabulary, in the order messages list them. */
@@ -48,6 +51,7 @@ export const PARAM_NAMES = [
   'negative_prompt',
   'generate_audio',
   'watermark',
+  'extend_job_id',
 ] as const satisfies readonly ParamName[];
 
 /**
@@ -61,6 +65,7 @@ export const OFFER_FIELDS = [
   'negative_prompt',
   'generate_audio',
   'watermark',
+  'extend_job_id',
 ] as const satisfies readonly ParamName[];
 
 /**

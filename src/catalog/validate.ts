@@ -24,6 +24,7 @@ export const VIDEO_PARAMS_SCHEMA = z.strictObject({
   aspect_ratio: z.string().optional(),
   prompt_optimizer: z.boolean().optional(),
   callback_url: z.string().optional(),
+  extend_job_id: z.string().optional(),
   seed: z.union([z.number(), z.string()]).optional(),
   negative_prompt: z.string().optional(),
   generate_audio: z.boolean().optional(),
@@ -49,10 +50,11 @@ const FIELD_HINTS: Readonly<Record<string, ParamName>> = {
   aigc_watermark: 'watermark',
 };
 
-const MODE_FIELDS = ['first_frame_image_url', 'last_frame_image_url', 'source_video_url'] as const;
+const MODE_FIELDS = ['extend_job_id', 'first_frame_image_url', 'last_frame_image_url', 'source_video_url'] as const;
 
 export function detectMode(params: VideoParams): Mode {
   const has = (f: (typeof MODE_FIELDS)[number]) => typeof params[f] === 'string' && params[f].trim() !== '';
+  if (has('extend_job_id')) return 'extend';
   if (has('source_video_url')) return 'video-to-video';
   if (has('last_frame_image_url')) return 'first-last-frame';
   if (has('first_frame_image_url')) return 'image-to-video';
@@ -121,7 +123,15 @@ function normalize(model: ModelSpec, input: unknown): Normalized {
   }
 
   const params: VideoParams = {};
-  for (const f of ['prompt', 'first_frame_image_url', 'last_frame_image_url', 'source_video_url', 'callback_url', 'negative_prompt'] as const) {
+  for (const f of [
+    'prompt',
+    'first_frame_image_url',
+    'last_frame_image_url',
+    'source_video_url',
+    'callback_url',
+    'negative_prompt',
+    'extend_job_id',
+  ] as const) {
     const v = raw[f];
     if (typeof v === 'string' && v.trim() !== '') params[f] = v.trim();
   }
@@ -278,7 +288,8 @@ export function validateParams(resolved: ResolvedModel, input: VideoParams): { p
 
   // Defaults.
   const s = model.params;
-  if (params.duration_seconds === undefined && s.durations.length > 0) {
+  const extending = mode === 'extend';
+  if (params.duration_seconds === undefined && s.durations.length > 0 && !extending) {
     const d = pickDefault(s.default_duration, s.durations, pinned, (o) => o.serves.durations);
     if (d !== undefined) params.duration_seconds = d;
   }
@@ -286,7 +297,7 @@ export function validateParams(resolved: ResolvedModel, input: VideoParams): { p
     const r = pickDefault(s.default_resolution, s.resolutions, pinned, (o) => o.serves.resolutions);
     if (r !== undefined) params.output_resolution = r;
   }
-  if (params.aspect_ratio === undefined && s.presence.aspect_ratio === 'optional' && s.aspect_ratios.length > 0) {
+  if (params.aspect_ratio === undefined && s.presence.aspect_ratio === 'optional' && s.aspect_ratios.length > 0 && !extending) {
     const a = pickDefault(s.default_aspect_ratio_by_mode?.[mode] ?? s.default_aspect_ratio, s.aspect_ratios, pinned, (o) => o.serves.aspect_ratios);
     if (a !== undefined) params.aspect_ratio = a;
   }

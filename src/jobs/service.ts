@@ -15,6 +15,7 @@ import { NetworkError } from '../providers/http.js';
 import type { JobHandle, JobStatus, LocalMedia, ProviderAdapter } from '../providers/types.js';
 import { decodeJobId, encodeJobId } from './job-id.js';
 import { Ledger, TERMINAL, sanitizeParams, type JobRecord, type PendingSubmit } from './ledger.js';
+import { extendSource } from './extend.js';
 import { planRoute, type RouteCandidate } from './routing.js';
 import { VideoSaver } from './saver.js';
 import type { SpendGuard, SpendRequest } from './budget.js';
@@ -145,6 +146,12 @@ export class JobService {
     }
 
     const plan = planRoute(routed, params, mode, this.config, provider);
+    // Extending needs the source job's own task id, and a source that can be extended where this goes.
+    const extend =
+      params.extend_job_id !== undefined
+        ? extendSource(params.extend_job_id, plan.candidates[0]!.offer.provider, await this.ledger.get(params.extend_job_id))
+        : undefined;
+    const wireOverrides: VideoParams = extend ? { extend_job_id: extend.taskId } : {};
     const media = await this.resolveMedia(params, ctx.signal);
     const first = plan.candidates[0]!;
     this.checkMediaFor(resolved.model, first.offer.provider, params, media);
@@ -214,7 +221,7 @@ export class JobService {
         const adapter = this.adapter(cand.offer.provider);
         try {
           await this.deps.guard.authorize(spendRequest(key, resolved, params, cand, max_cost_usd), ctx);
-          const record = await this.submitTo(adapter, cand, resolved, params, mode, media, key, fingerprint, plan.simulated, state, ctx.signal);
+          const record = await this.submitTo(adapter, cand, resolved, params, mode, media, key, fingerprint, plan.simulated, state, ctx.signal, wireOverrides);
           done = true;
           if (failedOver.length) {
             record.failed_over_from = failedOver.map((f) => f.provider);
@@ -254,9 +261,11 @@ export class JobService {
     /** Set once the paid request may have reached the provider. */
     state: { sent: boolean },
     signal: AbortSignal | undefined,
+    /** Values that go on the wire in place of the caller's (extend_job_id → the upstream task id). */
+    wireOverrides: VideoParams = {},
   ): Promise<JobRecord> {
     this.checkMediaFor(resolved.model, cand.offer.provider, params, media);
-    const wire: VideoParams = { ...params };
+    const wire: VideoParams = { ...params, ...wireOverrides };
     for (const [field, m] of media) {
       wire[field] = adapter.prepareMedia
         ? await adapter.prepareMedia(m, field, signal ? { signal } : {})

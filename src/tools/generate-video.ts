@@ -24,6 +24,7 @@ const input = z.looseObject({
   negative_prompt: z.string().optional().describe('What to avoid (Veo)'),
   generate_audio: z.boolean().optional().describe('Audio track on/off (Veo)'),
   watermark: z.boolean().optional().describe('AI watermark on/off (MiniMax)'),
+  extend_job_id: z.string().min(1).optional().describe('Continue this finished job (model runway)'),
   provider: z.enum(PROVIDER_IDS).optional().describe('Pin one backend; default routes automatically'),
   wait_seconds: z.number().min(0).max(600).optional().describe('Block up to this long (capped at 50 s) for the result'),
   idempotency_key: z.string().min(1).max(200).optional().describe('Reuse to retry safely without paying twice'),

@@ -130,6 +130,7 @@ describe('offers', () => {
         'hailuo-2.3-image-to-video-pro /api/v1/hailuo/image_to_video',
         'hailuo-2.3-image-to-video-standard /api/v1/hailuo/image_to_video',
         'runway /api/v1/runway/text_to_video',
+        'runway /api/v1/runway/extend_video',
         'runway-aleph /api/v1/runway_aleph/edit_video',
         'minimax-h3 /api/v1/minimax_h3/text_to_video',
         'minimax-h3 /api/v1/minimax_h3/image_to_video',

@@ -181,6 +181,7 @@ describe('price figures', () => {
 });
 
 const SAMPLE: Record<Mode, VideoParams> = {
+  extend: { prompt: 'continue the shot', extend_job_id: 'job_sample' },
   'text-to-video': { prompt: p },
   'image-to-video': { prompt: p, first_frame_image_url: IMG },
   'first-last-frame': { prompt: p, first_frame_image_url: IMG, last_frame_image_url: IMG2 },
@@ -192,7 +193,8 @@ describe('a price lookup for every offer × every combination it serves', () => 
     for (const o of m.offers) {
       it(`${m.id} · ${o.provider} ${o.native_model} ${o.endpoint}`, () => {
         // Brute force over the model's whole space (independent of offerCombinations).
-        const durations = m.params.durations.length ? m.params.durations : [undefined];
+        // undefined too: a mode that takes no duration (extend) is served only without one.
+        const durations = m.params.durations.length ? [undefined, ...m.params.durations] : [undefined];
         const resolutions = m.params.resolutions.length ? m.params.resolutions : [undefined];
         const ratios = m.params.aspect_ratios.length ? [undefined, ...m.params.aspect_ratios] : [undefined];
         let served = 0;

@@ -165,6 +165,20 @@ const MODEL_RULES: ModelRuleCase[] = [
     says: 'does not support generating with only a last frame',
   },
   {
+    rule: 'runway-extend-takes-no-frame-or-ratio',
+    model: 'runway',
+    allowed: [
+      { prompt: p, extend_job_id: 'runapi_x' },
+      { prompt: p, extend_job_id: 'runapi_x', output_resolution: '1080p' },
+    ],
+    refused: [
+      { prompt: p, extend_job_id: 'runapi_x', aspect_ratio: '16:9' },
+      { prompt: p, extend_job_id: 'runapi_x', duration_seconds: 10 },
+      { prompt: p, extend_job_id: 'runapi_x', first_frame_image_url: IMG },
+    ],
+    says: 'Extending a video (extend_job_id) continues its shot',
+  },
+  {
     rule: 'h3-text-to-video-concrete-ratio',
     model: 'hailuo-3',
     allowed: [{ prompt: p }, { prompt: p, aspect_ratio: '21:9' }, { prompt: p, first_frame_image_url: IMG, aspect_ratio: 'adaptive' }],

@@ -109,7 +109,14 @@ const H3: Record<string, ModelRule> = {
     promptMax: 7000,
     usd: 1,
   },
-  'minimax/h3-max/text-to-video': { fields: ['prompt', 'duration', 'resolution', 'prompt_expansion'], promptRequired: true, durations: H3_D, resolutions: ['480P', '768P'], promptMax: 7000, usd: 1 },
+  'minimax/h3-max/text-to-video': {
+    fields: ['prompt', 'duration', 'resolution', 'prompt_expansion'],
+    promptRequired: true,
+    durations: H3_D,
+    resolutions: ['480P', '768P'],
+    promptMax: 7000,
+    usd: 1,
+  },
   'minimax/h3-max/image-to-video': {
     fields: ['prompt', 'image', 'end_image', 'duration', 'resolution', 'prompt_expansion'],
     imageRequired: true,
@@ -160,7 +167,8 @@ function validate(body: Record<string, unknown>): string | null {
   if (body['end_image'] !== undefined && body['image'] === undefined) return 'end_image requires image';
   const d = body['duration'];
   if (d !== undefined && rule.durations && !rule.durations.includes(d as number)) return `duration must be one of [${rule.durations.join(', ')}]`;
-  for (const k of ['enable_prompt_expansion', 'go_fast', 'prompt_expansion']) if (body[k] !== undefined && typeof body[k] !== 'boolean') return `${k} must be a boolean`;
+  for (const k of ['enable_prompt_expansion', 'go_fast', 'prompt_expansion'])
+    if (body[k] !== undefined && typeof body[k] !== 'boolean') return `${k} must be a boolean`;
   if (body['resolution'] !== undefined && rule.resolutions && !rule.resolutions.includes(String(body['resolution'])))
     return `resolution must be one of [${rule.resolutions.join(', ')}]`;
   const ratio = body['aspect_ratio'];

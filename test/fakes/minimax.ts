@@ -72,7 +72,11 @@ const V2_KEYS = new Set(['model', 'content', 'resolution', 'duration', 'ratio', 
 function v2Error(status: number, type: string, message: string, code: number, withBaseResp: boolean): FakeReply {
   return {
     status,
-    json: { type: 'error', error: { type, message: `${message} (${code})` }, ...(withBaseResp ? { base_resp: { status_code: code, status_msg: message } } : {}) },
+    json: {
+      type: 'error',
+      error: { type, message: `${message} (${code})` },
+      ...(withBaseResp ? { base_resp: { status_code: code, status_msg: message } } : {}),
+    },
   };
 }
 
@@ -269,7 +273,14 @@ export async function startFakeMinimax(opts: FakeMinimaxOptions = {}): Promise<F
         return { status: 200, json: { task: { ...base, status: 'failed', error: { code: '1026', message: 'video description contains sensitive content' } } } };
       return {
         status: 200,
-        json: { task: { ...base, status: 'succeeded', content: { url: `${self}/v2files/${task.id}.mp4` }, usage: { total_seconds: base.duration, output_seconds: base.duration } } },
+        json: {
+          task: {
+            ...base,
+            status: 'succeeded',
+            content: { url: `${self}/v2files/${task.id}.mp4` },
+            usage: { total_seconds: base.duration, output_seconds: base.duration },
+          },
+        },
       };
     })
     .on('GET', '/v2files/:name', (_req, params) => {

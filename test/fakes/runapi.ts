@@ -155,6 +155,15 @@ const CONTRACT: Record<string, Check> = {
     str(b, e, 'watermark');
     str(b, e, 'callback_url');
   },
+  'runway/extend_video': (b, e) => {
+    onlyKeys(b, e, ['model', 'source_task_id', 'prompt', 'output_resolution', 'watermark', 'callback_url']);
+    str(b, e, 'model', { required: true, oneOf: ['runway'] });
+    str(b, e, 'source_task_id', { required: true });
+    str(b, e, 'prompt', { required: true });
+    str(b, e, 'output_resolution', { required: true, oneOf: ['720p', '1080p'] });
+    str(b, e, 'watermark');
+    str(b, e, 'callback_url');
+  },
   'runway_aleph/edit_video': (b, e) => {
     onlyKeys(b, e, ['model', 'prompt', 'source_video_url', 'aspect_ratio', 'seed', 'reference_image_url', 'watermark', 'callback_url']);
     str(b, e, 'model', { oneOf: ['runway-aleph'] });
@@ -168,7 +177,17 @@ const CONTRACT: Record<string, Check> = {
   },
   // minimax-h3 (providers.md §9.4): `model` is required on these endpoints.
   'minimax_h3/text_to_video': (b, e) => {
-    onlyKeys(b, e, ['model', 'prompt', 'duration_seconds', 'output_resolution', 'aspect_ratio', 'reference_image_urls', 'reference_video_urls', 'reference_audio_urls', 'callback_url']);
+    onlyKeys(b, e, [
+      'model',
+      'prompt',
+      'duration_seconds',
+      'output_resolution',
+      'aspect_ratio',
+      'reference_image_urls',
+      'reference_video_urls',
+      'reference_audio_urls',
+      'callback_url',
+    ]);
     str(b, e, 'model', { required: true, oneOf: ['minimax-h3'] });
     str(b, e, 'prompt', { required: true, max: 7000 });
     int(b, e, 'duration_seconds', { oneOf: H3_DURATIONS });
@@ -198,6 +217,7 @@ function priceCents(key: string, b: Record<string, unknown>): number {
   const d = Number(b['duration_seconds'] ?? (key.startsWith('runway/') ? 5 : 6));
   const r = String(b['output_resolution'] ?? '');
   if (key === 'runway_aleph/edit_video') return 110;
+  if (key === 'runway/extend_video') return r === '1080p' ? 30 : 12;
   if (key === 'runway/text_to_video') return d === 10 ? 30 : r === '1080p' ? 30 : 12;
   if (model.endsWith('02-text-to-video-pro') || model.endsWith('02-image-to-video-pro')) return 57;
   if (model === 'hailuo-02-text-to-video-standard') return d === 10 ? 50 : 30;
@@ -284,6 +304,14 @@ export async function startFakeRunapi(opts: FakeRunapiOptions = {}): Promise<Fak
     const errors: Errors = {};
     check(body, errors);
     if (Object.keys(errors).length) return { status: 422, json: { error: 'Validation failed', errors } };
+    // runway/extend_video continues one of this account's finished runway tasks (§1.5 error codes).
+    if (key === 'runway/extend_video') {
+      const src = jobs.get(String(body['source_task_id']));
+      if (!src || src.svc !== 'runway')
+        return { status: 422, json: { error: { code: 'source_task_unusable', message: 'source task not found or not a runway task' } } };
+      if (src.polls < src.pollsToComplete || src.failWith !== undefined)
+        return { status: 409, json: { error: { code: 'source_task_not_ready', message: 'wait for the source task to complete' } } };
+    }
 
     const ikey = req.headers['idempotency-key'];
     const idemKey = typeof ikey === 'string' ? ikey : undefined;

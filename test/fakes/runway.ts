@@ -62,18 +62,49 @@ const VEO = (credits: number, promptRequired: boolean) =>
   });
 /** hailuo3's durations 4–15 and h3_max's 5–15 are [I] in providers.md §9.7. */
 const HAILUO3 = (t2v: boolean) =>
-  rule({ ratios: H3_RATIOS, ratioRequired: t2v, durations: range(4, 15), promptRequired: true, lastFrame: true, lastNeedsFirst: false, resolutions: ['768p', '2k', '768P', '2K'], creditsPerSecond: 20 });
-const H3_MAX = rule({ durations: range(5, 15), ratioRequired: false, promptRequired: true, lastFrame: true, resolutions: ['480p', '768p'], extra: ['seed', 'promptExpansionMode'], creditsPerSecond: 20 });
+  rule({
+    ratios: H3_RATIOS,
+    ratioRequired: t2v,
+    durations: range(4, 15),
+    promptRequired: true,
+    lastFrame: true,
+    lastNeedsFirst: false,
+    resolutions: ['768p', '2k', '768P', '2K'],
+    creditsPerSecond: 20,
+  });
+const H3_MAX = rule({
+  durations: range(5, 15),
+  ratioRequired: false,
+  promptRequired: true,
+  lastFrame: true,
+  resolutions: ['480p', '768p'],
+  extra: ['seed', 'promptExpansionMode'],
+  creditsPerSecond: 20,
+});
 const I2V: Record<string, ModelRule> = {
   gen4_turbo: rule({ ratios: GEN4_RATIOS, durations: range(2, 10), extra: ['seed', 'contentModeration'], creditsPerSecond: 5 }),
-  'gen4.5': rule({ ratios: GEN4_RATIOS, durations: range(2, 10), promptRequired: true, durationRequired: true, extra: ['seed', 'contentModeration'], creditsPerSecond: 12 }),
+  'gen4.5': rule({
+    ratios: GEN4_RATIOS,
+    durations: range(2, 10),
+    promptRequired: true,
+    durationRequired: true,
+    extra: ['seed', 'contentModeration'],
+    creditsPerSecond: 12,
+  }),
   'veo3.1': VEO(40, false),
   'veo3.1_fast': VEO(15, false),
   hailuo3: HAILUO3(false),
   h3_max: H3_MAX,
 };
 const T2V: Record<string, ModelRule> = {
-  'gen4.5': rule({ ratios: ['1280:720', '720:1280'], durations: range(2, 10), promptRequired: true, durationRequired: true, extra: ['seed', 'contentModeration'], creditsPerSecond: 12 }),
+  'gen4.5': rule({
+    ratios: ['1280:720', '720:1280'],
+    durations: range(2, 10),
+    promptRequired: true,
+    durationRequired: true,
+    extra: ['seed', 'contentModeration'],
+    creditsPerSecond: 12,
+  }),
   'veo3.1': VEO(40, true),
   'veo3.1_fast': VEO(15, true),
   hailuo3: HAILUO3(true),
@@ -192,7 +223,15 @@ export async function startFakeRunway(opts: FakeRunwayOptions = {}): Promise<Fak
   }
 
   function common(b: Record<string, unknown>, rule: ModelRule, base: readonly string[]): FakeReply | undefined {
-    const known = new Set([...base, 'model', 'promptText', 'duration', ...(rule.ratios ? ['ratio'] : []), ...(rule.resolutions ? ['resolution'] : []), ...rule.extra]);
+    const known = new Set([
+      ...base,
+      'model',
+      'promptText',
+      'duration',
+      ...(rule.ratios ? ['ratio'] : []),
+      ...(rule.resolutions ? ['resolution'] : []),
+      ...rule.extra,
+    ]);
     const unknown = Object.keys(b).filter((k) => !known.has(k));
     if (unknown.length) return issue(unknown[0]!, `Unrecognized key(s) in object: ${unknown.map((k) => `'${k}'`).join(', ')}`, 'unrecognized_keys');
     const prompt = b['promptText'];
@@ -223,7 +262,18 @@ export async function startFakeRunway(opts: FakeRunwayOptions = {}): Promise<Fak
     if (endpoint === 'video_to_video') {
       const perSecond = V2V_CREDITS_PER_SECOND[model];
       if (perSecond === undefined) return issue('model', `Invalid enum value. Expected 'aleph2', received '${model}'`);
-      const known = new Set(['model', 'videoUri', 'promptText', 'seed', 'targetAspectRatio', 'keyframes', 'outputFormat', 'proresProfile', 'contentModeration', 'ratio']);
+      const known = new Set([
+        'model',
+        'videoUri',
+        'promptText',
+        'seed',
+        'targetAspectRatio',
+        'keyframes',
+        'outputFormat',
+        'proresProfile',
+        'contentModeration',
+        'ratio',
+      ]);
       const unknown = Object.keys(b).filter((k) => !known.has(k));
       if (unknown.length) return issue(unknown[0]!, `Unrecognized key(s) in object: ${unknown.map((k) => `'${k}'`).join(', ')}`, 'unrecognized_keys');
       if (b['promptText'] !== undefined && (typeof b['promptText'] !== 'string' || !b['promptText'] || b['promptText'].length > 1000))

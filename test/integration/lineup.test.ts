@@ -12,7 +12,7 @@ import { startFakeApiframe, FAKE_APIFRAME_KEY } from '../fakes/apiframe.js';
 import { startFakeAtlas, FAKE_ATLAS_KEY } from '../fakes/atlascloud.js';
 import { FAKE_VIDEO, type FakeServer, type RecordedRequest } from '../fakes/base.js';
 import { startFakeMinimax, FAKE_MINIMAX_KEY, type FakeMinimax } from '../fakes/minimax.js';
-import { startFakeRunapi, FAKE_RUNAPI_KEY } from '../fakes/runapi.js';
+import { startFakeRunapi, FAKE_RUNAPI_KEY, type FakeRunapi } from '../fakes/runapi.js';
 import { startFakeRunway, FAKE_RUNWAY_KEY, type FakeRunway } from '../fakes/runway.js';
 import { startHarness, tempDir, text, type Harness } from '../helpers.js';
 import { check, errorText, generate, trace } from './support.js';
@@ -25,7 +25,7 @@ const P = 'a paper boat drifts down a rainy street';
 type Real = 'runapi' | 'apiframe' | 'atlascloud' | 'minimax' | 'runway';
 let h: Harness;
 let workDir: string;
-const fakes = {} as Record<Real, FakeServer> & { minimax: FakeMinimax; runway: FakeRunway };
+const fakes = {} as Record<Real, FakeServer> & { minimax: FakeMinimax; runway: FakeRunway; runapi: FakeRunapi };
 
 beforeAll(async () => {
   fakes.runapi = await startFakeRunapi({ pollsToComplete: 0 });
@@ -370,5 +370,39 @@ describe('media per Runway’s documented limits', () => {
     const uri = (sent[0]!.json as { videoUri: string }).videoUri;
     expect(uri.startsWith('data:video/mp4;base64,')).toBe(true);
     expect(uri.length).toBeLessThanOrEqual(5_000_000);
+  });
+});
+
+describe('extending a finished video (extend_job_id → RunAPI runway/extend_video)', () => {
+  it('continues a finished runway job: source_task_id is its RunAPI task id, priced per extension, and reaches succeeded', async () => {
+    const src = await generate(h, { model: 'runway', prompt: P, aspect_ratio: '16:9' });
+    expect((await check(h, src.job_id, 20)).job.status).toBe('succeeded');
+    const taskId = [...fakes.runapi.jobs.values()].filter((t) => t.svc === 'runway' && t.ep === 'text_to_video').at(-1)!.id;
+    const before = fakes.runapi.requests.length;
+    const ext = await generate(h, { model: 'runway', extend_job_id: src.job_id, prompt: 'the boat sails on into the harbour', output_resolution: '1080p' });
+    expect(ext.estimated_cost_usd).toBe(0.3);
+    const sent = fakes.runapi.requests.slice(before).filter((r) => r.method === 'POST');
+    expect(sent.map((r) => r.path)).toEqual(['/api/v1/runway/extend_video']);
+    expect(sent[0]!.json).toEqual({ model: 'runway', prompt: 'the boat sails on into the harbour', source_task_id: taskId, output_resolution: '1080p' });
+    expect((await check(h, ext.job_id, 20)).job.status).toBe('succeeded');
+  });
+
+  it('refuses, with nothing sent: a job not finished yet, a job of another model, and extend_job_id on a model that cannot extend', async () => {
+    const running = await generate(h, { model: 'runway', prompt: P, aspect_ratio: '16:9' });
+    const hailuo = await generate(h, { model: 'hailuo-02', prompt: P, provider: 'minimax' });
+    const before = counts();
+    expect(errorText(await h.call('generate_video', { model: 'runway', extend_job_id: running.job_id, prompt: P }))).toMatch(
+      /is queued; only a finished video can be extended\. Call check_job until it has succeeded/,
+    );
+    expect(errorText(await h.call('generate_video', { model: 'runway', extend_job_id: hailuo.job_id, prompt: P }))).toMatch(
+      /extend_job_id must be a job of model runway on RunAPI .* is a hailuo-02 job on minimax/,
+    );
+    expect(errorText(await h.call('generate_video', { model: 'hailuo-02', extend_job_id: running.job_id, prompt: P }))).toMatch(
+      /extend_job_id is not taken by hailuo-02; remove it, or use a model that takes it: runway\./,
+    );
+    expect(errorText(await h.call('generate_video', { model: 'runway', extend_job_id: running.job_id, prompt: P, aspect_ratio: '16:9' }))).toMatch(
+      /continues its shot/,
+    );
+    expect(counts()).toEqual(before);
   });
 });
