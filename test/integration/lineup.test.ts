@@ -406,3 +406,19 @@ describe('extending a finished video (extend_job_id → RunAPI runway/extend_vid
     expect(counts()).toEqual(before);
   });
 });
+
+describe('list_models shows the new lineup', () => {
+  it('lists the new models, marks Apiframe hailuo-03 unreleased and names gen4_aleph as retired into aleph2', async () => {
+    const all = (await h.call('list_models', {})).structuredContent as {
+      models: { id: string; offers: { provider: string; native_model: string; unreleased?: boolean }[] }[];
+    };
+    const ids = all.models.map((m) => m.id);
+    for (const id of ['hailuo-3', 'hailuo-3-max', 'veo-3.1', 'veo-3.1-fast', 'runway-aleph']) expect(ids).toContain(id);
+    const h3 = all.models.find((m) => m.id === 'hailuo-3')!;
+    expect(h3.offers.find((o) => o.native_model === 'hailuo-03')).toMatchObject({ provider: 'apiframe', unreleased: true });
+    const aleph = (await h.call('list_models', { model: 'runway-aleph' })).structuredContent as {
+      models: { offers: { native_model: string; retired_aliases?: string[] }[] }[];
+    };
+    expect(aleph.models[0]!.offers.find((o) => o.native_model === 'aleph2')?.retired_aliases).toEqual(['gen4_aleph']);
+  });
+});
