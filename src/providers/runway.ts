@@ -10,6 +10,16 @@
  *  - local media up to 5 MB (encoded) go inline as data URIs, larger ones through the ephemeral uploads flow;
  *  - request bodies follow @runwayml/sdk 4.20.1's per-model create params (providers.md §9.1); the drift
  *    test checks every body built here against the pinned SDK's published types.
+ *
+ * Why this adapter and not `@runwayml/sdk` on the wire: the SDK can take a per-request `timeout`,
+ * `signal` and `maxRetries: 0`, a `baseURL` (our fake) and a `logger`, and it redacts Authorization in
+ * its logs. What it cannot give is what the one request helper (`http.ts`) guarantees for every
+ * provider: telling a lost submit that may have reached Runway (`unknown_outcome`, never resubmitted)
+ * from one that provably did not (connection refused → failover), retries that look at the call's
+ * remaining deadline, a cap on how much untrusted response body is read, and undici dispatcher
+ * injection for tests and benchmarks. Its default logger also writes to the console, which in stdio
+ * mode risks stdout. So the SDK is a pinned devDependency used for its types only (drift test).
+ */
  */
 import { FormData } from 'undici';
 import * as z from 'zod';

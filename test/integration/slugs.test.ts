@@ -97,7 +97,8 @@ for (const entry of allAliases()) {
 // provider pinned they still go out as themselves.
 const MODEL_ID_SLUGS: SlugCase[] = MODELS.flatMap((m) =>
   m.offers
-    .filter((o) => o.provider !== 'simulator' && !o.unreleased && o.native_model.toLowerCase() === m.id.toLowerCase())
+    // (extend_video needs a real finished job: test/integration/lineup.test.ts covers it)
+    .filter((o) => o.provider !== 'simulator' && !o.unreleased && o.native_model.toLowerCase() === m.id.toLowerCase() && !o.serves.modes?.includes('extend'))
     .map((o) => ({ slug: o.native_model, modelId: m.id, offer: o, params: offerCombinations(m, o)[0]!.params })),
 );
 
