@@ -55,6 +55,19 @@ const VEO_T2V_WIRE: Wire = {
   negative_prompt: 'negativePrompt',
   generate_audio: 'audio',
 };
+/** Apiframe's veoParams (providers.md §2.2, AF-OAS): the common names, nested. */
+const APIFRAME_VEO_WIRE: Wire = {
+  prompt: 'prompt',
+  first_frame_image_url: 'veoParams.image',
+  last_frame_image_url: 'veoParams.last_frame',
+  duration_seconds: 'veoParams.duration',
+  output_resolution: 'veoParams.resolution',
+  aspect_ratio: 'veoParams.aspect_ratio',
+  seed: 'veoParams.seed',
+  negative_prompt: 'veoParams.negative_prompt',
+  generate_audio: 'veoParams.generate_audio',
+  callback_url: 'webhookUrl',
+};
 const VEO_I2V_WIRE: Wire = { ...VEO_T2V_WIRE, first_frame_image_url: 'promptImage[position=first]', last_frame_image_url: 'promptImage[position=last]' };
 const RUNWAY_NOTES =
   'Runway takes pixel ratios (ratio); friendly ratios map through RUNWAY_PIXEL_RATIOS. Inputs must be HTTPS URLs (no redirects, real Content-Type), runway:// upload URIs or data: URIs. No webhooks: poll only.';
@@ -442,9 +455,19 @@ function veo(id: string, slug: string, title: string, creditsPerSecond: number, 
         typical_seconds: 90,
         notes: RUNWAY_NOTES,
       },
+      {
+        provider: 'apiframe',
+        native_model: id,
+        endpoint: '/v2/videos/generate',
+        wire_fields: APIFRAME_VEO_WIRE,
+        serves: { rules: [APIFRAME_PROMPT_REQUIRED] },
+        price: { kind: 'unknown', note: `Apiframe's stored docs give no credit cost for ${id}.` },
+        notes:
+          'veoParams: image, last_frame, aspect_ratio, duration 4|6|8, resolution 720p|1080p, generate_audio, negative_prompt (≤2000), seed (providers.md §2.2).',
+      },
       simulatorOffer(id),
     ],
-    notes: `Google Veo 3.1 served by Runway's API (${slug}). Text-to-video, image-to-video, first+last frame. 4, 6 or 8 s; 16:9 or 9:16 at 720p or 1080p. Takes seed, negative_prompt and generate_audio (audio costs more). Default 6 s (Runway publishes no default).`,
+    notes: `Google Veo 3.1 served by Runway's API (${slug}) and Apiframe (${id}). Text-to-video, image-to-video, first+last frame. 4, 6 or 8 s; 16:9 or 9:16 at 720p or 1080p. Takes seed, negative_prompt and generate_audio (audio costs more). Default 6 s (Runway publishes no default).`,
     docs_url: 'https://docs.dev.runwayml.com/',
     typical_seconds: 90,
     typical_seconds_source: TYPICAL_SOURCE,

@@ -20,7 +20,6 @@
  * injection for tests and benchmarks. Its default logger also writes to the console, which in stdio
  * mode risks stdout. So the SDK is a pinned devDependency used for its types only (drift test).
  */
- */
 import { FormData } from 'undici';
 import * as z from 'zod';
 import { VideogenError } from '../errors.js';

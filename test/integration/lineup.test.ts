@@ -101,6 +101,42 @@ const CASES: WireCase[] = [
       duration: 6,
     },
   },
+  {
+    name: 'veo-3.1 on Apiframe: veoParams with frames, audio, negative prompt, seed',
+    provider: 'apiframe',
+    args: {
+      model: 'veo-3.1',
+      prompt: P,
+      first_frame_image_url: IMG,
+      last_frame_image_url: IMG2,
+      output_resolution: '1080p',
+      generate_audio: true,
+      negative_prompt: 'blur',
+      seed: 3,
+    },
+    path: '/v2/videos/generate',
+    body: {
+      model: 'veo-3.1',
+      prompt: P,
+      veoParams: {
+        image: IMG,
+        last_frame: IMG2,
+        duration: 6,
+        resolution: '1080p',
+        aspect_ratio: '16:9',
+        generate_audio: true,
+        negative_prompt: 'blur',
+        seed: 3,
+      },
+    },
+  },
+  {
+    name: 'veo-3.1-fast on Apiframe, text only, portrait',
+    provider: 'apiframe',
+    args: { model: 'veo-3.1-fast', prompt: P, aspect_ratio: '9:16', duration_seconds: 4 },
+    path: '/v2/videos/generate',
+    body: { model: 'veo-3.1-fast', prompt: P, veoParams: { duration: 4, resolution: '720p', aspect_ratio: '9:16' } },
+  },
   // ── Aleph 2 (runway-aleph) ──
   {
     name: 'runway-aleph on Runway is aleph2 with targetAspectRatio and seed',
