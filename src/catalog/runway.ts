@@ -489,4 +489,96 @@ const veo31Fast = veo(
   'Runway lists 10–15 credits/s for veo3.1_fast, audio costing more; the upper bound is used so a budget is never exceeded by the estimate.',
 );
 
-export const RUNWAY_MODELS: readonly ModelSpec[] = [runway, gen4Turbo, gen45, aleph, veo31, veo31Fast];
+// ---- Seedance 2.0 on Runway --------------------------------------------------------------------
+
+/**
+ * Seedance 2's Runway ratios encode the resolution: six shapes at 480p, 720p, 1080p and 4k
+ * (@runwayml/sdk 4.20.1 image-to-video.ts `Seedance2.ratio`, in that order). Exported for the adapter.
+ */
+export const SEEDANCE2_PIXELS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  '480p': { '21:9': '992:432', '16:9': '864:496', '4:3': '752:560', '1:1': '640:640', '3:4': '560:752', '9:16': '496:864' },
+  '720p': { '21:9': '1470:630', '16:9': '1280:720', '4:3': '1112:834', '1:1': '960:960', '3:4': '834:1112', '9:16': '720:1280' },
+  '1080p': { '21:9': '2206:946', '16:9': '1920:1080', '4:3': '1664:1248', '1:1': '1440:1440', '3:4': '1248:1664', '9:16': '1080:1920' },
+  '4k': { '21:9': '3840:1646', '16:9': '3840:2160', '4:3': '3840:2880', '1:1': '3840:3840', '3:4': '2880:3840', '9:16': '2160:3840' },
+};
+const SEEDANCE_T2V_WIRE: Wire = {
+  prompt: 'promptText',
+  duration_seconds: 'duration',
+  aspect_ratio: 'ratio',
+  output_resolution: 'ratio',
+  seed: 'seed',
+  generate_audio: 'audio',
+};
+const SEEDANCE_I2V_WIRE: Wire = {
+  ...SEEDANCE_T2V_WIRE,
+  first_frame_image_url: 'promptImage[position=first]',
+  last_frame_image_url: 'promptImage[position=last]',
+};
+const seedancePrice = runwayPerSecond(36, 'runwayml/skills lists 36 credits/s for seedance2 without saying at which resolution; 4k may cost more [I].');
+
+const seedance2: ModelSpec = {
+  id: 'seedance-2',
+  title: 'ByteDance Seedance 2.0 (Runway)',
+  family: 'runway',
+  modes: ['text-to-video', 'image-to-video', 'first-last-frame'],
+  aliases: ['seedance-2.0'],
+  params: {
+    durations: secondsRange(4, 15),
+    resolutions: ['480p', '720p', '1080p', '4k'],
+    aspect_ratios: ['21:9', '16:9', '4:3', '1:1', '3:4', '9:16'],
+    default_duration: 5,
+    default_resolution: '720p',
+    default_aspect_ratio: '16:9',
+    prompt_max_chars: 3500,
+    presence: { prompt: 'optional', first_frame: 'optional', last_frame: 'optional', source_video: 'forbidden', aspect_ratio: 'optional' },
+    prompt_optimizer: false,
+  },
+  rules: [
+    {
+      id: 'seedance2-text-to-video-needs-prompt',
+      when: absent('first_frame_image_url'),
+      require: present('prompt'),
+      message: 'prompt is required for Seedance 2 text-to-video (no first_frame_image_url): describe the video, or add a first frame.',
+      source: `${SRC.runway4} (text_to_video seedance2: promptText required; image_to_video: optional)`,
+    },
+    {
+      id: 'seedance2-last-frame-needs-first-frame',
+      when: present('last_frame_image_url'),
+      require: present('first_frame_image_url'),
+      message: 'last_frame_image_url needs first_frame_image_url on Seedance 2 (keyframe mode). Add first_frame_image_url.',
+      source: `${SRC.runway4} (seedance2 promptImage positions first/last; a last frame alone is not documented [I])`,
+    },
+  ],
+  offers: [
+    {
+      provider: 'runway',
+      native_model: 'seedance2',
+      endpoint: '/v1/text_to_video',
+      wire_fields: SEEDANCE_T2V_WIRE,
+      serves: { modes: ['text-to-video'] },
+      price: seedancePrice,
+      aliases: ['seedance2'],
+      typical_seconds: 90,
+      notes: `${RUNWAY_NOTES} aspect_ratio × output_resolution go out as one of Runway's 24 Seedance pixel ratios. Durations 4–15 s are [I] (Apiframe's seedance-2 range); the SDK types only a number or auto.`,
+    },
+    {
+      provider: 'runway',
+      native_model: 'seedance2',
+      endpoint: '/v1/image_to_video',
+      wire_fields: SEEDANCE_I2V_WIRE,
+      serves: { modes: ['image-to-video', 'first-last-frame'] },
+      price: seedancePrice,
+      aliases: ['seedance2'],
+      typical_seconds: 90,
+      notes: RUNWAY_NOTES,
+    },
+    simulatorOffer('seedance-2'),
+  ],
+  notes:
+    "ByteDance Seedance 2.0 served by Runway's API (seedance2). Text-to-video, image-to-video, first+last frame; 4–15 s [I]; 480p, 720p, 1080p or 4k; six aspect ratios; takes seed and generate_audio. Prompt up to 3500 characters.",
+  docs_url: 'https://docs.dev.runwayml.com/',
+  typical_seconds: 90,
+  typical_seconds_source: TYPICAL_SOURCE,
+};
+
+export const RUNWAY_MODELS: readonly ModelSpec[] = [runway, gen4Turbo, gen45, aleph, veo31, veo31Fast, seedance2];

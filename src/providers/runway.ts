@@ -24,7 +24,7 @@ import { FormData } from 'undici';
 import * as z from 'zod';
 import { VideogenError } from '../errors.js';
 import { NetworkError, httpError, requestJson, type HttpResponse } from './http.js';
-import { RUNWAY_PIXEL_RATIOS } from '../catalog/runway.js';
+import { RUNWAY_PIXEL_RATIOS, SEEDANCE2_PIXELS } from '../catalog/runway.js';
 import { HttpAdapter } from './base.js';
 import type { VideoParams } from '../catalog/types.js';
 import type { CallOptions, JobHandle, JobStatus, LocalMedia, ProviderAdapter, SubmitRequest, SubmitResult, VideoOutput } from './types.js';
@@ -66,7 +66,7 @@ const VEO_PIXELS: Readonly<Record<string, string>> = {
 };
 const VEO_MODELS: ReadonlySet<string> = new Set(['veo3.1', 'veo3.1_fast']);
 /** Models whose `promptImage` takes a `position: "last"` entry (RW4 image-to-video.ts). */
-const LAST_FRAME_MODELS: ReadonlySet<string> = new Set(['veo3.1', 'veo3.1_fast', 'hailuo3', 'h3_max']);
+const LAST_FRAME_MODELS: ReadonlySet<string> = new Set(['veo3.1', 'veo3.1_fast', 'hailuo3', 'h3_max', 'seedance2']);
 /** Hailuo 3 on Runway takes MiniMax's friendly ratios as they are (not pixel ratios). */
 const HAILUO3_RATIOS = ['adaptive', '21:9', '16:9', '4:3', '1:1', '3:4', '9:16'];
 
@@ -82,6 +82,7 @@ const OPTIONAL_FIELDS: Readonly<Record<string, readonly ('seed' | 'negativePromp
   hailuo3: ['resolution'],
   h3_max: ['seed', 'resolution', 'promptExpansionMode'],
   aleph2: ['seed'],
+  seedance2: ['seed', 'audio'],
 };
 
 const CreateResponse = z.looseObject({ id: z.string().min(1) });
@@ -383,6 +384,10 @@ export function buildRunwayBody(endpoint: Endpoint, model: string, p: VideoParam
     }
   } else if (model === 'h3_max') {
     if (p.aspect_ratio !== undefined) throw invalid('Runway h3_max takes no aspect_ratio; drop it.');
+  } else if (model === 'seedance2') {
+    const pixel = SEEDANCE2_PIXELS[p.output_resolution ?? '720p']?.[p.aspect_ratio ?? '16:9'];
+    if (!pixel) throw invalid(`Runway seedance2 has no size for aspect_ratio ${p.aspect_ratio ?? '16:9'} at ${p.output_resolution ?? '720p'}.`);
+    body['ratio'] = pixel;
   } else {
     body['ratio'] = ratioFor(endpoint, model, p.aspect_ratio, p.output_resolution);
   }

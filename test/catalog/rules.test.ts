@@ -179,6 +179,20 @@ const MODEL_RULES: ModelRuleCase[] = [
     says: 'Extending a video (extend_job_id) continues its shot',
   },
   {
+    rule: 'seedance2-text-to-video-needs-prompt',
+    model: 'seedance-2',
+    allowed: [{ prompt: p }, { first_frame_image_url: IMG }],
+    refused: [{ generate_audio: true }],
+    says: 'prompt is required for Seedance 2 text-to-video',
+  },
+  {
+    rule: 'seedance2-last-frame-needs-first-frame',
+    model: 'seedance-2',
+    allowed: [{ prompt: p, first_frame_image_url: IMG, last_frame_image_url: IMG2 }],
+    refused: [{ prompt: p, last_frame_image_url: IMG2 }],
+    says: 'last_frame_image_url needs first_frame_image_url on Seedance 2',
+  },
+  {
     rule: 'h3-text-to-video-concrete-ratio',
     model: 'hailuo-3',
     allowed: [{ prompt: p }, { prompt: p, aspect_ratio: '21:9' }, { prompt: p, first_frame_image_url: IMG, aspect_ratio: 'adaptive' }],

@@ -39,6 +39,8 @@ interface ModelRule {
   resolutions?: readonly string[];
   /** Every other body key the model takes (unknown keys are refused, as Runway's validation does). */
   extra: readonly string[];
+  /** Longest promptText (default 1000). */
+  promptMax?: number;
   creditsPerSecond: number;
 }
 const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
@@ -81,7 +83,37 @@ const H3_MAX = rule({
   extra: ['seed', 'promptExpansionMode'],
   creditsPerSecond: 20,
 });
+const SEEDANCE_RATIOS = [
+  ...['992:432', '864:496', '752:560', '640:640', '560:752', '496:864', '1470:630', '1280:720', '1112:834', '960:960', '834:1112', '720:1280'],
+  ...[
+    '2206:946',
+    '1920:1080',
+    '1664:1248',
+    '1440:1440',
+    '1248:1664',
+    '1080:1920',
+    '3840:1646',
+    '3840:2160',
+    '3840:2880',
+    '3840:3840',
+    '2880:3840',
+    '2160:3840',
+  ],
+];
+/** seedance2: durations 4–15 are [I] (the SDK types a number or `auto`); 36 credits/s (§5.6). */
+const SEEDANCE2 = (t2v: boolean) =>
+  rule({
+    ratios: SEEDANCE_RATIOS,
+    ratioRequired: false,
+    durations: range(4, 15),
+    promptRequired: t2v,
+    lastFrame: true,
+    extra: ['seed', 'audio'],
+    promptMax: 3500,
+    creditsPerSecond: 36,
+  });
 const I2V: Record<string, ModelRule> = {
+  seedance2: SEEDANCE2(false),
   gen4_turbo: rule({ ratios: GEN4_RATIOS, durations: range(2, 10), extra: ['seed', 'contentModeration'], creditsPerSecond: 5 }),
   'gen4.5': rule({
     ratios: GEN4_RATIOS,
@@ -97,6 +129,7 @@ const I2V: Record<string, ModelRule> = {
   h3_max: H3_MAX,
 };
 const T2V: Record<string, ModelRule> = {
+  seedance2: SEEDANCE2(true),
   'gen4.5': rule({
     ratios: ['1280:720', '720:1280'],
     durations: range(2, 10),
@@ -235,8 +268,9 @@ export async function startFakeRunway(opts: FakeRunwayOptions = {}): Promise<Fak
     const unknown = Object.keys(b).filter((k) => !known.has(k));
     if (unknown.length) return issue(unknown[0]!, `Unrecognized key(s) in object: ${unknown.map((k) => `'${k}'`).join(', ')}`, 'unrecognized_keys');
     const prompt = b['promptText'];
-    if (prompt === undefined ? rule.promptRequired : typeof prompt !== 'string' || !prompt || prompt.length > 1000)
-      return issue('promptText', 'promptText is required and must be 1 to 1000 characters');
+    const promptMax = rule.promptMax ?? 1000;
+    if (prompt === undefined ? rule.promptRequired : typeof prompt !== 'string' || !prompt || prompt.length > promptMax)
+      return issue('promptText', `promptText is required and must be 1 to ${promptMax} characters`);
     const ratio = b['ratio'];
     if (rule.ratios && (ratio === undefined ? rule.ratioRequired : typeof ratio !== 'string' || !rule.ratios.includes(ratio)))
       return issue('ratio', `Invalid enum value. Expected ${rule.ratios.map((r) => `'${r}'`).join(' | ')}, received '${String(ratio)}'`);

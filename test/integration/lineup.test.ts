@@ -137,6 +137,29 @@ const CASES: WireCase[] = [
     path: '/v2/videos/generate',
     body: { model: 'veo-3.1-fast', prompt: P, veoParams: { duration: 4, resolution: '720p', aspect_ratio: '9:16' } },
   },
+  // ── Seedance 2.0 on Runway ──
+  {
+    name: 'seedance-2 text-to-video at 4k 21:9 with audio and seed (one pixel ratio)',
+    provider: 'runway',
+    args: { model: 'seedance-2', prompt: P, output_resolution: '4k', aspect_ratio: '21:9', duration_seconds: 12, generate_audio: true, seed: 11 },
+    path: '/v1/text_to_video',
+    body: { model: 'seedance2', promptText: P, seed: 11, audio: true, ratio: '3840:1646', duration: 12 },
+  },
+  {
+    name: 'seedance-2 first and last frame at 480p',
+    provider: 'runway',
+    args: { model: 'seedance-2', first_frame_image_url: IMG, last_frame_image_url: IMG2, output_resolution: '480p', aspect_ratio: '9:16' },
+    path: '/v1/image_to_video',
+    body: {
+      model: 'seedance2',
+      promptImage: [
+        { uri: IMG, position: 'first' },
+        { uri: IMG2, position: 'last' },
+      ],
+      ratio: '496:864',
+      duration: 5,
+    },
+  },
   // ── Aleph 2 (runway-aleph) ──
   {
     name: 'runway-aleph on Runway is aleph2 with targetAspectRatio and seed',
@@ -338,9 +361,13 @@ describe('a request that breaks a new model’s rules is refused with 0 upstream
 
 describe('a field the model does not take is refused, naming the field and the models that take it', () => {
   it.each([
-    ['seed', { model: 'hailuo-3', prompt: P, seed: 1 }, ['hailuo-3-max', 'runway-gen4-turbo', 'runway-gen4.5', 'runway-aleph', 'veo-3.1', 'veo-3.1-fast']],
+    [
+      'seed',
+      { model: 'hailuo-3', prompt: P, seed: 1 },
+      ['hailuo-3-max', 'runway-gen4-turbo', 'runway-gen4.5', 'runway-aleph', 'veo-3.1', 'veo-3.1-fast', 'seedance-2'],
+    ],
     ['negative_prompt', { model: 'runway-gen4.5', prompt: P, negative_prompt: 'blur' }, ['veo-3.1', 'veo-3.1-fast']],
-    ['generate_audio', { model: 'hailuo-02', prompt: P, generate_audio: true }, ['veo-3.1', 'veo-3.1-fast']],
+    ['generate_audio', { model: 'hailuo-02', prompt: P, generate_audio: true }, ['veo-3.1', 'veo-3.1-fast', 'seedance-2']],
     ['watermark', { model: 'veo-3.1', prompt: P, watermark: true }, ['hailuo-02', 'hailuo-2.3', 'hailuo-2.3-fast', 'hailuo-3']],
   ] as const)('%s', async (field, args, takers) => {
     const before = counts();
