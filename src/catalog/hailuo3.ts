@@ -23,10 +23,18 @@ const UNPUBLISHED = (who: string): Offer['price'] => ({ kind: 'unknown', note: `
 
 const RULE_H3_T2V_CONCRETE_RATIO: JointRule = {
   id: 'h3-text-to-video-concrete-ratio',
-  when: { all: [absent('first_frame_image_url'), absent('last_frame_image_url')] },
+  when: { all: [absent('first_frame_image_url'), absent('last_frame_image_url'), absent('source_video_url')] },
   require: { not: isIn('aspect_ratio', ['adaptive']) },
   message: `aspect_ratio adaptive needs an image (it follows the frame); text-only requests need a concrete ratio: ${H3_CONCRETE.join(', ')}.`,
   source: `${SRC.minimaxV2} (mmx sdk.mjs:2039-2041 "text-only needs a concrete ratio"); ${SRC.runway4} (hailuo3 ratio, text-to-video.ts:259-261)`,
+};
+const RULE_H3_REFERENCE_OR_FRAMES: JointRule = {
+  id: 'h3-reference-video-excludes-frames',
+  when: present('source_video_url'),
+  require: { all: [absent('first_frame_image_url'), absent('last_frame_image_url')] },
+  message:
+    'source_video_url is a reference video for Hailuo 3, and reference media cannot be mixed with first_frame_image_url or last_frame_image_url. Use either the frames or the reference video.',
+  source: `${SRC.minimaxV2} (mmx sdk.mjs:2021-2037: "frames and references are exclusive"); ${SRC.runway4} (hailuo3 promptImage: "The two modes cannot be mixed")`,
 };
 const RULE_LAST_NEEDS_FIRST = (who: string, source: string): JointRule => ({
   id: `${who.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-last-frame-needs-first-frame`,
@@ -40,6 +48,7 @@ const RULE_LAST_NEEDS_FIRST = (who: string, source: string): JointRule => ({
 
 const MINIMAX_V2_WIRE: Wire = {
   prompt: 'content[{type:text}]',
+  source_video_url: 'content[{role:reference_video}]',
   first_frame_image_url: 'content[{role:first_frame}]',
   last_frame_image_url: 'content[{role:last_frame}]',
   duration_seconds: 'duration',
@@ -50,6 +59,7 @@ const MINIMAX_V2_WIRE: Wire = {
 };
 const RUNAPI_H3_T2V_WIRE: Wire = {
   prompt: 'prompt',
+  source_video_url: 'reference_video_urls[0]',
   duration_seconds: 'duration_seconds',
   output_resolution: 'output_resolution',
   aspect_ratio: 'aspect_ratio',
@@ -95,11 +105,12 @@ const hailuo3Offers: Offer[] = [
     native_model: 'minimax-h3',
     endpoint: '/api/v1/minimax_h3/text_to_video',
     wire_fields: RUNAPI_H3_T2V_WIRE,
-    serves: { modes: ['text-to-video'], rules: runapiH3Rules },
+    serves: { modes: ['text-to-video', 'video-to-video'], rules: runapiH3Rules },
     price: UNPUBLISHED('RunAPI'),
     aliases: ['minimax-h3'],
     typical_seconds: 180,
-    notes: 'model is required on this endpoint (unlike the fixed-model Hailuo endpoints). aspect_ratio is required and concrete without reference media.',
+    notes:
+      'model is required on this endpoint (unlike the fixed-model Hailuo endpoints). aspect_ratio is required and concrete without reference media; source_video_url goes out as reference_video_urls.',
   },
   {
     provider: 'runapi',
@@ -137,6 +148,23 @@ const hailuo3Offers: Offer[] = [
     aliases: ['hailuo3'],
     typical_seconds: 180,
     notes: 'promptImage entries carry position first/last (keyframe mode). Local images over 5 MB go through Runway uploads.',
+  },
+  {
+    provider: 'runway',
+    native_model: 'hailuo3',
+    endpoint: '/v1/video_to_video',
+    wire_fields: {
+      prompt: 'promptText',
+      source_video_url: 'promptVideo',
+      duration_seconds: 'duration',
+      output_resolution: 'resolution',
+      aspect_ratio: 'ratio',
+    },
+    serves: { modes: ['video-to-video'] },
+    price: UNPUBLISHED('Runway'),
+    aliases: ['hailuo3'],
+    typical_seconds: 180,
+    notes: 'promptVideo (with promptText) on video_to_video; local videos over 5 MB go through Runway uploads.',
   },
   {
     provider: 'atlascloud',
@@ -245,7 +273,7 @@ export const HAILUO3_MODELS: readonly ModelSpec[] = [
     id: 'hailuo-3',
     title: 'MiniMax Hailuo 3 (MiniMax-H3)',
     family: 'hailuo',
-    modes: ['text-to-video', 'image-to-video', 'first-last-frame'],
+    modes: ['text-to-video', 'image-to-video', 'first-last-frame', 'video-to-video'],
     aliases: ['h3', 'hailuo-h3', 'minimax h3'],
     params: {
       durations: H3_DURATIONS,
@@ -255,13 +283,13 @@ export const HAILUO3_MODELS: readonly ModelSpec[] = [
       default_resolution: '768p',
       default_aspect_ratio_by_mode: { 'text-to-video': '16:9' },
       prompt_max_chars: 7000,
-      presence: { prompt: 'required', first_frame: 'optional', last_frame: 'optional', source_video: 'forbidden', aspect_ratio: 'optional' },
+      presence: { prompt: 'required', first_frame: 'optional', last_frame: 'optional', source_video: 'optional', aspect_ratio: 'optional' },
       prompt_optimizer: false,
     },
-    rules: [RULE_H3_T2V_CONCRETE_RATIO],
+    rules: [RULE_H3_T2V_CONCRETE_RATIO, RULE_H3_REFERENCE_OR_FRAMES],
     offers: hailuo3Offers,
     notes:
-      'Text-to-video, image-to-video, first+last frame, or a last frame alone (MiniMax, RunAPI). 4–15 s (5–15 on Atlas); 768p or 2k (Atlas: 2k only). Text-only requests need a concrete aspect_ratio (default 16:9); with a frame the ratio follows the image (adaptive). Always generates audio. Prompt up to 7000 characters.',
+      'Text-to-video, image-to-video, first+last frame, a last frame alone (MiniMax, RunAPI), or a reference video (source_video_url; MiniMax, RunAPI, Runway), not mixed with frames. 4–15 s (5–15 on Atlas); 768p or 2k (Atlas: 2k only). Text-only requests need a concrete aspect_ratio (default 16:9); with a frame the ratio follows the image (adaptive). Always generates audio. Prompt up to 7000 characters.',
     docs_url: 'https://github.com/MiniMax-AI/MiniMax-H3',
     typical_seconds: 180,
     typical_seconds_source: 'No provider publishes a figure for H3; Hailuo 02 on Apiframe averages ~180 s (SEED-2) [I]',

@@ -97,7 +97,8 @@ export interface FieldPresence {
   prompt: 'required' | 'optional';
   first_frame: 'required' | 'optional' | 'forbidden';
   last_frame: 'optional' | 'forbidden';
-  source_video: 'required' | 'forbidden';
+  /** `optional`: a reference video (MiniMax H3), not a video to edit. */
+  source_video: 'required' | 'optional' | 'forbidden';
   aspect_ratio: 'required' | 'optional' | 'forbidden' | 'conditional';
 }
 

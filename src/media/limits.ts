@@ -175,6 +175,14 @@ export const MEDIA_LIMIT_TABLE: readonly MediaLimitEntry[] = [
     by: 'Atlas Cloud',
     source: 'providers.md §3.5 Atlas Hailuo `image`: "JPG/JPEG/PNG, aspect 2:5–5:2, short side >300 px, ≤20 MB" (AT-COMFY tooltips)',
   },
+  {
+    scope: { providers: ['minimax'] },
+    kind: 'video',
+    max_bytes: 45 * MB,
+    mimes: ['video/mp4', 'video/quicktime'],
+    by: 'MiniMax V2 (inline reference video; request body ≤ 64 MB)',
+    source: 'providers.md §9.3 media: "video 50 MB, request body 64 MB" (mmx-cli sdk.mjs:1888-1893); base64 of 45 MB fits the body',
+  },
   // RunAPI (`/api/v1/files`), MiniMax (data URI in the request) and the simulator document no transport
   // limits of their own; the model family's limits and DEFAULT_MAX_INPUT_BYTES apply.
 ];

@@ -33,6 +33,11 @@ const V2_QUERY_PATH = '/v2/query/video_generation/';
 const DOWNLOAD_URL_TTL_MS = 50 * 60_000;
 /** MiniMax accepts input images under 20 MB. */
 const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
+/**
+ * A reference video goes inline (no upload endpoint is documented for V2); base64 grows 4/3, and the
+ * V2 request body is capped at 64 MB, so 45 MB of video is the most that fits next to the prompt.
+ */
+const MAX_V2_VIDEO_BYTES = 45_000_000;
 /** Only Hailuo-02 takes a last frame (first+last-frame mode). */
 const LAST_FRAME_MODELS: ReadonlySet<string> = new Set(['MiniMax-Hailuo-02']);
 /** Task ids are numeric strings; anything else did not come from MiniMax (job ids come from agents). */
@@ -222,9 +227,27 @@ export class MinimaxAdapter extends HttpAdapter implements ProviderAdapter {
     throw new VideogenError('not_found', `MiniMax task ${handle.id} is ${status.state}, so it has no video to refresh.`, { provider: PROVIDER });
   }
 
-  /** MiniMax takes images inline as data URIs. The mime type comes from the sniffed bytes, never assumed. */
+  /**
+   * MiniMax takes media inline as data URIs (the mime type comes from the sniffed bytes, never assumed):
+   * images for frames, and for MiniMax-H3 (V2) a reference video, kept small enough that the request
+   * stays under V2's 64 MB body limit (providers.md §9.3: video 50 MB decoded, body 64 MB).
+   */
   async prepareMedia(media: LocalMedia, field: 'first_frame_image_url' | 'last_frame_image_url' | 'source_video_url'): Promise<string> {
-    if (field === 'source_video_url' || media.kind !== 'image')
+    if (field === 'source_video_url') {
+      if (media.kind !== 'video' || !/^video\/(mp4|quicktime)$/.test(media.mime))
+        throw new VideogenError('invalid_input', `MiniMax takes an MP4 or MOV reference video; ${media.filename} is ${media.mime}.`, {
+          provider: PROVIDER,
+          noJobCreated: true,
+        });
+      if (media.bytes.length > MAX_V2_VIDEO_BYTES)
+        throw new VideogenError(
+          'invalid_input',
+          `MiniMax takes a reference video inline, and its request must stay under 64 MB: ${media.filename} is ${(media.bytes.length / 1e6).toFixed(1)} MB; the most that fits is ${MAX_V2_VIDEO_BYTES / 1e6} MB. Trim it, or pass an https URL.`,
+          { provider: PROVIDER, noJobCreated: true },
+        );
+      return `data:${media.mime};base64,${media.bytes.toString('base64')}`;
+    }
+    if (media.kind !== 'image')
       throw new VideogenError('invalid_input', 'MiniMax video generation takes images only (first and last frame), not a source video.', {
         provider: PROVIDER,
         noJobCreated: true,
@@ -396,10 +419,9 @@ export class MinimaxAdapter extends HttpAdapter implements ProviderAdapter {
 export function buildV2Body(req: SubmitRequest): Record<string, unknown> {
   const p = req.params;
   const model = req.offer.native_model;
-  if (p.source_video_url !== undefined)
-    throw new VideogenError('invalid_input', `MiniMax ${model} takes no source video to edit.`, { provider: PROVIDER, noJobCreated: true });
   const content: Record<string, unknown>[] = [];
   if (p.prompt !== undefined) content.push({ type: 'text', text: p.prompt });
+  if (p.source_video_url !== undefined) content.push({ type: 'video_url', video_url: { url: p.source_video_url }, role: 'reference_video' });
   if (p.first_frame_image_url !== undefined) content.push({ type: 'image_url', image_url: { url: p.first_frame_image_url }, role: 'first_frame' });
   if (p.last_frame_image_url !== undefined) content.push({ type: 'image_url', image_url: { url: p.last_frame_image_url }, role: 'last_frame' });
   const body: Record<string, unknown> = { model, content };

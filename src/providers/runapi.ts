@@ -37,6 +37,7 @@ const ENDPOINT_FIELDS: Record<string, readonly (keyof VideoParams)[]> = {
   'runway_aleph/edit_video': ['prompt', 'source_video_url', 'aspect_ratio', 'seed', 'callback_url'],
   // providers.md §9.4: `model` is required here (it is sent: these endpoints are not fixed-model).
   'minimax_h3/text_to_video': ['prompt', 'duration_seconds', 'output_resolution', 'aspect_ratio', 'callback_url'],
+  // (a reference video goes out as reference_video_urls: see runapiBody)
   'minimax_h3/image_to_video': ['prompt', 'first_frame_image_url', 'last_frame_image_url', 'duration_seconds', 'output_resolution', 'callback_url'],
 };
 /** Common fields RunAPI names differently (everything else is RunAPI's own vocabulary). */
@@ -85,6 +86,8 @@ export function runapiBody(nativeModel: string, endpoint: Svc, params: VideoPara
     const v = params[f];
     if (v !== undefined) body[WIRE_NAMES[f] ?? f] = v;
   }
+  // minimax-h3 text_to_video takes reference media as arrays (§9.4): our one reference video.
+  if (key === 'minimax_h3/text_to_video' && params.source_video_url !== undefined) body['reference_video_urls'] = [params.source_video_url];
   // Contract rule: on runway/text_to_video, aspect_ratio is forbidden once a first frame is given
   // (the frame sets the ratio). A defaulted ratio must not turn a valid request into a 422.
   if (key === 'runway/text_to_video' && body['first_frame_image_url'] !== undefined) delete body['aspect_ratio'];

@@ -358,6 +358,14 @@ export function buildRunwayBody(endpoint: Endpoint, model: string, p: VideoParam
     if (p.source_video_url === undefined) throw invalid(`Runway ${model} edits a video: give source_video_url.`);
     if (p.first_frame_image_url !== undefined || p.last_frame_image_url !== undefined)
       throw invalid(`Runway ${model} edits a video and takes no first or last frame; drop them.`);
+    if (model === 'hailuo3') {
+      // Hailuo 3 takes the video as a reference (promptVideo), with its own ratio, resolution and duration.
+      body['promptVideo'] = p.source_video_url;
+      if (p.aspect_ratio !== undefined) body['ratio'] = p.aspect_ratio;
+      if (p.output_resolution !== undefined) body['resolution'] = p.output_resolution;
+      if (p.duration_seconds !== undefined) body['duration'] = p.duration_seconds;
+      return body;
+    }
     body['videoUri'] = p.source_video_url;
     // aleph2's outpaint target; its old `ratio` is deprecated.
     if (p.aspect_ratio !== undefined) body['targetAspectRatio'] = p.aspect_ratio;

@@ -14,7 +14,7 @@ const input = z.looseObject({
   prompt: z.string().max(7000).optional(),
   first_frame_image_url: z.string().min(1).optional().describe('https URL, data: URI or local path'),
   last_frame_image_url: z.string().min(1).optional().describe('Last frame (models with first-last-frame)'),
-  source_video_url: z.string().min(1).optional().describe('Video to edit (runway-aleph)'),
+  source_video_url: z.string().min(1).optional().describe('Video to edit (runway-aleph) or reference (hailuo-3)'),
   duration_seconds: z.number().min(1).max(60).optional(),
   output_resolution: z.string().optional().describe('e.g. 768p'),
   aspect_ratio: z.string().optional().describe('e.g. 16:9 (Runway models)'),

@@ -32,10 +32,11 @@ describe('models', () => {
   it.each(MODELS.map((m) => [m.id, m] as const))('%s: presence agrees with modes', (_, m) => {
     const pr = m.params.presence;
     const has = (mode: Mode) => m.modes.includes(mode);
-    expect(has('text-to-video')).toBe(pr.first_frame === 'optional' && pr.source_video === 'forbidden');
-    expect(has('image-to-video')).toBe(pr.first_frame !== 'forbidden' && pr.source_video === 'forbidden');
+    // An optional source video is a reference (Hailuo 3): the model does both, with and without one.
+    expect(has('text-to-video')).toBe(pr.first_frame === 'optional' && pr.source_video !== 'required');
+    expect(has('image-to-video')).toBe(pr.first_frame !== 'forbidden' && pr.source_video !== 'required');
     expect(has('first-last-frame')).toBe(pr.last_frame === 'optional');
-    expect(has('video-to-video')).toBe(pr.source_video === 'required');
+    expect(has('video-to-video')).toBe(pr.source_video !== 'forbidden');
     expect(pr.aspect_ratio === 'forbidden').toBe(m.params.aspect_ratios.length === 0);
   });
 

@@ -193,6 +193,19 @@ const MODEL_RULES: ModelRuleCase[] = [
     says: 'last_frame_image_url needs first_frame_image_url on Seedance 2',
   },
   {
+    rule: 'h3-reference-video-excludes-frames',
+    model: 'hailuo-3',
+    allowed: [
+      { prompt: p, source_video_url: VID },
+      { prompt: p, source_video_url: VID, aspect_ratio: 'adaptive' },
+    ],
+    refused: [
+      { prompt: p, source_video_url: VID, first_frame_image_url: IMG },
+      { prompt: p, source_video_url: VID, last_frame_image_url: IMG2 },
+    ],
+    says: 'reference media cannot be mixed with first_frame_image_url or last_frame_image_url',
+  },
+  {
     rule: 'h3-text-to-video-concrete-ratio',
     model: 'hailuo-3',
     allowed: [{ prompt: p }, { prompt: p, aspect_ratio: '21:9' }, { prompt: p, first_frame_image_url: IMG, aspect_ratio: 'adaptive' }],

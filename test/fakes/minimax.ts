@@ -92,8 +92,17 @@ function validateV2(b: Record<string, unknown>): string | undefined {
     return 'content needs exactly one non-empty text item of at most 7000 characters';
   let first = 0;
   let last = 0;
+  let videos = 0;
   for (const c of content as Record<string, unknown>[]) {
     if (c['type'] === 'text') continue;
+    if (c['type'] === 'video_url') {
+      const url = (c['video_url'] as { url?: unknown } | undefined)?.url;
+      if (typeof url !== 'string' || !(/^data:video\/(mp4|quicktime);base64,/.test(url) || /^https?:\/\/\S+$/.test(url)))
+        return 'video_url.url must be a public URL or a video data URI';
+      if (c['role'] !== 'reference_video') return 'a video must have role reference_video';
+      videos++;
+      continue;
+    }
     if (c['type'] !== 'image_url') return `content type ${String(c['type'])} is not supported here`;
     const url = (c['image_url'] as { url?: unknown } | undefined)?.url;
     if (typeof url !== 'string' || !(DATA_URI_RE.test(url) || /^https?:\/\/\S+$/.test(url))) return 'image_url.url must be a public URL or an image data URI';
@@ -103,13 +112,15 @@ function validateV2(b: Record<string, unknown>): string | undefined {
     else return `image role ${String(role)} is not supported by this fake`;
   }
   if (first > 1 || last > 1) return 'at most one first_frame and one last_frame';
+  if (videos > 3) return 'at most 3 reference videos';
+  if (videos > 0 && first + last > 0) return 'frames and reference media cannot be mixed';
   const resolution = b['resolution'] ?? '2K';
   if (resolution !== '768P' && resolution !== '2K') return 'resolution must be 768P or 2K';
   const duration = b['duration'] ?? 5;
   if (typeof duration !== 'number' || !Number.isInteger(duration) || duration < 4 || duration > 15) return 'duration must be an integer from 4 to 15';
   const ratio = b['ratio'];
   if (ratio !== undefined && !H3_RATIOS.includes(String(ratio))) return `ratio must be one of ${H3_RATIOS.join(', ')}`;
-  if (first + last === 0 && ratio === 'adaptive') return 'text-only requests need a concrete ratio, not adaptive';
+  if (first + last + videos === 0 && ratio === 'adaptive') return 'text-only requests need a concrete ratio, not adaptive';
   if (b['aigc_watermark'] !== undefined && typeof b['aigc_watermark'] !== 'boolean') return 'aigc_watermark must be a boolean';
   return undefined;
 }

@@ -293,9 +293,20 @@ export async function startFakeRunway(opts: FakeRunwayOptions = {}): Promise<Fak
     const successor = RETIRED[model];
     if (successor) return issue('model', `Model '${model}' has been retired; use '${successor}' instead.`, 'invalid_enum_value');
     let credits: number;
-    if (endpoint === 'video_to_video') {
+    if (endpoint === 'video_to_video' && model === 'hailuo3') {
+      // hailuo3 on video_to_video: promptText and promptVideo required (RW4 video-to-video.ts:231).
+      const bad = common(
+        b,
+        rule({ ratios: H3_RATIOS, ratioRequired: false, durations: range(4, 15), promptRequired: true, resolutions: ['768p', '2k'], creditsPerSecond: 20 }),
+        ['promptVideo'],
+      );
+      if (bad) return bad;
+      const asset = checkAsset('promptVideo', b['promptVideo'], 'video');
+      if (asset) return asset;
+      credits = 20 * (typeof b['duration'] === 'number' ? b['duration'] : 5);
+    } else if (endpoint === 'video_to_video') {
       const perSecond = V2V_CREDITS_PER_SECOND[model];
-      if (perSecond === undefined) return issue('model', `Invalid enum value. Expected 'aleph2', received '${model}'`);
+      if (perSecond === undefined) return issue('model', `Invalid enum value. Expected 'aleph2' | 'hailuo3', received '${model}'`);
       const known = new Set([
         'model',
         'videoUri',

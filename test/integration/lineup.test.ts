@@ -241,6 +241,35 @@ const CASES: WireCase[] = [
     path: '/api/v1/model/generateVideo',
     body: { model: 'minimax/h3/image-to-video', prompt: P, image: IMG, end_image: IMG2, duration: 6, resolution: '2K' },
   },
+  {
+    name: 'hailuo-3 with a reference video on MiniMax V2 (content[] video_url, role reference_video)',
+    provider: 'minimax',
+    args: { model: 'hailuo-3', prompt: P, source_video_url: VID },
+    path: '/v2/video_generation',
+    body: {
+      model: 'MiniMax-H3',
+      content: [
+        { type: 'text', text: P },
+        { type: 'video_url', video_url: { url: VID }, role: 'reference_video' },
+      ],
+      duration: 6,
+      resolution: '768P',
+    },
+  },
+  {
+    name: 'hailuo-3 with a reference video on RunAPI (reference_video_urls, no ratio needed)',
+    provider: 'runapi',
+    args: { model: 'hailuo-3', prompt: P, source_video_url: VID },
+    path: '/api/v1/minimax_h3/text_to_video',
+    body: { model: 'minimax-h3', prompt: P, duration_seconds: 6, output_resolution: '768p', reference_video_urls: [VID] },
+  },
+  {
+    name: 'hailuo-3 on Runway video_to_video (hailuo3 promptVideo)',
+    provider: 'runway',
+    args: { model: 'hailuo-3', prompt: P, source_video_url: VID, aspect_ratio: 'adaptive' },
+    path: '/v1/video_to_video',
+    body: { model: 'hailuo3', promptText: P, promptVideo: VID, ratio: 'adaptive', resolution: '768p', duration: 6 },
+  },
   // ── Hailuo 3 Max ──
   {
     name: 'hailuo-3-max on Runway (h3_max) with seed and prompt expansion off',
@@ -338,6 +367,12 @@ describe('a request that breaks a new model’s rules is refused with 0 upstream
       'hailuo-3 on Atlas with a last frame alone',
       { model: 'hailuo-3', prompt: P, last_frame_image_url: IMG2, output_resolution: '2k', provider: 'atlascloud' },
       /needs first_frame_image_url on Atlas Cloud/,
+    ],
+    ['hailuo-3 with frames and a reference video', { model: 'hailuo-3', prompt: P, source_video_url: VID, first_frame_image_url: IMG }, /cannot be mixed/],
+    [
+      'hailuo-3 reference video on Atlas',
+      { model: 'hailuo-3', prompt: P, source_video_url: VID, output_resolution: '2k', provider: 'atlascloud' },
+      /serves only/,
     ],
     ['hailuo-3-max with a last frame alone', { model: 'hailuo-3-max', prompt: P, last_frame_image_url: IMG2 }, /needs first_frame_image_url on H3 Max/],
     ['hailuo-3-max with an aspect ratio', { model: 'hailuo-3-max', prompt: P, aspect_ratio: '16:9' }, /aspect_ratio is not taken by hailuo-3-max/],
