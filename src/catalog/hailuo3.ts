@@ -192,6 +192,16 @@ const hailuo3Offers: Offer[] = [
     notes: 'image is required; end_image is [I]. Field names follow the Atlas ComfyUI nodes [I].',
   },
   {
+    provider: 'atlascloud',
+    native_model: 'minimax/h3/reference-to-video',
+    endpoint: '/api/v1/model/generateVideo',
+    wire_fields: { ...ATLAS_H3_T2V_WIRE, source_video_url: 'refers[{type:video}]' },
+    serves: { modes: ['video-to-video'], durations: ATLAS_DURATIONS, resolutions: ['2k'] },
+    price: UNPUBLISHED('Atlas Cloud'),
+    aliases: ['minimax/h3/reference-to-video'],
+    notes: 'refers: [{url, type}] (at least one; audio never alone). Field names follow the Atlas ComfyUI nodes [I].',
+  },
+  {
     provider: 'apiframe',
     native_model: 'hailuo-03',
     endpoint: '/v2/videos/generate',

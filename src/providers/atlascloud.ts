@@ -52,6 +52,8 @@ export function atlasBody(nativeModel: string, params: VideoParams): Record<stri
     set('resolution', params.output_resolution?.toUpperCase());
     set('aspect_ratio', params.aspect_ratio);
     set('prompt_expansion', params.prompt_optimizer);
+    // reference-to-video takes its media as `refers: [{url, type}]` (AT-PR #108).
+    if (params.source_video_url !== undefined) body['refers'] = [{ url: params.source_video_url, type: 'video' }];
     return body;
   }
   set('enable_prompt_expansion', params.prompt_optimizer);

@@ -82,6 +82,8 @@ interface ModelRule {
   ratios?: string[];
   /** Text-only requests must give a concrete ratio. */
   ratioRequired?: boolean;
+  /** `refers: [{url, type}]` with at least one item (reference-to-video). */
+  refersRequired?: boolean;
   promptMax?: number;
   usd: number;
 }
@@ -103,6 +105,16 @@ const H3: Record<string, ModelRule> = {
     fields: ['prompt', 'image', 'end_image', 'duration', 'resolution', 'aspect_ratio'],
     imageRequired: true,
     promptRequired: true,
+    durations: H3_D,
+    resolutions: ['2K'],
+    ratios: ['adaptive', ...H3_CONCRETE],
+    promptMax: 7000,
+    usd: 1,
+  },
+  'minimax/h3/reference-to-video': {
+    fields: ['prompt', 'refers', 'duration', 'resolution', 'aspect_ratio'],
+    promptRequired: true,
+    refersRequired: true,
     durations: H3_D,
     resolutions: ['2K'],
     ratios: ['adaptive', ...H3_CONCRETE],
@@ -174,6 +186,15 @@ function validate(body: Record<string, unknown>): string | null {
   const ratio = body['aspect_ratio'];
   if (ratio !== undefined && rule.ratios && !rule.ratios.includes(String(ratio))) return `aspect_ratio must be one of [${rule.ratios.join(', ')}]`;
   if (rule.ratioRequired && ratio === undefined) return 'aspect_ratio is required';
+  const refers = body['refers'];
+  if (rule.refersRequired) {
+    if (!Array.isArray(refers) || refers.length === 0) return 'refers must be a non-empty array';
+    for (const r of refers as { url?: unknown; type?: unknown }[]) {
+      if (!isMedia(r?.url) && !(typeof r?.url === 'string' && /^data:video\//.test(r.url))) return 'refers[].url must be an http(s) URL or a data URI';
+      if (r?.type !== undefined && !['image', 'video', 'audio'].includes(String(r.type))) return 'refers[].type must be image, video or audio';
+    }
+    if ((refers as { type?: unknown }[]).every((r) => r?.type === 'audio')) return 'audio references need an image or video reference';
+  }
   return null;
 }
 

@@ -270,6 +270,13 @@ const CASES: WireCase[] = [
     path: '/v1/video_to_video',
     body: { model: 'hailuo3', promptText: P, promptVideo: VID, ratio: 'adaptive', resolution: '768p', duration: 6 },
   },
+  {
+    name: 'hailuo-3 with a reference video on Atlas (minimax/h3/reference-to-video, refers)',
+    provider: 'atlascloud',
+    args: { model: 'hailuo-3', prompt: P, source_video_url: VID, output_resolution: '2k' },
+    path: '/api/v1/model/generateVideo',
+    body: { model: 'minimax/h3/reference-to-video', prompt: P, duration: 6, resolution: '2K', refers: [{ url: VID, type: 'video' }] },
+  },
   // ── Hailuo 3 Max ──
   {
     name: 'hailuo-3-max on Runway (h3_max) with seed and prompt expansion off',
@@ -369,11 +376,7 @@ describe('a request that breaks a new model’s rules is refused with 0 upstream
       /needs first_frame_image_url on Atlas Cloud/,
     ],
     ['hailuo-3 with frames and a reference video', { model: 'hailuo-3', prompt: P, source_video_url: VID, first_frame_image_url: IMG }, /cannot be mixed/],
-    [
-      'hailuo-3 reference video on Atlas',
-      { model: 'hailuo-3', prompt: P, source_video_url: VID, output_resolution: '2k', provider: 'atlascloud' },
-      /serves only/,
-    ],
+    ['hailuo-3 reference video on Atlas at 768p', { model: 'hailuo-3', prompt: P, source_video_url: VID, provider: 'atlascloud' }, /serves only 2k/],
     ['hailuo-3-max with a last frame alone', { model: 'hailuo-3-max', prompt: P, last_frame_image_url: IMG2 }, /needs first_frame_image_url on H3 Max/],
     ['hailuo-3-max with an aspect ratio', { model: 'hailuo-3-max', prompt: P, aspect_ratio: '16:9' }, /aspect_ratio is not taken by hailuo-3-max/],
     ['hailuo-3-max seed on Atlas', { model: 'hailuo-3-max', prompt: P, seed: 1, provider: 'atlascloud' }, /takes no seed/],
