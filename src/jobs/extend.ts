@@ -17,7 +17,8 @@ export interface ExtendSource {
  * Resolve an `extend_job_id` for a request routed to `provider` (the simulator extends its own jobs).
  * Throws invalid_input naming what to do when the job cannot be extended there or is not finished.
  */
-export function extendSource(jobId: string, provider: string, record: JobRecord | undefined): ExtendSource {
+export async function extendSource(jobId: string, provider: string, lookup: (jobId: string) => Promise<JobRecord | undefined>): Promise<ExtendSource> {
+  // Decode first: a malformed id is refused before anything is read.
   const src = decodeJobId(jobId);
   const ok =
     (provider === 'runapi' && src.provider === 'runapi' && src.model === 'runway' && src.handle['svc'] === 'runway') ||
@@ -28,6 +29,7 @@ export function extendSource(jobId: string, provider: string, record: JobRecord 
       `extend_job_id must be a job of model runway on RunAPI (RunAPI's runway/extend_video continues its own tasks); ${jobId.slice(0, 40)}… is a ${src.model} job on ${src.provider}. Generate with model runway first, then extend that job.`,
       { noJobCreated: true },
     );
+  const record = await lookup(jobId);
   if (record && record.status !== 'succeeded')
     throw new VideogenError(
       'invalid_input',

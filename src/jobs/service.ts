@@ -149,7 +149,7 @@ export class JobService {
     // Extending needs the source job's own task id, and a source that can be extended where this goes.
     const extend =
       params.extend_job_id !== undefined
-        ? extendSource(params.extend_job_id, plan.candidates[0]!.offer.provider, await this.ledger.get(params.extend_job_id))
+        ? await extendSource(params.extend_job_id, plan.candidates[0]!.offer.provider, (id) => this.ledger.get(id))
         : undefined;
     const wireOverrides: VideoParams = extend ? { extend_job_id: extend.taskId } : {};
     const media = await this.resolveMedia(params, ctx.signal);
