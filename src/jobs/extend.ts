@@ -23,6 +23,12 @@ export async function extendSource(jobId: string, provider: string, lookup: (job
   const ok =
     (provider === 'runapi' && src.provider === 'runapi' && src.model === 'runway' && src.handle['svc'] === 'runway') ||
     (provider === 'simulator' && src.provider === 'simulator');
+  if (!ok && provider !== 'runapi' && src.provider === 'runapi')
+    throw new VideogenError(
+      'invalid_input',
+      `Extending ${jobId.slice(0, 40)}… needs RunAPI (runway/extend_video), but this request would go to ${provider}. Set RUNAPI_API_KEY, or drop provider.`,
+      { noJobCreated: true },
+    );
   if (!ok)
     throw new VideogenError(
       'invalid_input',
