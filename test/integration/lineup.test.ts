@@ -462,6 +462,18 @@ describe('media per Runway’s documented limits', () => {
     expect((await check(h, job.job_id, 20)).job.status).toBe('succeeded');
   });
 
+  it('a local reference video reaches MiniMax-H3 inline as content[] video_url (MiniMax takes data URIs, no upload step)', async () => {
+    const clip = mp4Of(2_000_000);
+    writeFileSync(path.join(workDir, 'ref.mp4'), clip);
+    const before = fakes.minimax.requests.length;
+    await generate(h, { model: 'hailuo-3', prompt: P, source_video_url: 'ref.mp4', provider: 'minimax' });
+    const sent = fakes.minimax.requests.slice(before);
+    expect(trace(sent)).toEqual(['POST /v2/video_generation']);
+    const item = (sent[0]!.json as { content: { type: string; role?: string; video_url?: { url: string } }[] }).content[1]!;
+    expect(item).toMatchObject({ type: 'video_url', role: 'reference_video' });
+    expect(item.video_url!.url).toBe(`data:video/mp4;base64,${clip.toString('base64')}`);
+  });
+
   it('a 3 MB video still goes inline as a data URI (under 5 MB encoded)', async () => {
     writeFileSync(path.join(workDir, 'small.mp4'), mp4Of(3_000_000));
     const before = fakes.runway.requests.length;
