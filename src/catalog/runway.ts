@@ -514,71 +514,100 @@ const SEEDANCE_I2V_WIRE: Wire = {
   first_frame_image_url: 'promptImage[position=first]',
   last_frame_image_url: 'promptImage[position=last]',
 };
-const seedancePrice = runwayPerSecond(36, 'runwayml/skills lists 36 credits/s for seedance2 without saying at which resolution; 4k may cost more [I].');
-
-const seedance2: ModelSpec = {
-  id: 'seedance-2',
-  title: 'ByteDance Seedance 2.0 (Runway)',
-  family: 'runway',
-  modes: ['text-to-video', 'image-to-video', 'first-last-frame'],
-  aliases: ['seedance-2.0'],
-  params: {
-    durations: secondsRange(4, 15),
-    resolutions: ['480p', '720p', '1080p', '4k'],
-    aspect_ratios: ['21:9', '16:9', '4:3', '1:1', '3:4', '9:16'],
-    default_duration: 5,
-    default_resolution: '720p',
-    default_aspect_ratio: '16:9',
-    prompt_max_chars: 3500,
-    presence: { prompt: 'optional', first_frame: 'optional', last_frame: 'optional', source_video: 'forbidden', aspect_ratio: 'optional' },
-    prompt_optimizer: false,
+const SEEDANCE_RULES: JointRule[] = [
+  {
+    id: 'seedance2-text-to-video-needs-prompt',
+    when: absent('first_frame_image_url'),
+    require: present('prompt'),
+    message: 'prompt is required for Seedance 2 text-to-video (no first_frame_image_url): describe the video, or add a first frame.',
+    source: `${SRC.runway4} (text_to_video seedance2*: promptText required; image_to_video: optional)`,
   },
-  rules: [
-    {
-      id: 'seedance2-text-to-video-needs-prompt',
-      when: absent('first_frame_image_url'),
-      require: present('prompt'),
-      message: 'prompt is required for Seedance 2 text-to-video (no first_frame_image_url): describe the video, or add a first frame.',
-      source: `${SRC.runway4} (text_to_video seedance2: promptText required; image_to_video: optional)`,
-    },
-    {
-      id: 'seedance2-last-frame-needs-first-frame',
-      when: present('last_frame_image_url'),
-      require: present('first_frame_image_url'),
-      message: 'last_frame_image_url needs first_frame_image_url on Seedance 2 (keyframe mode). Add first_frame_image_url.',
-      source: `${SRC.runway4} (seedance2 promptImage positions first/last; a last frame alone is not documented [I])`,
-    },
-  ],
-  offers: [
-    {
-      provider: 'runway',
-      native_model: 'seedance2',
-      endpoint: '/v1/text_to_video',
-      wire_fields: SEEDANCE_T2V_WIRE,
-      serves: { modes: ['text-to-video'] },
-      price: seedancePrice,
-      aliases: ['seedance2'],
-      typical_seconds: 90,
-      notes: `${RUNWAY_NOTES} aspect_ratio × output_resolution go out as one of Runway's 24 Seedance pixel ratios. Durations 4–15 s are [I] (Apiframe's seedance-2 range); the SDK types only a number or auto.`,
-    },
-    {
-      provider: 'runway',
-      native_model: 'seedance2',
-      endpoint: '/v1/image_to_video',
-      wire_fields: SEEDANCE_I2V_WIRE,
-      serves: { modes: ['image-to-video', 'first-last-frame'] },
-      price: seedancePrice,
-      aliases: ['seedance2'],
-      typical_seconds: 90,
-      notes: RUNWAY_NOTES,
-    },
-    simulatorOffer('seedance-2'),
-  ],
-  notes:
-    "ByteDance Seedance 2.0 served by Runway's API (seedance2). Text-to-video, image-to-video, first+last frame; 4–15 s [I]; 480p, 720p, 1080p or 4k; six aspect ratios; takes seed and generate_audio. Prompt up to 3500 characters.",
-  docs_url: 'https://docs.dev.runwayml.com/',
-  typical_seconds: 90,
-  typical_seconds_source: TYPICAL_SOURCE,
-};
+  {
+    id: 'seedance2-last-frame-needs-first-frame',
+    when: present('last_frame_image_url'),
+    require: present('first_frame_image_url'),
+    message: 'last_frame_image_url needs first_frame_image_url on Seedance 2 (keyframe mode). Add first_frame_image_url.',
+    source: `${SRC.runway4} (seedance2* promptImage positions first/last; a last frame alone is not documented [I])`,
+  },
+];
 
-export const RUNWAY_MODELS: readonly ModelSpec[] = [runway, gen4Turbo, gen45, aleph, veo31, veo31Fast, seedance2];
+/**
+ * One Seedance 2 variant on Runway. `resolutions` follow the SDK's ratio union: seedance2 has 24 pixel
+ * ratios (480p–4k), seedance2_fast and seedance2_mini 12 (480p, 720p).
+ */
+function seedance(id: string, slug: string, title: string, resolutions: readonly string[], price: Offer['price'], blurb: string): ModelSpec {
+  return {
+    id,
+    title,
+    family: 'runway',
+    modes: ['text-to-video', 'image-to-video', 'first-last-frame'],
+    aliases: [],
+    params: {
+      durations: secondsRange(4, 15),
+      resolutions,
+      aspect_ratios: ['21:9', '16:9', '4:3', '1:1', '3:4', '9:16'],
+      default_duration: 5,
+      default_resolution: '720p',
+      default_aspect_ratio: '16:9',
+      prompt_max_chars: 3500,
+      presence: { prompt: 'optional', first_frame: 'optional', last_frame: 'optional', source_video: 'forbidden', aspect_ratio: 'optional' },
+      prompt_optimizer: false,
+    },
+    rules: SEEDANCE_RULES,
+    offers: [
+      {
+        provider: 'runway',
+        native_model: slug,
+        endpoint: '/v1/text_to_video',
+        wire_fields: SEEDANCE_T2V_WIRE,
+        serves: { modes: ['text-to-video'] },
+        price,
+        aliases: [slug],
+        typical_seconds: 90,
+        notes: `${RUNWAY_NOTES} aspect_ratio × output_resolution go out as one of Runway's Seedance pixel ratios. Durations 4–15 s are [I] (Apiframe's seedance-2 range); the SDK types only a number or auto.`,
+      },
+      {
+        provider: 'runway',
+        native_model: slug,
+        endpoint: '/v1/image_to_video',
+        wire_fields: SEEDANCE_I2V_WIRE,
+        serves: { modes: ['image-to-video', 'first-last-frame'] },
+        price,
+        aliases: [slug],
+        typical_seconds: 90,
+        notes: RUNWAY_NOTES,
+      },
+      simulatorOffer(id),
+    ],
+    notes: `${blurb} Text-to-video, image-to-video, first+last frame; 4–15 s [I]; ${resolutions.join(', ')}; six aspect ratios; takes seed and generate_audio. Prompt up to 3500 characters.`,
+    docs_url: 'https://docs.dev.runwayml.com/',
+    typical_seconds: 90,
+    typical_seconds_source: TYPICAL_SOURCE,
+  };
+}
+
+const seedance2 = seedance(
+  'seedance-2',
+  'seedance2',
+  'ByteDance Seedance 2.0 (Runway)',
+  ['480p', '720p', '1080p', '4k'],
+  runwayPerSecond(36, 'runwayml/skills lists 36 credits/s for seedance2 without saying at which resolution; 4k may cost more [I].'),
+  "ByteDance Seedance 2.0 served by Runway's API (seedance2).",
+);
+const seedance2Fast = seedance(
+  'seedance-2-fast',
+  'seedance2_fast',
+  'ByteDance Seedance 2.0 Fast (Runway)',
+  ['480p', '720p'],
+  { kind: 'unknown', note: 'Runway publishes no credit rate for seedance2_fast in the stored sources.' },
+  "ByteDance Seedance 2.0 Fast served by Runway's API (seedance2_fast).",
+);
+const seedance2Mini = seedance(
+  'seedance-2-mini',
+  'seedance2_mini',
+  'ByteDance Seedance 2.0 Mini (Runway)',
+  ['480p', '720p'],
+  { kind: 'unknown', note: 'Runway publishes no credit rate for seedance2_mini in the stored sources.' },
+  "ByteDance Seedance 2.0 Mini served by Runway's API (seedance2_mini).",
+);
+export const RUNWAY_MODELS: readonly ModelSpec[] = [runway, gen4Turbo, gen45, aleph, veo31, veo31Fast, seedance2, seedance2Fast, seedance2Mini];

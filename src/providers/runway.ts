@@ -66,7 +66,7 @@ const VEO_PIXELS: Readonly<Record<string, string>> = {
 };
 const VEO_MODELS: ReadonlySet<string> = new Set(['veo3.1', 'veo3.1_fast']);
 /** Models whose `promptImage` takes a `position: "last"` entry (RW4 image-to-video.ts). */
-const LAST_FRAME_MODELS: ReadonlySet<string> = new Set(['veo3.1', 'veo3.1_fast', 'hailuo3', 'h3_max', 'seedance2']);
+const LAST_FRAME_MODELS: ReadonlySet<string> = new Set(['veo3.1', 'veo3.1_fast', 'hailuo3', 'h3_max', 'seedance2', 'seedance2_fast', 'seedance2_mini']);
 /** Hailuo 3 on Runway takes MiniMax's friendly ratios as they are (not pixel ratios). */
 const HAILUO3_RATIOS = ['adaptive', '21:9', '16:9', '4:3', '1:1', '3:4', '9:16'];
 
@@ -83,7 +83,10 @@ const OPTIONAL_FIELDS: Readonly<Record<string, readonly ('seed' | 'negativePromp
   h3_max: ['seed', 'resolution', 'promptExpansionMode'],
   aleph2: ['seed'],
   seedance2: ['seed', 'audio'],
+  seedance2_fast: ['seed', 'audio'],
+  seedance2_mini: ['seed', 'audio'],
 };
+const SEEDANCE_MODELS: ReadonlySet<string> = new Set(['seedance2', 'seedance2_fast', 'seedance2_mini']);
 
 const CreateResponse = z.looseObject({ id: z.string().min(1) });
 const Task = z.looseObject({
@@ -392,9 +395,10 @@ export function buildRunwayBody(endpoint: Endpoint, model: string, p: VideoParam
     }
   } else if (model === 'h3_max') {
     if (p.aspect_ratio !== undefined) throw invalid('Runway h3_max takes no aspect_ratio; drop it.');
-  } else if (model === 'seedance2') {
+  } else if (SEEDANCE_MODELS.has(model)) {
+    // The catalog limits _fast and _mini to 480p/720p, the rows their 12-ratio union covers.
     const pixel = SEEDANCE2_PIXELS[p.output_resolution ?? '720p']?.[p.aspect_ratio ?? '16:9'];
-    if (!pixel) throw invalid(`Runway seedance2 has no size for aspect_ratio ${p.aspect_ratio ?? '16:9'} at ${p.output_resolution ?? '720p'}.`);
+    if (!pixel) throw invalid(`Runway ${model} has no size for aspect_ratio ${p.aspect_ratio ?? '16:9'} at ${p.output_resolution ?? '720p'}.`);
     body['ratio'] = pixel;
   } else {
     body['ratio'] = ratioFor(endpoint, model, p.aspect_ratio, p.output_resolution);

@@ -192,6 +192,22 @@ const MODEL_RULES: ModelRuleCase[] = [
     refused: [{ prompt: p, last_frame_image_url: IMG2 }],
     says: 'last_frame_image_url needs first_frame_image_url on Seedance 2',
   },
+  ...['seedance-2-fast', 'seedance-2-mini'].flatMap((m): ModelRuleCase[] => [
+    {
+      rule: 'seedance2-text-to-video-needs-prompt',
+      model: m,
+      allowed: [{ prompt: p }, { first_frame_image_url: IMG }],
+      refused: [{ seed: 1 }],
+      says: 'prompt is required for Seedance 2 text-to-video',
+    },
+    {
+      rule: 'seedance2-last-frame-needs-first-frame',
+      model: m,
+      allowed: [{ prompt: p, first_frame_image_url: IMG, last_frame_image_url: IMG2 }],
+      refused: [{ prompt: p, last_frame_image_url: IMG2 }],
+      says: 'last_frame_image_url needs first_frame_image_url on Seedance 2',
+    },
+  ]),
   {
     rule: 'h3-reference-video-excludes-frames',
     model: 'hailuo-3',

@@ -101,9 +101,9 @@ const SEEDANCE_RATIOS = [
   ],
 ];
 /** seedance2: durations 4–15 are [I] (the SDK types a number or `auto`); 36 credits/s (§5.6). */
-const SEEDANCE2 = (t2v: boolean) =>
+const SEEDANCE2 = (t2v: boolean, ratios: readonly string[] = SEEDANCE_RATIOS) =>
   rule({
-    ratios: SEEDANCE_RATIOS,
+    ratios,
     ratioRequired: false,
     durations: range(4, 15),
     promptRequired: t2v,
@@ -114,6 +114,8 @@ const SEEDANCE2 = (t2v: boolean) =>
   });
 const I2V: Record<string, ModelRule> = {
   seedance2: SEEDANCE2(false),
+  seedance2_fast: SEEDANCE2(false, SEEDANCE_RATIOS.slice(0, 12)),
+  seedance2_mini: SEEDANCE2(false, SEEDANCE_RATIOS.slice(0, 12)),
   gen4_turbo: rule({ ratios: GEN4_RATIOS, durations: range(2, 10), extra: ['seed', 'contentModeration'], creditsPerSecond: 5 }),
   'gen4.5': rule({
     ratios: GEN4_RATIOS,
@@ -130,6 +132,8 @@ const I2V: Record<string, ModelRule> = {
 };
 const T2V: Record<string, ModelRule> = {
   seedance2: SEEDANCE2(true),
+  seedance2_fast: SEEDANCE2(true, SEEDANCE_RATIOS.slice(0, 12)),
+  seedance2_mini: SEEDANCE2(true, SEEDANCE_RATIOS.slice(0, 12)),
   'gen4.5': rule({
     ratios: ['1280:720', '720:1280'],
     durations: range(2, 10),

@@ -160,6 +160,20 @@ const CASES: WireCase[] = [
       duration: 5,
     },
   },
+  {
+    name: 'seedance-2-fast text-to-video at 480p',
+    provider: 'runway',
+    args: { model: 'seedance-2-fast', prompt: P, output_resolution: '480p', aspect_ratio: '1:1' },
+    path: '/v1/text_to_video',
+    body: { model: 'seedance2_fast', promptText: P, ratio: '640:640', duration: 5 },
+  },
+  {
+    name: 'seedance-2-mini image-to-video with audio',
+    provider: 'runway',
+    args: { model: 'seedance-2-mini', first_frame_image_url: IMG, generate_audio: true },
+    path: '/v1/image_to_video',
+    body: { model: 'seedance2_mini', audio: true, promptImage: [{ uri: IMG, position: 'first' }], ratio: '1280:720', duration: 5 },
+  },
   // ── Aleph 2 (runway-aleph) ──
   {
     name: 'runway-aleph on Runway is aleph2 with targetAspectRatio and seed',
@@ -385,6 +399,7 @@ describe('a request that breaks a new model’s rules is refused with 0 upstream
       { model: 'runway-aleph', prompt: P, source_video_url: VID, aspect_ratio: '3:2', provider: 'runapi' },
       /takes aspect_ratio 16:9/,
     ],
+    ['seedance-2-fast at 1080p', { model: 'seedance-2-fast', prompt: P, output_resolution: '1080p' }, /allowed: 480p, 720p/],
     ['seed out of range', { model: 'veo-3.1', prompt: P, seed: 4294967296 }, /seed must be a whole number from 0 to 4294967295/],
   ];
   it.each(refusals)('%s', async (_, args, says) => {
@@ -402,10 +417,14 @@ describe('a field the model does not take is refused, naming the field and the m
     [
       'seed',
       { model: 'hailuo-3', prompt: P, seed: 1 },
-      ['hailuo-3-max', 'runway-gen4-turbo', 'runway-gen4.5', 'runway-aleph', 'veo-3.1', 'veo-3.1-fast', 'seedance-2'],
+      ['hailuo-3-max', 'runway-gen4-turbo', 'runway-gen4.5', 'runway-aleph', 'veo-3.1', 'veo-3.1-fast', 'seedance-2', 'seedance-2-fast', 'seedance-2-mini'],
     ],
     ['negative_prompt', { model: 'runway-gen4.5', prompt: P, negative_prompt: 'blur' }, ['veo-3.1', 'veo-3.1-fast']],
-    ['generate_audio', { model: 'hailuo-02', prompt: P, generate_audio: true }, ['veo-3.1', 'veo-3.1-fast', 'seedance-2']],
+    [
+      'generate_audio',
+      { model: 'hailuo-02', prompt: P, generate_audio: true },
+      ['veo-3.1', 'veo-3.1-fast', 'seedance-2', 'seedance-2-fast', 'seedance-2-mini'],
+    ],
     ['watermark', { model: 'veo-3.1', prompt: P, watermark: true }, ['hailuo-02', 'hailuo-2.3', 'hailuo-2.3-fast', 'hailuo-3']],
   ] as const)('%s', async (field, args, takers) => {
     const before = counts();
