@@ -391,3 +391,17 @@ describe('MiniMax-H3 on Video Generation V2 (providers.md §9.3)', () => {
     expect(toAgentMessage(auth).message).not.toContain('wrong');
   });
 });
+
+describe('MiniMax inline media limits', () => {
+  it('a reference video goes inline up to 45 MB (the V2 body is capped at 64 MB) and is refused above, before any request', async () => {
+    const { fake, adapter } = await setup();
+    const ok = await adapter.prepareMedia({ bytes: Buffer.alloc(1000, 1), mime: 'video/mp4', filename: 'a.mp4', kind: 'video' }, 'source_video_url');
+    expect(ok.startsWith('data:video/mp4;base64,')).toBe(true);
+    const big = await caught(
+      adapter.prepareMedia({ bytes: Buffer.alloc(45_000_001), mime: 'video/mp4', filename: 'big.mp4', kind: 'video' }, 'source_video_url'),
+    );
+    expect(big).toMatchObject({ code: 'invalid_input', noJobCreated: true });
+    expect(big.message).toMatch(/64 MB.*45 MB/);
+    expect(fake.requests).toEqual([]);
+  });
+});
