@@ -501,6 +501,12 @@ export const SEEDANCE2_PIXELS: Readonly<Record<string, Readonly<Record<string, s
   '1080p': { '21:9': '2206:946', '16:9': '1920:1080', '4:3': '1664:1248', '1:1': '1440:1440', '3:4': '1248:1664', '9:16': '1080:1920' },
   '4k': { '21:9': '3840:1646', '16:9': '3840:2160', '4:3': '3840:2880', '1:1': '3840:3840', '3:4': '2880:3840', '9:16': '2160:3840' },
 };
+/** seedance2_5's 18 ratios: its 480p row differs (854:480, 480:854); no 4k (RW4 image-to-video.ts `Seedance2_5.ratio`). */
+export const SEEDANCE25_PIXELS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  '480p': { '21:9': '992:432', '16:9': '854:480', '4:3': '752:560', '1:1': '640:640', '3:4': '560:752', '9:16': '480:854' },
+  '720p': SEEDANCE2_PIXELS['720p']!,
+  '1080p': SEEDANCE2_PIXELS['1080p']!,
+};
 const SEEDANCE_T2V_WIRE: Wire = {
   prompt: 'promptText',
   duration_seconds: 'duration',
@@ -535,7 +541,7 @@ const SEEDANCE_RULES: JointRule[] = [
  * One Seedance 2 variant on Runway. `resolutions` follow the SDK's ratio union: seedance2 has 24 pixel
  * ratios (480p–4k), seedance2_fast and seedance2_mini 12 (480p, 720p).
  */
-function seedance(id: string, slug: string, title: string, resolutions: readonly string[], price: Offer['price'], blurb: string): ModelSpec {
+function seedance(id: string, slug: string, title: string, resolutions: readonly string[], price: Offer['price'], blurb: string, promptMax = 3500): ModelSpec {
   return {
     id,
     title,
@@ -549,7 +555,7 @@ function seedance(id: string, slug: string, title: string, resolutions: readonly
       default_duration: 5,
       default_resolution: '720p',
       default_aspect_ratio: '16:9',
-      prompt_max_chars: 3500,
+      prompt_max_chars: promptMax,
       presence: { prompt: 'optional', first_frame: 'optional', last_frame: 'optional', source_video: 'forbidden', aspect_ratio: 'optional' },
       prompt_optimizer: false,
     },
@@ -579,7 +585,7 @@ function seedance(id: string, slug: string, title: string, resolutions: readonly
       },
       simulatorOffer(id),
     ],
-    notes: `${blurb} Text-to-video, image-to-video, first+last frame; 4–15 s [I]; ${resolutions.join(', ')}; six aspect ratios; takes seed and generate_audio. Prompt up to 3500 characters.`,
+    notes: `${blurb} Text-to-video, image-to-video, first+last frame; 4–15 s [I]; ${resolutions.join(', ')}; six aspect ratios; takes seed and generate_audio. Prompt up to ${promptMax} characters.`,
     docs_url: 'https://docs.dev.runwayml.com/',
     typical_seconds: 90,
     typical_seconds_source: TYPICAL_SOURCE,
@@ -610,4 +616,14 @@ const seedance2Mini = seedance(
   { kind: 'unknown', note: 'Runway publishes no credit rate for seedance2_mini in the stored sources.' },
   "ByteDance Seedance 2.0 Mini served by Runway's API (seedance2_mini).",
 );
-export const RUNWAY_MODELS: readonly ModelSpec[] = [runway, gen4Turbo, gen45, aleph, veo31, veo31Fast, seedance2, seedance2Fast, seedance2Mini];
+const seedance25 = seedance(
+  'seedance-2.5',
+  'seedance2_5',
+  'ByteDance Seedance 2.5 (Runway)',
+  ['480p', '720p', '1080p'],
+  { kind: 'unknown', note: 'Runway publishes no credit rate for seedance2_5 in the stored sources.' },
+  "ByteDance Seedance 2.5 served by Runway's API (seedance2_5). Runway types promptText as optional on text-to-video too; a prompt is required here for text-to-video [I].",
+  15000,
+);
+
+export const RUNWAY_MODELS: readonly ModelSpec[] = [runway, gen4Turbo, gen45, aleph, veo31, veo31Fast, seedance2, seedance2Fast, seedance2Mini, seedance25];

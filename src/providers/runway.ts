@@ -24,7 +24,7 @@ import { FormData } from 'undici';
 import * as z from 'zod';
 import { VideogenError } from '../errors.js';
 import { NetworkError, httpError, requestJson, type HttpResponse } from './http.js';
-import { RUNWAY_PIXEL_RATIOS, SEEDANCE2_PIXELS } from '../catalog/runway.js';
+import { RUNWAY_PIXEL_RATIOS, SEEDANCE2_PIXELS, SEEDANCE25_PIXELS } from '../catalog/runway.js';
 import { HttpAdapter } from './base.js';
 import type { VideoParams } from '../catalog/types.js';
 import type { CallOptions, JobHandle, JobStatus, LocalMedia, ProviderAdapter, SubmitRequest, SubmitResult, VideoOutput } from './types.js';
@@ -66,7 +66,16 @@ const VEO_PIXELS: Readonly<Record<string, string>> = {
 };
 const VEO_MODELS: ReadonlySet<string> = new Set(['veo3.1', 'veo3.1_fast']);
 /** Models whose `promptImage` takes a `position: "last"` entry (RW4 image-to-video.ts). */
-const LAST_FRAME_MODELS: ReadonlySet<string> = new Set(['veo3.1', 'veo3.1_fast', 'hailuo3', 'h3_max', 'seedance2', 'seedance2_fast', 'seedance2_mini']);
+const LAST_FRAME_MODELS: ReadonlySet<string> = new Set([
+  'veo3.1',
+  'veo3.1_fast',
+  'hailuo3',
+  'h3_max',
+  'seedance2',
+  'seedance2_fast',
+  'seedance2_mini',
+  'seedance2_5',
+]);
 /** Hailuo 3 on Runway takes MiniMax's friendly ratios as they are (not pixel ratios). */
 const HAILUO3_RATIOS = ['adaptive', '21:9', '16:9', '4:3', '1:1', '3:4', '9:16'];
 
@@ -85,8 +94,9 @@ const OPTIONAL_FIELDS: Readonly<Record<string, readonly ('seed' | 'negativePromp
   seedance2: ['seed', 'audio'],
   seedance2_fast: ['seed', 'audio'],
   seedance2_mini: ['seed', 'audio'],
+  seedance2_5: ['seed', 'audio'],
 };
-const SEEDANCE_MODELS: ReadonlySet<string> = new Set(['seedance2', 'seedance2_fast', 'seedance2_mini']);
+const SEEDANCE_MODELS: ReadonlySet<string> = new Set(['seedance2', 'seedance2_fast', 'seedance2_mini', 'seedance2_5']);
 
 const CreateResponse = z.looseObject({ id: z.string().min(1) });
 const Task = z.looseObject({
@@ -397,7 +407,8 @@ export function buildRunwayBody(endpoint: Endpoint, model: string, p: VideoParam
     if (p.aspect_ratio !== undefined) throw invalid('Runway h3_max takes no aspect_ratio; drop it.');
   } else if (SEEDANCE_MODELS.has(model)) {
     // The catalog limits _fast and _mini to 480p/720p, the rows their 12-ratio union covers.
-    const pixel = SEEDANCE2_PIXELS[p.output_resolution ?? '720p']?.[p.aspect_ratio ?? '16:9'];
+    const pixels = model === 'seedance2_5' ? SEEDANCE25_PIXELS : SEEDANCE2_PIXELS;
+    const pixel = pixels[p.output_resolution ?? '720p']?.[p.aspect_ratio ?? '16:9'];
     if (!pixel) throw invalid(`Runway ${model} has no size for aspect_ratio ${p.aspect_ratio ?? '16:9'} at ${p.output_resolution ?? '720p'}.`);
     body['ratio'] = pixel;
   } else {

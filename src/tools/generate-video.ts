@@ -11,7 +11,7 @@ import { waitWithProgress } from './wait-with-progress.js';
 // advertised schema is closed (see tool-list.ts).
 const input = z.looseObject({
   model: z.string().min(1).max(200).describe('Model id or provider slug from list_models, e.g. "hailuo-02"'),
-  prompt: z.string().max(7000).optional(),
+  prompt: z.string().max(15000).optional(),
   first_frame_image_url: z.string().min(1).optional().describe('https URL, data: URI or local path'),
   last_frame_image_url: z.string().min(1).optional().describe('Last frame (models with first-last-frame)'),
   source_video_url: z.string().min(1).optional().describe('Video to edit (runway-aleph) or reference (hailuo-3)'),

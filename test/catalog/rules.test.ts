@@ -192,7 +192,7 @@ const MODEL_RULES: ModelRuleCase[] = [
     refused: [{ prompt: p, last_frame_image_url: IMG2 }],
     says: 'last_frame_image_url needs first_frame_image_url on Seedance 2',
   },
-  ...['seedance-2-fast', 'seedance-2-mini'].flatMap((m): ModelRuleCase[] => [
+  ...['seedance-2-fast', 'seedance-2-mini', 'seedance-2.5'].flatMap((m): ModelRuleCase[] => [
     {
       rule: 'seedance2-text-to-video-needs-prompt',
       model: m,

@@ -100,6 +100,7 @@ const SEEDANCE_RATIOS = [
     '2160:3840',
   ],
 ];
+const SEEDANCE25_RATIOS = [...['992:432', '854:480', '752:560', '640:640', '560:752', '480:854'], ...SEEDANCE_RATIOS.slice(6, 18)];
 /** seedance2: durations 4–15 are [I] (the SDK types a number or `auto`); 36 credits/s (§5.6). */
 const SEEDANCE2 = (t2v: boolean, ratios: readonly string[] = SEEDANCE_RATIOS) =>
   rule({
@@ -116,6 +117,7 @@ const I2V: Record<string, ModelRule> = {
   seedance2: SEEDANCE2(false),
   seedance2_fast: SEEDANCE2(false, SEEDANCE_RATIOS.slice(0, 12)),
   seedance2_mini: SEEDANCE2(false, SEEDANCE_RATIOS.slice(0, 12)),
+  seedance2_5: { ...SEEDANCE2(false, SEEDANCE25_RATIOS), promptMax: 15000 },
   gen4_turbo: rule({ ratios: GEN4_RATIOS, durations: range(2, 10), extra: ['seed', 'contentModeration'], creditsPerSecond: 5 }),
   'gen4.5': rule({
     ratios: GEN4_RATIOS,
@@ -134,6 +136,8 @@ const T2V: Record<string, ModelRule> = {
   seedance2: SEEDANCE2(true),
   seedance2_fast: SEEDANCE2(true, SEEDANCE_RATIOS.slice(0, 12)),
   seedance2_mini: SEEDANCE2(true, SEEDANCE_RATIOS.slice(0, 12)),
+  // The SDK types promptText as optional on seedance2_5 text-to-video.
+  seedance2_5: { ...SEEDANCE2(false, SEEDANCE25_RATIOS), promptMax: 15000 },
   'gen4.5': rule({
     ratios: ['1280:720', '720:1280'],
     durations: range(2, 10),

@@ -174,6 +174,13 @@ const CASES: WireCase[] = [
     path: '/v1/image_to_video',
     body: { model: 'seedance2_mini', audio: true, promptImage: [{ uri: IMG, position: 'first' }], ratio: '1280:720', duration: 5 },
   },
+  {
+    name: 'seedance-2.5 text-to-video at 480p 16:9 (its own 854:480 row)',
+    provider: 'runway',
+    args: { model: 'seedance-2.5', prompt: P, output_resolution: '480p', seed: 2 },
+    path: '/v1/text_to_video',
+    body: { model: 'seedance2_5', promptText: P, seed: 2, ratio: '854:480', duration: 5 },
+  },
   // ── Aleph 2 (runway-aleph) ──
   {
     name: 'runway-aleph on Runway is aleph2 with targetAspectRatio and seed',
@@ -377,7 +384,7 @@ describe('a request that breaks a new model’s rules is refused with 0 upstream
     ['hailuo-3 at 3 s', { model: 'hailuo-3', prompt: P, duration_seconds: 3 }, /allowed: 4–15/],
     ['hailuo-3 at 1080p', { model: 'hailuo-3', prompt: P, output_resolution: '1080p' }, /allowed: 768p, 2k/],
     ['hailuo-3 without a prompt', { model: 'hailuo-3', first_frame_image_url: IMG }, /prompt is required by hailuo-3/],
-    ['hailuo-3 prompt over 7000', { model: 'hailuo-3', prompt: 'x'.repeat(7001) }, /7000 characters/],
+    ['hailuo-3 prompt over 7000', { model: 'hailuo-3', prompt: 'x'.repeat(7001) }, /hailuo-3 accepts at most 7000/],
     ['hailuo-3 on Atlas at 768p', { model: 'hailuo-3', prompt: P, provider: 'atlascloud' }, /serves only 2k/],
     [
       'hailuo-3 on RunAPI with a frame and a ratio',
@@ -417,20 +424,31 @@ describe('a field the model does not take is refused, naming the field and the m
     [
       'seed',
       { model: 'hailuo-3', prompt: P, seed: 1 },
-      ['hailuo-3-max', 'runway-gen4-turbo', 'runway-gen4.5', 'runway-aleph', 'veo-3.1', 'veo-3.1-fast', 'seedance-2', 'seedance-2-fast', 'seedance-2-mini'],
+      [
+        'hailuo-3-max',
+        'runway-gen4-turbo',
+        'runway-gen4.5',
+        'runway-aleph',
+        'veo-3.1',
+        'veo-3.1-fast',
+        'seedance-2',
+        'seedance-2-fast',
+        'seedance-2-mini',
+        'seedance-2.5',
+      ],
     ],
     ['negative_prompt', { model: 'runway-gen4.5', prompt: P, negative_prompt: 'blur' }, ['veo-3.1', 'veo-3.1-fast']],
     [
       'generate_audio',
       { model: 'hailuo-02', prompt: P, generate_audio: true },
-      ['veo-3.1', 'veo-3.1-fast', 'seedance-2', 'seedance-2-fast', 'seedance-2-mini'],
+      ['veo-3.1', 'veo-3.1-fast', 'seedance-2', 'seedance-2-fast', 'seedance-2-mini', 'seedance-2.5'],
     ],
     ['watermark', { model: 'veo-3.1', prompt: P, watermark: true }, ['hailuo-02', 'hailuo-2.3', 'hailuo-2.3-fast', 'hailuo-3']],
   ] as const)('%s', async (field, args, takers) => {
     const before = counts();
     const msg = errorText(await h.call('generate_video', args));
     expect(msg).toContain(`${field} is not taken by ${args.model}`);
-    expect(msg).toContain(`use a model that takes it: ${takers.join(', ')}`);
+    expect(msg).toContain(`use a model that takes it: ${takers.join(', ')}.`);
     expect(counts()).toEqual(before);
   });
 });
