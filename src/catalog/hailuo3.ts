@@ -11,7 +11,7 @@
 import { secondsRange, simulatorOffer } from './common.js';
 import { absent, isIn, present, promptLimitRule } from './rules.js';
 import { SRC } from './sources.js';
-import type { JointRule, ModelSpec, Offer, ParamName } from './types.js';
+import type { JointRule, Mode, ModelSpec, Offer, ParamName } from './types.js';
 
 type Wire = Readonly<Partial<Record<ParamName, string>>>;
 
@@ -278,6 +278,24 @@ const hailuo3MaxOffers: Offer[] = [
   simulatorOffer('hailuo-3-max'),
 ];
 
+// ---- Atlas-only H3 variants: H3 Max Turbo, H3 Developer ----------------------------------------
+
+const ATLAS_TURBO_T2V_WIRE: Wire = { prompt: 'prompt', duration_seconds: 'duration', output_resolution: 'resolution' };
+const ATLAS_TURBO_I2V_WIRE: Wire = { ...ATLAS_TURBO_T2V_WIRE, first_frame_image_url: 'image', last_frame_image_url: 'end_image' };
+const ATLAS_DEV_T2V_WIRE: Wire = { ...ATLAS_H3MAX_T2V_WIRE, aspect_ratio: 'aspect_ratio' };
+const ATLAS_DEV_I2V_WIRE: Wire = { ...ATLAS_H3MAX_I2V_WIRE };
+const ATLAS_DEV_R2V_WIRE: Wire = { ...ATLAS_DEV_T2V_WIRE, source_video_url: 'refers[{type:video}]' };
+const atlasOnly = (slug: string, wire: Wire, modes: readonly Mode[], extra: Partial<Offer['serves']> = {}): Offer => ({
+  provider: 'atlascloud',
+  native_model: slug,
+  endpoint: '/api/v1/model/generateVideo',
+  wire_fields: wire,
+  serves: { modes, ...extra },
+  price: UNPUBLISHED('Atlas Cloud'),
+  aliases: [slug],
+  notes: 'Field names follow the Atlas ComfyUI nodes [I].',
+});
+
 export const HAILUO3_MODELS: readonly ModelSpec[] = [
   {
     id: 'hailuo-3',
@@ -327,5 +345,66 @@ export const HAILUO3_MODELS: readonly ModelSpec[] = [
     docs_url: 'https://docs.dev.runwayml.com/',
     typical_seconds: 180,
     typical_seconds_source: 'No provider publishes a figure for H3 Max [I]',
+  },
+  {
+    id: 'hailuo-3-max-turbo',
+    title: 'MiniMax Hailuo 3 Max Turbo (Atlas Cloud)',
+    family: 'hailuo',
+    modes: ['text-to-video', 'image-to-video', 'first-last-frame'],
+    aliases: ['h3-max-turbo'],
+    params: {
+      durations: secondsRange(5, 15),
+      resolutions: ['480p', '768p'],
+      aspect_ratios: [],
+      default_duration: 6,
+      default_resolution: '768p',
+      prompt_max_chars: 7000,
+      presence: { prompt: 'required', first_frame: 'optional', last_frame: 'optional', source_video: 'forbidden', aspect_ratio: 'forbidden' },
+      prompt_optimizer: false,
+    },
+    rules: [RULE_LAST_NEEDS_FIRST('H3 Max Turbo', `${SRC.atlasH3} (image required on image-to-video; end_image optional [I])`)],
+    offers: [
+      atlasOnly('minimax/h3-max-turbo/text-to-video', ATLAS_TURBO_T2V_WIRE, ['text-to-video']),
+      atlasOnly('minimax/h3-max-turbo/image-to-video', ATLAS_TURBO_I2V_WIRE, ['image-to-video', 'first-last-frame']),
+      simulatorOffer('hailuo-3-max-turbo'),
+    ],
+    notes: 'The faster H3 Max, on Atlas Cloud only: 5–15 s, 480p or 768p, no prompt expansion; the image-to-video ratio follows the image.',
+    docs_url: 'https://www.atlascloud.ai/',
+    typical_seconds: 120,
+    typical_seconds_source: 'No provider publishes a figure for H3 Max Turbo [I]',
+  },
+  {
+    id: 'hailuo-3-developer',
+    title: 'MiniMax Hailuo 3 Developer (Atlas Cloud)',
+    family: 'hailuo',
+    modes: ['text-to-video', 'image-to-video', 'first-last-frame', 'video-to-video'],
+    aliases: ['h3-developer'],
+    params: {
+      durations: H3_DURATIONS,
+      resolutions: ['480p', '768p'],
+      aspect_ratios: H3_RATIOS,
+      default_duration: 8,
+      default_resolution: '768p',
+      default_aspect_ratio_by_mode: { 'text-to-video': '16:9' },
+      prompt_max_chars: 7000,
+      presence: { prompt: 'required', first_frame: 'optional', last_frame: 'optional', source_video: 'optional', aspect_ratio: 'optional' },
+      prompt_optimizer: true,
+    },
+    rules: [
+      RULE_H3_T2V_CONCRETE_RATIO,
+      RULE_H3_REFERENCE_OR_FRAMES,
+      RULE_LAST_NEEDS_FIRST('H3 Developer', `${SRC.atlasH3} (image required on image-to-video; end_image optional [I])`),
+    ],
+    offers: [
+      atlasOnly('minimax/h3-developer/text-to-video', ATLAS_DEV_T2V_WIRE, ['text-to-video']),
+      atlasOnly('minimax/h3-developer/image-to-video', ATLAS_DEV_I2V_WIRE, ['image-to-video', 'first-last-frame'], { aspect_ratios: [] }),
+      atlasOnly('minimax/h3-developer/reference-to-video', ATLAS_DEV_R2V_WIRE, ['video-to-video']),
+      simulatorOffer('hailuo-3-developer'),
+    ],
+    notes:
+      'H3 Developer on Atlas Cloud only: 4–15 s (default 8), 480p or 768p; text-to-video takes the full ratio set (concrete without references), image-to-video follows the image, a reference video (source_video_url) goes out as refers; prompt expansion via prompt_optimizer.',
+    docs_url: 'https://www.atlascloud.ai/',
+    typical_seconds: 150,
+    typical_seconds_source: 'No provider publishes a figure for H3 Developer [I]',
   },
 ];

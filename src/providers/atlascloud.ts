@@ -34,7 +34,7 @@ const INSUFFICIENT_RE = /insufficient|balance/i;
 /** Atlas ids whose schema has no `duration` (pro tiers are fixed length, AT-COMFY nodes). */
 const NO_DURATION_RE = /\/(t2v|i2v)-pro$/;
 
-const H3_RE = /^minimax\/h3(-max)?\//;
+const H3_RE = /^minimax\/h3(-[a-z-]+)?\//;
 
 /** The flat wire body in Atlas's (WaveSpeed-style) names. */
 export function atlasBody(nativeModel: string, params: VideoParams): Record<string, unknown> {

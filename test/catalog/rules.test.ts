@@ -209,6 +209,34 @@ const MODEL_RULES: ModelRuleCase[] = [
     },
   ]),
   {
+    rule: 'h3-max-turbo-last-frame-needs-first-frame',
+    model: 'hailuo-3-max-turbo',
+    allowed: [{ prompt: p, first_frame_image_url: IMG, last_frame_image_url: IMG2 }],
+    refused: [{ prompt: p, last_frame_image_url: IMG2 }],
+    says: 'needs first_frame_image_url on H3 Max Turbo',
+  },
+  {
+    rule: 'h3-developer-last-frame-needs-first-frame',
+    model: 'hailuo-3-developer',
+    allowed: [{ prompt: p, first_frame_image_url: IMG, last_frame_image_url: IMG2 }],
+    refused: [{ prompt: p, last_frame_image_url: IMG2 }],
+    says: 'needs first_frame_image_url on H3 Developer',
+  },
+  {
+    rule: 'h3-text-to-video-concrete-ratio',
+    model: 'hailuo-3-developer',
+    allowed: [{ prompt: p }, { prompt: p, source_video_url: VID, aspect_ratio: 'adaptive' }],
+    refused: [{ prompt: p, aspect_ratio: 'adaptive' }],
+    says: 'text-only requests need a concrete ratio',
+  },
+  {
+    rule: 'h3-reference-video-excludes-frames',
+    model: 'hailuo-3-developer',
+    allowed: [{ prompt: p, source_video_url: VID }],
+    refused: [{ prompt: p, source_video_url: VID, first_frame_image_url: IMG }],
+    says: 'cannot be mixed',
+  },
+  {
     rule: 'h3-reference-video-excludes-frames',
     model: 'hailuo-3',
     allowed: [

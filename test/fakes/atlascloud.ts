@@ -89,6 +89,8 @@ interface ModelRule {
 }
 const H3_D = Array.from({ length: 11 }, (_, i) => i + 5);
 const H3_CONCRETE = ['21:9', '16:9', '4:3', '1:1', '3:4', '9:16'];
+/** H3 Developer: 4–15 s (§9.5). */
+const H3_DEV_D = Array.from({ length: 12 }, (_, i) => i + 4);
 /** MiniMax H3 ids (providers.md §9.5; field names from Atlas's ComfyUI nodes [I]). */
 const H3: Record<string, ModelRule> = {
   'minimax/h3/text-to-video': {
@@ -117,6 +119,52 @@ const H3: Record<string, ModelRule> = {
     refersRequired: true,
     durations: H3_D,
     resolutions: ['2K'],
+    ratios: ['adaptive', ...H3_CONCRETE],
+    promptMax: 7000,
+    usd: 1,
+  },
+  'minimax/h3-max-turbo/text-to-video': {
+    fields: ['prompt', 'duration', 'resolution'],
+    promptRequired: true,
+    durations: H3_D,
+    resolutions: ['480P', '768P'],
+    promptMax: 7000,
+    usd: 1,
+  },
+  'minimax/h3-max-turbo/image-to-video': {
+    fields: ['prompt', 'image', 'end_image', 'duration', 'resolution'],
+    imageRequired: true,
+    promptRequired: true,
+    durations: H3_D,
+    resolutions: ['480P', '768P'],
+    promptMax: 7000,
+    usd: 1,
+  },
+  'minimax/h3-developer/text-to-video': {
+    fields: ['prompt', 'duration', 'resolution', 'aspect_ratio', 'prompt_expansion'],
+    promptRequired: true,
+    durations: H3_DEV_D,
+    resolutions: ['480P', '768P'],
+    ratios: H3_CONCRETE,
+    ratioRequired: true,
+    promptMax: 7000,
+    usd: 1,
+  },
+  'minimax/h3-developer/image-to-video': {
+    fields: ['prompt', 'image', 'end_image', 'duration', 'resolution', 'prompt_expansion'],
+    imageRequired: true,
+    promptRequired: true,
+    durations: H3_DEV_D,
+    resolutions: ['480P', '768P'],
+    promptMax: 7000,
+    usd: 1,
+  },
+  'minimax/h3-developer/reference-to-video': {
+    fields: ['prompt', 'refers', 'duration', 'resolution', 'aspect_ratio', 'prompt_expansion'],
+    promptRequired: true,
+    refersRequired: true,
+    durations: H3_DEV_D,
+    resolutions: ['480P', '768P'],
     ratios: ['adaptive', ...H3_CONCRETE],
     promptMax: 7000,
     usd: 1,

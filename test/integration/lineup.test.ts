@@ -336,6 +336,28 @@ const CASES: WireCase[] = [
     path: '/api/v1/model/generateVideo',
     body: { model: 'minimax/h3-max/image-to-video', prompt: P, image: IMG, duration: 15, resolution: '480P' },
   },
+  // ── Atlas-only H3 variants ──
+  {
+    name: 'hailuo-3-max-turbo on Atlas (minimax/h3-max-turbo/image-to-video)',
+    provider: 'atlascloud',
+    args: { model: 'hailuo-3-max-turbo', prompt: P, first_frame_image_url: IMG, output_resolution: '480p' },
+    path: '/api/v1/model/generateVideo',
+    body: { model: 'minimax/h3-max-turbo/image-to-video', prompt: P, image: IMG, duration: 6, resolution: '480P' },
+  },
+  {
+    name: 'hailuo-3-developer on Atlas, text-to-video (8 s default, concrete ratio, prompt expansion)',
+    provider: 'atlascloud',
+    args: { model: 'hailuo-3-developer', prompt: P, prompt_optimizer: false, aspect_ratio: '9:16' },
+    path: '/api/v1/model/generateVideo',
+    body: { model: 'minimax/h3-developer/text-to-video', prompt: P, duration: 8, resolution: '768P', aspect_ratio: '9:16', prompt_expansion: false },
+  },
+  {
+    name: 'hailuo-3-developer on Atlas, reference video (refers)',
+    provider: 'atlascloud',
+    args: { model: 'hailuo-3-developer', prompt: P, source_video_url: VID, duration_seconds: 4 },
+    path: '/api/v1/model/generateVideo',
+    body: { model: 'minimax/h3-developer/reference-to-video', prompt: P, duration: 4, resolution: '768P', refers: [{ url: VID, type: 'video' }] },
+  },
   // ── seed on the existing Runway models ──
   {
     name: 'runway-gen4.5 text-to-video with a seed',
