@@ -176,3 +176,20 @@ describe('model names', () => {
     expect(requireModel('hailuo-02-image-to-video-standard').pinned?.native_model).toBe('hailuo-02-image-to-video-standard');
   });
 });
+
+describe('slugs two providers spell alike except for case', () => {
+  it('each exact spelling pins its own provider; any other casing is refused naming both', () => {
+    expect(resolveModel('MiniMax-H3')?.pinned?.provider).toBe('minimax');
+    expect(resolveModel('minimax-h3')?.pinned_offers?.map((o) => o.provider)).toEqual(['runapi', 'runapi']);
+    expect(resolveModel('Minimax-H3')).toBeUndefined();
+    let message = '';
+    try {
+      requireModel('Minimax-H3');
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('"MiniMax-H3" (minimax)');
+    expect(message).toContain('"minimax-h3" (runapi)');
+    expect(message).toContain('use model hailuo-3');
+  });
+});
