@@ -1,1 +1,0 @@
-import {it,expect} from 'vitest'; it('f',()=>expect(1).toBe(2));
