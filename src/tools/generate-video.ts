@@ -1,52 +1,76 @@
 import * as z from 'zod';
-import { PROVIDER_IDS } from '../catalog/types.js';
+import { MODELS, PROVIDER_IDS, estimateUsd, offerServes, requireModel, type Mode, type VideoParams } from '../catalog/index.js';
+import type { Config } from '../config.js';
 import { VideogenError } from '../errors.js';
 import type { ConfirmQuestion, GenerateInput } from '../jobs/service.js';
 import { defineTool, type ToolContext } from './define-tool.js';
-import { jobShape, jobSummary, toJobOutput, videoLink } from './job-output.js';
+import { jobSummary, toJobOutput, videoLink } from './job-output.js';
+import { lenientBoolean, lenientNumber, numericPassThrough } from './schema.js';
 import { waitWithProgress } from './wait-with-progress.js';
+
+/** Model ids with a mode, for the field descriptions (data-driven: a new model appears by itself). */
+const idsWith = (mode: Mode) =>
+  MODELS.filter((m) => m.modes.includes(mode))
+    .map((m) => m.id)
+    .join(', ');
 
 // Loose at run time so that a field borrowed from a provider's docs (`resolution`, `webhook_url`,
 // `image` …) reaches the catalog's validation, which refuses it naming the field to use instead; the
-// advertised schema is closed (see tool-list.ts).
+// advertised schema lists only these fields.
 const input = z.looseObject({
-  model: z.string().min(1).max(200).describe('Model id or provider slug from list_models, e.g. "hailuo-02"'),
-  prompt: z.string().max(5000).optional(),
-  first_frame_image_url: z.string().min(1).optional().describe('https URL, data: URI or local path'),
-  last_frame_image_url: z.string().min(1).optional().describe('Hailuo 02 only, with a first frame'),
-  source_video_url: z.string().min(1).optional().describe('Video to edit (runway-aleph)'),
-  duration_seconds: z.number().min(1).max(60).optional(),
-  output_resolution: z.string().optional().describe('e.g. 768p'),
-  aspect_ratio: z.string().optional().describe('e.g. 16:9 (Runway models)'),
-  prompt_optimizer: z.boolean().optional(),
-  callback_url: z.string().url().optional().describe('Provider webhook on completion'),
-  provider: z.enum(PROVIDER_IDS).optional().describe('Pin one backend; default routes automatically'),
-  wait_seconds: z.number().min(0).max(600).optional().describe('Block up to this long (capped at 50 s) for the result'),
-  idempotency_key: z.string().min(1).max(200).optional().describe('Reuse to retry safely without paying twice'),
-  dry_run: z.boolean().optional().describe('Validate, route and price only; submit nothing'),
-  max_cost_usd: z.number().min(0).optional().describe('Refuse if the estimate is higher or unknown'),
+  model: z
+    .string()
+    .min(1)
+    .max(200)
+    .describe(`One of: ${MODELS.map((m) => m.id).join(', ')} (or a provider slug from list_models)`),
+  prompt: z.string().max(5000).optional().describe('What the video shows; required by most models'),
+  first_frame_image_url: z.string().min(1).optional().describe('Start image to animate'),
+  last_frame_image_url: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(`End frame, with a first frame (${idsWith('first-last-frame')})`),
+  source_video_url: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(`Video to edit (${idsWith('video-to-video')})`),
+  duration_seconds: numericPassThrough('Seconds, e.g. 6 (allowed values: list_models)').optional(),
+  output_resolution: z.string().max(40).optional().describe('e.g. 768p'),
+  aspect_ratio: z.string().max(40).optional().describe('e.g. 16:9, 9:16'),
+  prompt_optimizer: lenientBoolean().optional(),
+  callback_url: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional()
+    .describe('https URL the provider calls when done'),
+  provider: z.enum(PROVIDER_IDS).optional().describe('Pin one backend; default: cheapest configured'),
+  wait_seconds: lenientNumber({ min: 0, max: 600, description: 'Block up to this many s (max 50) for the result' }).optional(),
+  idempotency_key: z.string().min(1).max(200).optional().describe('Reuse to retry without paying twice'),
+  dry_run: lenientBoolean('Validate and price only; submits nothing').optional(),
+  max_cost_usd: lenientNumber({ min: 0, description: 'Refuse if the estimate is higher or unknown' }).optional(),
 });
 
-/** What a dry run would send, and to whom (provider, native_model, endpoint, mode, params, estimate, alternatives). */
-const planShape = z.looseObject({ provider: z.string(), native_model: z.string() });
+/** What a dry run would send, and to whom: { provider, native_model, endpoint, mode, params, estimated_cost_usd?, alternatives }. */
+const planShape = z.looseObject({});
 
-const output = z.object({
-  ...jobShape,
-  job_id: jobShape.job_id.optional(),
-  status: jobShape.status.optional(),
-  created_at: jobShape.created_at.optional(),
-  updated_at: jobShape.updated_at.optional(),
+const output = z.looseObject({
+  job_id: z.string().optional(),
+  status: z.string().optional(),
+  model: z.string(),
+  next_action: z.string(),
+  local_path: z.string().optional(),
+  estimated_cost_usd: z.number().optional(),
   dry_run: planShape.optional(),
-  reused: z.boolean().optional(),
 });
 
 export const generateVideo = defineTool({
   name: 'generate_video',
   title: 'Generate a video',
   description: [
-    'Start an AI video generation job (Hailuo, Runway). Costs money on real providers; invalid requests are refused before anything is sent.',
-    'Call list_models first to see models and their allowed durations/resolutions. Returns a job_id at once; then call check_job (or pass wait_seconds) until status is succeeded, when local_path holds the saved MP4.',
-    'Frames and source video take an https URL, a data: URI or a local file path in the workspace. Use dry_run to see the price and provider without spending; pass the same idempotency_key to retry a failed call without a second charge.',
+    'Start a video job; returns job_id at once (renders take minutes). Costs money on real providers; invalid requests are refused before anything is sent.',
+    "Call list_models first for each model's durations, resolutions and rules. Then check_job (or wait_seconds) until succeeded: local_path is the saved MP4.",
+    'Images/video: https URL, data: URI or local file path. dry_run: price and provider, no spend.',
     'Example: {"model":"hailuo-02","prompt":"a paper boat on a rainy street","duration_seconds":6,"output_resolution":"768p","first_frame_image_url":"./boat.png"}',
   ].join('\n'),
   inputSchema: input,
@@ -59,8 +83,9 @@ export const generateVideo = defineTool({
     if ('dry_run' in outcome) {
       const { dry_run: _d, model, simulated, estimated_cost_usd, ...plan } = outcome;
       const price = estimated_cost_usd === undefined ? 'an unknown price' : `$${estimated_cost_usd.toFixed(2)}`;
+      const real = simulated ? realPrices(input.model, plan.params, plan.mode, ctx.config) : '';
       return {
-        summary: `Dry run: nothing was submitted. It would go to ${plan.provider} (${plan.native_model}) at ${price}.`,
+        summary: `Dry run: nothing was submitted. It would go to ${plan.provider} (${plan.native_model}) at ${price}.${real}`,
         structured: {
           provider: plan.provider,
           model,
@@ -84,13 +109,32 @@ export const generateVideo = defineTool({
     if (!outcome.reused) ctx.watcher.watch(rec);
     rec = (await waitWithProgress(rec.job_id, wait_seconds, ctx)) ?? rec;
     const reusedNote = outcome.reused ? 'This idempotency_key already has a job; nothing new was submitted. ' : '';
+    const out = toJobOutput(rec, ctx.service);
     return {
-      summary: reusedNote + jobSummary(rec),
-      structured: { ...toJobOutput(rec, ctx.service), ...(outcome.reused ? { reused: true } : {}) },
+      summary: reusedNote + jobSummary(rec, out),
+      structured: { ...out, ...(outcome.reused ? { reused: true } : {}) },
       links: videoLink(rec),
     };
   },
 });
+
+/**
+ * For a simulated dry run: what the real providers would charge for the same request, so "$0.00" is
+ * never mistaken for the price of a real video.
+ */
+function realPrices(modelName: string, params: VideoParams, mode: Mode, config: Config): string {
+  const model = requireModel(modelName).model;
+  const lines: string[] = [];
+  for (const o of model.offers) {
+    if (o.provider === 'simulator' || offerServes(model, o, params, mode) !== undefined) continue;
+    const usd = estimateUsd(o, params, mode, { apiframeUsdPerCredit: config.apiframeUsdPerCredit });
+    lines.push(`${o.provider} ${usd === undefined ? 'price unknown' : `$${usd.toFixed(2)}`}`);
+  }
+  const list = [...new Set(lines)];
+  return list.length
+    ? ` This is the simulator (no provider key set): a real video would cost ${list.join(', ')}.`
+    : ' This is the simulator (no provider key set); no real provider serves this exact request.';
+}
 
 /** How long the human has to answer a spending question (clients often end tool calls at 60 s). */
 const CONFIRM_TIMEOUT_MS = 50_000;
@@ -98,7 +142,7 @@ const CONFIRM_TIMEOUT_MS = 50_000;
 /** Ask the human through form elicitation when the client supports it; undefined otherwise. */
 function confirmer(ctx: ToolContext): ((q: ConfirmQuestion) => Promise<boolean>) | undefined {
   const caps = ctx.server.server.getClientCapabilities();
-  if (!caps?.elicitation) return undefined;
+  if (!caps?.elicitation || !ctx.client.elicitation) return undefined;
   // SDK normalises `elicitation: {}` to form support; URL-only clients cannot answer a form.
   const el = caps.elicitation as { form?: unknown; url?: unknown };
   if (el.url !== undefined && el.form === undefined) return undefined;
