@@ -223,7 +223,7 @@ export function compactModelLine(model: ModelSpec, usable: (p: ProviderId) => bo
   return [
     model.id,
     model.modes.map((m) => MODE_SHORT[m]).join(','),
-    p.durations.length ? `${compactNumbers(p.durations)}s` : 'length of input',
+    p.durations.length ? `${compactNumbers(p.durations).replace(/, /g, ',')}s` : 'length of input',
     p.resolutions.length ? p.resolutions.join(',') : 'res —',
     ratios.length ? ratios.join(',') : 'ratio —',
     modelUsdRange(model, opts),

@@ -93,7 +93,7 @@ export class SpendGuard {
       if (est === undefined)
         throw new VideogenError(
           'budget',
-          `A daily budget is set (VIDEOGEN_BUDGET_USD_DAILY=${cap}) and the price of ${where} is unknown, so the call was refused; nothing was submitted. Choose a provider with a known price, or unset VIDEOGEN_BUDGET_USD_DAILY.`,
+          `A daily budget is set (VIDEOGEN_BUDGET_USD_DAILY=${cap}) and the price of ${where} is unknown, so the call was refused; nothing was submitted. Pass provider to choose one with a known price (see list_models), or ask the user whether to lift the daily budget (VIDEOGEN_BUDGET_USD_DAILY, a server setting only they can change).`,
           { noJobCreated: true },
         );
       // A replay of a submit whose answer was lost already holds a reservation under its key: not twice.
@@ -105,7 +105,7 @@ export class SpendGuard {
       if (!asker.confirm)
         throw new VideogenError(
           'budget',
-          `${where} is estimated at ${est === undefined ? 'an unknown price' : usd(est)}, above VIDEOGEN_CONFIRM_ABOVE_USD=${threshold}, and this client cannot ask the user to confirm (no form elicitation support). Nothing was submitted. To allow it, raise VIDEOGEN_CONFIRM_ABOVE_USD in the server's environment.`,
+          `${where} is estimated at ${est === undefined ? 'an unknown price' : usd(est)}, above VIDEOGEN_CONFIRM_ABOVE_USD=${threshold}, and this client cannot ask the user to confirm (no form elicitation support). Nothing was submitted. Ask the user: they can approve by raising VIDEOGEN_CONFIRM_ABOVE_USD (a server setting only they can change), or you can pick a cheaper request (see list_models).`,
           { noJobCreated: true },
         );
       const { key: _k, max_cost_usd: _m, ...question } = req;
@@ -124,7 +124,7 @@ export class SpendGuard {
   private overCap(spent: number, cap: number, est: number): VideogenError {
     return new VideogenError(
       'budget',
-      `Daily budget reached: ${usd(spent)} of ${usd(cap)} already estimated today, and this call is estimated at ${usd(est)}. Nothing was submitted. Raise VIDEOGEN_BUDGET_USD_DAILY in the server's environment, or wait until tomorrow.`,
+      `Daily budget reached: ${usd(spent)} of ${usd(cap)} already estimated today, and this call is estimated at ${usd(est)}. Nothing was submitted. Ask the user whether to raise the daily budget (VIDEOGEN_BUDGET_USD_DAILY, a server setting only they can change), or wait until tomorrow.`,
       { noJobCreated: true },
     );
   }

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { MODELS, PROVIDER_IDS, estimateUsd, offerServes, requireModel, type Mode, type VideoParams } from '../catalog/index.js';
+import { MODELS, PROVIDER_IDS, estimateUsd, offerServes, requireModel, validateParams, type Mode, type VideoParams } from '../catalog/index.js';
 import type { Config } from '../config.js';
 import { VideogenError } from '../errors.js';
 import type { ConfirmQuestion, GenerateInput } from '../jobs/service.js';
@@ -79,7 +79,9 @@ export const generateVideo = defineTool({
   async handler(args, ctx) {
     const { wait_seconds, ...req } = args;
     const input = Object.fromEntries(Object.entries(req).filter(([, v]) => v !== undefined)) as unknown as GenerateInput;
-    const outcome = await ctx.service.generate(input, { signal: ctx.extra.signal, confirm: confirmer(ctx) });
+    const outcome = await ctx.service.generate(input, { signal: ctx.extra.signal, confirm: confirmer(ctx) }).catch((err: unknown) => {
+      throw withAlternatives(err, input);
+    });
     if ('dry_run' in outcome) {
       const { dry_run: _d, model, simulated, estimated_cost_usd, ...plan } = outcome;
       const price = estimated_cost_usd === undefined ? 'an unknown price' : `$${estimated_cost_usd.toFixed(2)}`;
@@ -124,16 +126,56 @@ export const generateVideo = defineTool({
  */
 function realPrices(modelName: string, params: VideoParams, mode: Mode, config: Config): string {
   const model = requireModel(modelName).model;
-  const lines: string[] = [];
+  const byProvider = new Map<string, number[]>();
   for (const o of model.offers) {
     if (o.provider === 'simulator' || offerServes(model, o, params, mode) !== undefined) continue;
     const usd = estimateUsd(o, params, mode, { apiframeUsdPerCredit: config.apiframeUsdPerCredit });
-    lines.push(`${o.provider} ${usd === undefined ? 'price unknown' : `$${usd.toFixed(2)}`}`);
+    const seen = byProvider.get(o.provider) ?? [];
+    if (usd !== undefined) seen.push(usd);
+    byProvider.set(o.provider, seen);
   }
-  const list = [...new Set(lines)];
+  const list = [...byProvider].map(([p, v]) => {
+    if (!v.length) return `${p} price unknown`;
+    const lo = Math.min(...v);
+    const hi = Math.max(...v);
+    return `${p} $${lo.toFixed(2)}${hi > lo ? `–${hi.toFixed(2)}` : ''}`;
+  });
   return list.length
     ? ` This is the simulator (no provider key set): a real video would cost ${list.join(', ')}.`
     : ' This is the simulator (no provider key set); no real provider serves this exact request.';
+}
+
+/** The fields whose values decide which model can serve a request (what "10 s at 1080p" is made of). */
+const VALUE_FIELDS = ['duration_seconds', 'output_resolution', 'aspect_ratio'] as const;
+
+/**
+ * A refusal of the request's values on one model also says which other models accept the same request
+ * as is, or that none does, so an agent does not try model after model.
+ */
+function withAlternatives(err: unknown, input: GenerateInput): unknown {
+  if (!(err instanceof VideogenError) || err.code !== 'invalid_input') return err;
+  const set = VALUE_FIELDS.filter((f) => input[f] !== undefined);
+  // Only a refusal about those values (not a missing prompt or an unreadable file).
+  if (!set.some((f) => err.message.includes(f)) || / must be /.test(err.message)) return err;
+  let current;
+  try {
+    current = requireModel(input.model).model;
+  } catch {
+    return err;
+  }
+  const { model: _m, provider: _p, idempotency_key: _k, dry_run: _d, max_cost_usd: _c, ...params } = input;
+  const fits = MODELS.filter((m) => {
+    if (m === current) return false;
+    try {
+      validateParams({ model: m }, params);
+      return true;
+    } catch {
+      return false;
+    }
+  }).map((m) => m.id);
+  const what = set.map((f) => `${f} ${String(input[f])}`).join(', ');
+  const note = fits.length ? ` Models that accept this request as is: ${fits.join(', ')}.` : ` No other model here accepts this request with ${what} either.`;
+  return new VideogenError('invalid_input', err.message + note, { noJobCreated: true, cause: err });
 }
 
 /** How long the human has to answer a spending question (clients often end tool calls at 60 s). */

@@ -29,8 +29,8 @@ export function allowedText(prop: Json | undefined): string {
     case 'string': {
       const lo = prop['minLength'];
       const hi = prop['maxLength'];
-      if (hi !== undefined) return `a ${lo ? 'non-empty ' : ''}string of at most ${String(hi)} characters`;
-      return lo ? 'a non-empty string' : 'a string';
+      const what = hi !== undefined ? `a ${lo ? 'non-empty ' : ''}string of at most ${String(hi)} characters` : lo ? 'a non-empty string' : 'a string';
+      return typeof prop['description'] === 'string' ? `${what} (${prop['description']})` : what;
     }
     default:
       return prop['type'] ? `a value of type ${String(prop['type'])}` : 'see tools/list';
