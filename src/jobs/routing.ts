@@ -10,7 +10,17 @@
  * - A combination no configured provider serves is refused before any request, naming what would serve
  *   it: another value, another model, or the key to set.
  */
-import { MODELS, estimateUsd, offerServes, type ModelSpec, type Mode, type Offer, type ProviderId, type ResolvedModel, type VideoParams } from '../catalog/index.js';
+import {
+  MODELS,
+  estimateUsd,
+  offerServes,
+  type ModelSpec,
+  type Mode,
+  type Offer,
+  type ProviderId,
+  type ResolvedModel,
+  type VideoParams,
+} from '../catalog/index.js';
 import { configuredProviders, PROVIDER_ENV, REAL_PROVIDERS, type Config } from '../config.js';
 import { VideogenError } from '../errors.js';
 
@@ -52,11 +62,15 @@ export function planRoute(resolved: ResolvedModel, params: VideoParams, mode: Mo
         `${requestedProvider} does not offer ${model.id}; it is offered by: ${providersOf(model).join(', ')}. Omit provider to route automatically.${servedByConfigured(new Set([requestedProvider]), model)}`,
       );
     if (!configured.has(requestedProvider))
-      throw new VideogenError('not_configured', `${requestedProvider} is not configured (no ${env.key}). Omit provider to route automatically${servedByConfigured(configured, model)}, or ask the user to set ${env.key}.`, {
-        provider: requestedProvider,
-        envVar: env.key,
-        noJobCreated: true,
-      });
+      throw new VideogenError(
+        'not_configured',
+        `${requestedProvider} is not configured (no ${env.key}). Omit provider to route automatically${servedByConfigured(configured, model)}, or ask the user to set ${env.key}.`,
+        {
+          provider: requestedProvider,
+          envVar: env.key,
+          noJobCreated: true,
+        },
+      );
     const serving = offers.filter((o) => offerServes(model, o, params, mode) === undefined);
     if (serving.length === 0) throw notServed(model, offers, params, mode, `${requestedProvider} cannot serve this request`);
     return {
@@ -83,7 +97,11 @@ export function planRoute(resolved: ResolvedModel, params: VideoParams, mode: Mo
       const keys = [...new Set(real.map((o) => PROVIDER_ENV[o.provider as keyof typeof PROVIDER_ENV]?.key).filter(Boolean))];
       throw new VideogenError(
         'not_configured',
-        `No configured provider offers ${model.id}: it is served by ${providersOf(model).filter((p) => p !== 'simulator').join(', ')}, and none of their keys (${keys.join(', ')}) is set.${servedByConfigured(configured, model)} Ask the user to set a key, or pass provider: "simulator" to try it without one.`,
+        `No configured provider offers ${model.id}: it is served by ${providersOf(model)
+          .filter((p) => p !== 'simulator')
+          .join(
+            ', ',
+          )}, and none of their keys (${keys.join(', ')}) is set.${servedByConfigured(configured, model)} Ask the user to set a key, or pass provider: "simulator" to try it without one.`,
         { noJobCreated: true },
       );
     }

@@ -113,7 +113,7 @@ export const generateVideo = defineTool({
     const reusedNote = outcome.reused ? 'This idempotency_key already has a job; nothing new was submitted. ' : '';
     const out = toJobOutput(rec, ctx.service);
     return {
-      summary: reusedNote + jobSummary(rec, out),
+      summary: `${reusedNote}job_id: ${rec.job_id}. ${jobSummary(rec, out)}`,
       structured: { ...out, ...(outcome.reused ? { reused: true } : {}) },
       links: videoLink(rec),
     };
@@ -164,17 +164,19 @@ function withAlternatives(err: unknown, input: GenerateInput): unknown {
     return err;
   }
   const { model: _m, provider: _p, idempotency_key: _k, dry_run: _d, max_cost_usd: _c, ...params } = input;
+  // Another model accepts these values when validating the same request there raises nothing about
+  // them (a missing aspect_ratio or image is another matter, which the agent can add).
   const fits = MODELS.filter((m) => {
     if (m === current) return false;
     try {
       validateParams({ model: m }, params);
       return true;
-    } catch {
-      return false;
+    } catch (e) {
+      return e instanceof VideogenError && !set.some((f) => e.message.includes(f));
     }
   }).map((m) => m.id);
   const what = set.map((f) => `${f} ${String(input[f])}`).join(', ');
-  const note = fits.length ? ` Models that accept this request as is: ${fits.join(', ')}.` : ` No other model here accepts this request with ${what} either.`;
+  const note = fits.length ? ` Models that accept ${what}: ${fits.join(', ')} (see list_models for their other fields).` : ` No model here offers ${what}.`;
   return new VideogenError('invalid_input', err.message + note, { noJobCreated: true, cause: err });
 }
 

@@ -1,0 +1,84 @@
+/**
+ * The protocol-version downgrade as a unit (the real old clients in flow.test.ts are the proof), and the
+ * capabilities the server advertises: logging that is actually sent at the client's level, and no
+ * `tools.listChanged` for a list that never changes.
+ */
+import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { downgradeResult, downgradeToolList, featuresFor, requestProtocolVersion } from '../../src/protocol.js';
+import { buildToolList } from '../../src/tools/tool-list.js';
+import { startHarness, type Harness } from '../helpers.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('features by protocol version', () => {
+  it('2025-06-18 brings structuredContent, resource_link, title and elicitation; 2025-03-26 annotations', () => {
+    expect(featuresFor('2024-11-05')).toMatchObject({ annotations: false, structuredContent: false, resourceLink: false, title: false, elicitation: false });
+    expect(featuresFor('2025-03-26')).toMatchObject({ annotations: true, progressMessage: true, structuredContent: false, resourceLink: false });
+    for (const v of ['2025-06-18', '2025-11-25'])
+      expect(featuresFor(v)).toMatchObject({ structuredContent: true, resourceLink: true, title: true, elicitation: true });
+  });
+
+  it('a request with no initialize seen takes the HTTP header, else the spec default 2025-03-26', () => {
+    expect(requestProtocolVersion('2025-06-18', { 'mcp-protocol-version': '2024-11-05' })).toBe('2025-06-18');
+    expect(requestProtocolVersion(undefined, { 'mcp-protocol-version': '2025-11-25' })).toBe('2025-11-25');
+    expect(requestProtocolVersion(undefined, { 'mcp-protocol-version': 'garbage' })).toBe('2025-03-26');
+    expect(requestProtocolVersion(undefined, undefined)).toBe('2025-03-26');
+  });
+
+  it('old clients get no resource_link, no structuredContent, no title or outputSchema; the path stays in the text', () => {
+    const result = {
+      content: [
+        { type: 'text' as const, text: '{"local_path":"/v/a.mp4"}' },
+        { type: 'resource_link' as const, uri: 'file:///v/a.mp4', name: 'a.mp4', mimeType: 'video/mp4' },
+      ],
+      structuredContent: { local_path: '/v/a.mp4' },
+    };
+    const old = downgradeResult(result, featuresFor('2025-03-26'));
+    expect(old.structuredContent).toBeUndefined();
+    expect(old.content.map((c) => c.type)).toEqual(['text', 'text']);
+    expect(JSON.stringify(old.content)).toContain('file:///v/a.mp4');
+    expect(downgradeResult(result, featuresFor('2025-06-18'))).toEqual(result);
+
+    const tools = buildToolList();
+    for (const t of downgradeToolList(tools, featuresFor('2025-03-26'))) {
+      expect(t.title).toBeUndefined();
+      expect(t.outputSchema).toBeUndefined();
+      expect(t.annotations?.title).toBeTruthy();
+    }
+    for (const t of downgradeToolList(tools, featuresFor('2024-11-05'))) expect(t.annotations).toBeUndefined();
+    expect(downgradeToolList(tools, featuresFor('2025-11-25'))).toEqual(tools);
+  });
+});
+
+describe('advertised capabilities are real', () => {
+  it('does not advertise tools.listChanged, and does advertise logging', async () => {
+    h = await startHarness();
+    const caps = h.client.getServerCapabilities();
+    expect(caps?.tools?.listChanged).toBeUndefined();
+    expect(caps?.logging).toBeDefined();
+  });
+
+  it('sends job events as notifications/message at the level the client chose', async () => {
+    h = await startHarness({ env: { VIDEOGEN_SIMULATOR_SECONDS: '1' } });
+    const got: { level: string; data: { message?: string; job_id?: string } }[] = [];
+    h.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void got.push(n.params as (typeof got)[number]));
+
+    await h.client.setLoggingLevel('warning');
+    await h.call('generate_video', { model: 'hailuo-02', prompt: 'quiet' });
+    expect(got.filter((m) => m.data.message === 'job submitted')).toHaveLength(0);
+
+    await h.client.setLoggingLevel('info');
+    const r = await h.call('generate_video', { model: 'hailuo-02', prompt: 'loud' });
+    const jobId = (r.structuredContent as { job_id: string }).job_id;
+    await h.call('check_job', { job_id: jobId, wait_seconds: 10 });
+    const mine = got.filter((m) => m.data.job_id === jobId).map((m) => m.data.message);
+    expect(mine).toContain('job submitted');
+    expect(mine).toContain('video saved');
+    for (const m of got) expect(['info', 'warning', 'error']).toContain(m.level);
+  });
+});
