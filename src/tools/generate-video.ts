@@ -21,7 +21,7 @@ const input = z.looseObject({
   model: z
     .string()
     .min(1)
-    .max(200)
+    .max(1000)
     .describe(`One of: ${MODELS.map((m) => m.id).join(', ')} (or a provider slug from list_models)`),
   prompt: z.string().max(5000).optional().describe('What the video shows; required by most models'),
   first_frame_image_url: z.string().min(1).optional().describe('Start image to animate'),
@@ -36,9 +36,13 @@ const input = z.looseObject({
     .optional()
     .describe(`Video to edit (${idsWith('video-to-video')})`),
   duration_seconds: numericPassThrough('Seconds, e.g. 6 (allowed values: list_models)').optional(),
-  output_resolution: z.string().max(40).optional().describe('e.g. 768p'),
-  aspect_ratio: z.string().max(40).optional().describe('e.g. 16:9, 9:16'),
-  prompt_optimizer: lenientBoolean().optional(),
+  output_resolution: z.string().max(1000).optional().describe('e.g. 768p'),
+  aspect_ratio: z.string().max(1000).optional().describe('e.g. 16:9, 9:16'),
+  prompt_optimizer: lenientBoolean(
+    `Let the provider rewrite the prompt (${MODELS.filter((m) => m.params.prompt_optimizer)
+      .map((m) => m.id)
+      .join(', ')})`,
+  ).optional(),
   callback_url: z
     .url({ protocol: /^https?$/ })
     .max(2048)

@@ -49,7 +49,7 @@ export const listJobs = defineTool({
   inputSchema: z.strictObject({
     status: z.enum(PUBLIC_STATUSES).optional(),
     provider: z.enum(PROVIDER_IDS).optional(),
-    model: z.string().max(200).optional(),
+    model: z.string().max(1000).optional(),
     limit: lenientNumber({ min: 1, max: 100, int: true, description: `Default ${DEFAULT_LIMIT}` }).optional(),
     cursor: z.string().max(2000).optional().describe('next_cursor of the previous page'),
   }),

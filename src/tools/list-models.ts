@@ -31,7 +31,7 @@ export const listModels = defineTool({
     'Pass model for its parameters, defaults, joint rules (e.g. no 10 s at 1080p) and per-provider prices. Example: {"model":"hailuo-02"}',
   ].join('\n'),
   inputSchema: z.strictObject({
-    model: z.string().max(200).optional().describe('Model id or alias: its parameters and rules'),
+    model: z.string().max(1000).optional().describe('Model id or alias: its parameters and rules'),
     provider: z.enum(PROVIDER_IDS).optional(),
     mode: z.enum(MODES).optional(),
     available_only: lenientBoolean('Only models usable now').optional(),
