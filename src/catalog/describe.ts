@@ -278,7 +278,7 @@ export function modelParamsText(model: ModelSpec, usable: (p: ProviderId) => boo
     const sv = o.serves;
     const limits = [
       sv.modes ? sv.modes.join(',') : '',
-      sv.durations ? `${sv.durations.join(',')}s` : '',
+      sv.durations ? `${compactNumbers(sv.durations).replace(/, /g, ',')}s` : '',
       sv.resolutions ? sv.resolutions.join(',') : '',
       sv.aspect_ratios
         ? `ratios ${simpleRatios({ ...model, params: { ...model.params, aspect_ratios: sv.aspect_ratios } }).join(',') || sv.aspect_ratios.length}`
@@ -288,6 +288,18 @@ export function modelParamsText(model: ModelSpec, usable: (p: ProviderId) => boo
   }
   if (model.notes) lines.push(`Notes: ${model.notes}`);
   return lines.join('\n');
+}
+
+/** Offer-specific rules, once per message (four RunAPI endpoints share one prompt limit), prefixed by provider. */
+function offerRuleList(model: ModelSpec): { id: string; message: string }[] {
+  const byMessage = new Map<string, { id: string; providers: Set<string> }>();
+  for (const o of model.offers)
+    for (const r of o.serves.rules ?? []) {
+      const e = byMessage.get(r.message) ?? { id: r.id, providers: new Set<string>() };
+      e.providers.add(o.provider);
+      byMessage.set(r.message, e);
+    }
+  return [...byMessage].map(([message, e]) => ({ id: e.id, message: `${[...e.providers].join(', ')}: ${message}` }));
 }
 
 /** A model's view for `list_models {model}`: `describeModel` without wire detail (endpoints, wire field names, price sources). */
@@ -300,10 +312,7 @@ export function modelView(model: ModelSpec, opts: PriceOptions = {}): ModelView 
   const { offers, rules, ...rest } = describeModel(model, opts);
   return {
     ...rest,
-    rules: [...rules, ...offers.flatMap((o) => o.rules.map((r) => ({ ...r, message: `${o.provider} ${o.native_model}: ${r.message}` })))].map((r) => ({
-      id: r.id,
-      message: r.message,
-    })),
+    rules: [...rules.map((r) => ({ id: r.id, message: r.message })), ...offerRuleList(model)],
     offers: offers.map((o) => {
       const { source: _s, as_of: _a, ...price } = o.price;
       return {

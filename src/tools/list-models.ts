@@ -69,10 +69,11 @@ export const listModels = defineTool({
       const legend = Object.entries(MODE_SHORT)
         .map(([k, v]) => `${v}=${k}`)
         .join(', ');
+      // The model lines come first: with a dozen models they must still fit in the first 1,500 characters.
       summary = [
-        `${specs.length} model(s). ${keys}`,
-        `id | modes (${legend}) | durations | resolutions | aspect ratios | USD per video | providers (* = usable now)`,
+        `${specs.length} model(s): id | modes | durations | resolutions | aspect ratios | USD per video | providers (* = usable now)`,
         ...specs.map((m) => compactModelLine(m, usable, rate)),
+        `Modes: ${legend}. ${keys}`,
         'Next: list_models {"model":"<id>"} for parameters, defaults and rules, or generate_video.',
       ].join('\n');
     }
