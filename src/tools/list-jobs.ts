@@ -77,16 +77,24 @@ export const listJobs = defineTool({
       start = matching.findIndex((r) => r.created_at < at || (r.created_at === at && r.job_id > id));
       if (start < 0) start = matching.length;
     }
-    let page = matching.slice(start, start + (limit ?? DEFAULT_LIMIT));
-    // Shrink the page until the whole result (summary + JSON text + structuredContent) fits the budget.
-    let rows = page.map(toJobRow);
+    /** One page of at most n rows from the cursor, and the cursor after it. */
+    const fetchPage = (n: number): { jobs: JobRecord[]; next_cursor?: string } => {
+      const jobs = matching.slice(start, start + n);
+      const last = jobs[jobs.length - 1];
+      return start + jobs.length < matching.length && last ? { jobs, next_cursor: encodeCursor(last) } : { jobs };
+    };
+    // A page whose rows would not fit the result budget is asked for again, smaller (the cursor then
+    // points after the last row shown, so nothing is skipped).
+    let want = limit ?? DEFAULT_LIMIT;
+    let page = fetchPage(want);
+    let rows = page.jobs.map(toJobRow);
     while (rows.length > 1 && 3 * JSON.stringify(rows).length > MAX_RESULT_CHARS) {
-      page = page.slice(0, Math.max(1, Math.floor(page.length * 0.8)));
-      rows = page.map(toJobRow);
+      want = Math.max(1, Math.floor(rows.length * 0.8));
+      page = fetchPage(want);
+      rows = page.jobs.map(toJobRow);
     }
-    const last = page[page.length - 1];
-    const more = start + page.length < matching.length && last !== undefined;
-    const next_cursor = more ? encodeCursor(last) : undefined;
+    const { next_cursor } = page;
+    const more = next_cursor !== undefined;
 
     const totals = await ctx.service.deps.guard.totals();
     let billedToday = 0;
@@ -98,7 +106,7 @@ export const listJobs = defineTool({
     }
     const round = (n: number) => Math.round(n * 10_000) / 10_000;
 
-    const head = `${matching.length} job(s) match; showing ${rows.length}${start > 0 ? ` from row ${start + 1}` : ''}${more ? ' (more: pass next_cursor as cursor)' : ''}. Estimated spend today $${totals.today_estimated_usd.toFixed(2)}${totals.daily_cap_usd !== undefined ? ` of a $${totals.daily_cap_usd.toFixed(2)} daily budget` : ''}. Details of a job: check_job.`;
+    const head = `${matching.length} job(s) match; showing ${rows.length}, newest first${more ? ' (more: pass next_cursor as cursor)' : ''}. Estimated spend today $${totals.today_estimated_usd.toFixed(2)}${totals.daily_cap_usd !== undefined ? ` of a $${totals.daily_cap_usd.toFixed(2)} daily budget` : ''}. Details of a job: check_job.`;
     const lines: string[] = [];
     let used = 0;
     for (const r of rows) {
