@@ -79,16 +79,17 @@ function nextAction(rec: JobRecord, pollAfter: number | undefined): string {
       if (rec.local_path) return `Done: the video is saved at ${rec.local_path}.`;
       return rec.video_url
         ? `Done: download video_url${rec.video_expires_at ? ` before ${rec.video_expires_at}` : ' soon (provider URLs expire)'}; call check_job again to retry saving it locally.`
-        : 'Done, but the provider returned no video URL; check the provider dashboard.';
+        : `Done, but ${rec.provider} returned no video URL; ask the user to look for it in their ${rec.provider} account.`;
     case 'failed':
       if (rec.error?.code === 'moderation')
         return 'The provider refused the content: rephrase the prompt or use another image, then call generate_video again.';
-      if (rec.error?.code === 'unknown_outcome') return "Check the provider's dashboard for this job before calling generate_video again.";
+      if (rec.error?.code === 'unknown_outcome')
+        return `Ask the user to look for this job in their ${rec.provider} account before calling generate_video again (it may exist and be billed).`;
       return 'Fix what the error names, then call generate_video again (a new job).';
     case 'canceled':
       return 'The job was canceled; call generate_video to start a new one.';
     case 'unknown':
-      return "Check the provider's dashboard for this job before calling generate_video again.";
+      return `Ask the user to look for this job in their ${rec.provider} account before calling generate_video again (it may exist and be billed).`;
   }
 }
 
