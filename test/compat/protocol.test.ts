@@ -82,3 +82,31 @@ describe('advertised capabilities are real', () => {
     for (const m of got) expect(['info', 'warning', 'error']).toContain(m.level);
   });
 });
+
+describe('every validation error names the field, what was wrong, and the allowed values', () => {
+  it('for every property of every tool, a value of the wrong type is refused that way (nothing runs)', async () => {
+    h = await startHarness();
+    const { tools } = await h.client.listTools();
+    for (const t of tools) {
+      const props = (t.inputSchema.properties ?? {}) as Record<string, { type?: string }>;
+      const required = Object.fromEntries((t.inputSchema.required ?? []).map((k) => [k, k === 'model' ? 'hailuo-02' : 'x']));
+      for (const [field] of Object.entries(props)) {
+        const r = await h.call(t.name, { ...required, [field]: { wrong: true } });
+        expect(r.isError, `${t.name}.${field}`).toBe(true);
+        const msg = r.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
+        expect(msg, `${t.name}.${field}`).toContain(field);
+        expect(msg, `${t.name}.${field}`).toMatch(/got \{"wrong":true\}|must be/);
+        expect(msg, `${t.name}.${field}`).toMatch(/allowed/);
+      }
+    }
+  });
+
+  it('numbers and booleans sent as strings are accepted and normalised', async () => {
+    h = await startHarness();
+    const r = await h.call('generate_video', { model: 'hailuo-02', prompt: 'p', duration_seconds: '10s', dry_run: 'true', max_cost_usd: '$5' });
+    expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
+    expect((r.structuredContent as { dry_run: { params: { duration_seconds: number } } }).dry_run.params.duration_seconds).toBe(10);
+    const l = await h.call('list_jobs', { limit: ' 5 ' });
+    expect(l.isError, JSON.stringify(l.content)).toBeFalsy();
+  });
+});
