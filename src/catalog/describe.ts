@@ -224,8 +224,8 @@ export function compactModelLine(model: ModelSpec, usable: (p: ProviderId) => bo
     model.id,
     model.modes.map((m) => MODE_SHORT[m]).join(','),
     p.durations.length ? `${compactNumbers(p.durations).replace(/, /g, ',')}s` : 'length of input',
-    p.resolutions.length ? p.resolutions.join(',') : 'res —',
-    ratios.length ? ratios.join(',') : 'ratio —',
+    p.resolutions.length ? p.resolutions.join(',') : '—',
+    ratios.length ? ratios.join(',') : '—',
     modelUsdRange(model, opts),
     providerList(model, usable),
   ].join(' | ');

@@ -44,16 +44,14 @@ export const JobOutput = z.looseObject({
   model: jobShape.model,
   next_action: jobShape.next_action,
   local_path: jobShape.local_path,
-  video_url: jobShape.video_url,
   poll_after_seconds: jobShape.poll_after_seconds,
-  /** { code, message } (left open in the advertised schema). */
-  error: z.looseObject({}).optional(),
 });
 
 /** One list_jobs row: what identifies a job and where its video is; details are check_job's. */
 export const JobRow = z.object({
   job_id: jobShape.job_id,
-  status: jobShape.status,
+  /** One of PUBLIC_STATUSES (a plain string in the advertised schema: every token there is paid each turn). */
+  status: z.string(),
   model: jobShape.model,
   created_at: jobShape.created_at,
   local_path: jobShape.local_path,

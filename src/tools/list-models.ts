@@ -71,7 +71,7 @@ export const listModels = defineTool({
         .join(', ');
       // The model lines come first: with a dozen models they must still fit in the first 1,500 characters.
       summary = [
-        `${specs.length} model(s): id | modes | durations | resolutions | aspect ratios | USD per video | providers (* = usable now)`,
+        `${specs.length} model(s): id | modes | durations | resolutions | ratios | USD/video | providers (*=usable now)`,
         ...specs.map((m) => compactModelLine(m, usable, rate)),
         `Modes: ${legend}. ${keys}`,
         'Next: list_models {"model":"<id>"} for parameters, defaults and rules, or generate_video.',

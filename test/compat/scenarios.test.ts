@@ -29,7 +29,7 @@ function readLines(listText: string): Line[] {
   return listText
     .split('\n')
     .map((l) => l.split(' | '))
-    .filter((cells) => cells.length === 7 && !cells[0]!.startsWith('id'))
+    .filter((cells) => cells.length === 7 && !cells[0]!.includes('model(s)'))
     .map(([id, modes, durations, resolutions, ratios, price, providers]) => ({
       id: id!,
       modes: modes!.split(','),
