@@ -110,3 +110,52 @@ describe('every validation error names the field, what was wrong, and the allowe
     expect(l.isError, JSON.stringify(l.content)).toBeFalsy();
   });
 });
+
+describe('elicitation only for clients whose protocol has it', () => {
+  it('an SDK 1.11 client (2025-03-26) that claims elicitation is not asked; it gets the ask-the-user refusal, nothing sent', async () => {
+    const { startFakeRunapi, FAKE_RUNAPI_KEY } = await import('../fakes/runapi.js');
+    const { Client } = await import('mcp-sdk-1-11/client/index.js');
+    const { InMemoryTransport } = await import('mcp-sdk-1-11/inMemory.js');
+    const { loadConfig } = await import('../../src/config.js');
+    const { createServer } = await import('../../src/server.js');
+    const { tempDir } = await import('../helpers.js');
+    const fake = await startFakeRunapi({ pollsToComplete: 1 });
+    const work = tempDir('videogen-elicit-');
+    const app = createServer({
+      config: loadConfig(
+        {
+          VIDEOGEN_STATE_DIR: `${work}/.state`,
+          VIDEOGEN_LOG_LEVEL: 'silent',
+          RUNAPI_API_KEY: FAKE_RUNAPI_KEY,
+          RUNAPI_BASE_URL: fake.url,
+          VIDEOGEN_CONFIRM_ABOVE_USD: '0.1',
+        },
+        work,
+      ),
+    });
+    // A client from before elicitation existed, declaring it anyway (a proxy merging capabilities does this).
+    const client = new Client({ name: 'old', version: '1' }, { capabilities: { elicitation: {} } as never });
+    // Any request the server sends this client (elicitation/create would be one) is counted here.
+    let asked = 0;
+    (client as unknown as { fallbackRequestHandler: () => Promise<never> }).fallbackRequestHandler = async () => {
+      asked++;
+      throw new Error('not supported');
+    };
+    const [c, s] = InMemoryTransport.createLinkedPair();
+    await Promise.all([app.server.connect(s as never), client.connect(c)]);
+    try {
+      const r = (await client.callTool({
+        name: 'generate_video',
+        arguments: { model: 'hailuo-02', prompt: 'p', first_frame_image_url: 'https://cdn.example.com/a.png', duration_seconds: 6, output_resolution: '512p' },
+      })) as { isError?: boolean; content: { text?: string }[] };
+      expect(r.isError).toBe(true);
+      expect(r.content[0]?.text).toMatch(/^Error \(budget\).*cannot ask the user.*Ask the user/);
+      expect(asked).toBe(0);
+      expect(fake.requests).toHaveLength(0);
+    } finally {
+      await client.close();
+      await app.close();
+      await fake.close();
+    }
+  });
+});
