@@ -14,13 +14,7 @@
  * request that carries one, the `MCP-Protocol-Version` header (stateless HTTP); a server that saw
  * neither assumes 2025-03-26, as the spec tells HTTP servers to.
  */
-import {
-  LATEST_PROTOCOL_VERSION,
-  SUPPORTED_PROTOCOL_VERSIONS,
-  type CallToolResult,
-  type InitializeResult,
-  type Tool,
-} from '@modelcontextprotocol/sdk/types.js';
+import { SUPPORTED_PROTOCOL_VERSIONS, type CallToolResult, type InitializeResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 
 /** The first protocol version that has each feature. Versions are ISO dates, so they compare as strings. */
 export const FEATURE_SINCE = {
@@ -42,11 +36,6 @@ export function featuresFor(protocolVersion: string): ClientFeatures {
   const out: Record<string, boolean | string> = { protocolVersion };
   for (const [f, since] of Object.entries(FEATURE_SINCE)) out[f] = protocolVersion >= since;
   return out as ClientFeatures;
-}
-
-/** The version the server answers for a requested one (the SDK's own rule, in `Server._oninitialize`). */
-export function negotiatedVersion(requested: string): string {
-  return SUPPORTED_PROTOCOL_VERSIONS.includes(requested) ? requested : LATEST_PROTOCOL_VERSION;
 }
 
 /** The version of one request: the initialize this server answered, else the HTTP header, else the assumed one. */

@@ -64,13 +64,19 @@ export function createServer(opts: ServerOptions): VideogenServer {
   let negotiated: string | undefined;
   let clientLogLevel: LoggingLevel = 'info';
   const features = (extra: Extra): ClientFeatures => featuresFor(requestProtocolVersion(negotiated, extra.requestInfo?.headers));
-  const sdkServer = server.server as unknown as { _oninitialize(r: InitializeRequest): Promise<InitializeResult> };
-  server.server.setRequestHandler(InitializeRequestSchema, async (req) => {
-    const result = await sdkServer._oninitialize(req);
-    negotiated = result.protocolVersion;
-    // The tool list never changes while the server runs: do not promise list_changed notifications.
-    return downgradeInitialize({ ...result, capabilities: { ...result.capabilities, tools: {} } });
-  });
+  // The SDK answers initialize in Server._oninitialize and keeps the negotiated version to itself: wrap
+  // it to learn the version (and to drop tools.listChanged). Should a later SDK rename it, the server
+  // keeps the SDK's own handler and treats every client as 2025-03-26 (the conservative downgrade).
+  const sdkServer = server.server as unknown as { _oninitialize?: (r: InitializeRequest) => Promise<InitializeResult> };
+  const sdkInitialize = sdkServer._oninitialize?.bind(server.server);
+  if (sdkInitialize)
+    server.server.setRequestHandler(InitializeRequestSchema, async (req) => {
+      const result = await sdkInitialize(req);
+      negotiated = result.protocolVersion;
+      // The tool list never changes while the server runs: do not promise list_changed notifications.
+      return downgradeInitialize({ ...result, capabilities: { ...result.capabilities, tools: {} } });
+    });
+  else log.warn('this MCP SDK hides how it answers initialize; every client is served as protocol 2025-03-26');
   server.server.setRequestHandler(SetLevelRequestSchema, async (req) => {
     clientLogLevel = req.params.level;
     return {};
