@@ -24,6 +24,7 @@ import { toAgentMessage } from './errors.js';
 import { log, withClientLog } from './log.js';
 import { downgradeInitialize, downgradeResult, downgradeToolList, featuresFor, requestProtocolVersion, type ClientFeatures } from './protocol.js';
 import type { Runtime, RuntimeOptions } from './runtime.js';
+import type { ResourceLinkItem } from './tools/define-tool.js';
 import { TOOLS } from './tools/index.js';
 import { parseToolInput } from './tools/input.js';
 import { toCallResult } from './tools/result.js';
@@ -42,8 +43,19 @@ export const INSTRUCTIONS =
   'AI video generation (MiniMax Hailuo, Runway). Flow: list_models → generate_video (returns job_id at once; renders take minutes) → check_job until succeeded (local_path is the saved MP4). ' +
   'Invalid requests are refused before any money is spent. With no provider key set, a simulator answers (simulated: true).';
 
+/** How a tool call is adapted for a remote client (the HTTP server; see http/remote.ts). */
+export interface RemoteHooks {
+  /** Refuse arguments that only make sense on the client's own machine (local file paths). */
+  precheck(tool: string, args: unknown): void;
+  /** Rewrite a result for a remote client (server paths → signed download URLs). */
+  view(tool: string, structured: Record<string, unknown>, links: ResourceLinkItem[]): { structured: Record<string, unknown>; links: ResourceLinkItem[] };
+}
+
 export interface ServerOptions extends Partial<Pick<RuntimeOptions, 'dispatcher'>> {
   config: Config;
+  /** A runtime shared with other server instances (the HTTP server creates one McpServer per request). */
+  runtime?: () => Promise<Runtime>;
+  remote?: RemoteHooks;
 }
 
 export interface VideogenServer {
@@ -100,8 +112,9 @@ export function createServer(opts: ServerOptions): VideogenServer {
   });
 
   let runtime: Promise<Runtime> | undefined;
-  const getRuntime = () =>
-    (runtime ??= import('./runtime.js').then((m) => m.createRuntime(config, { roots, ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}) })));
+  const getRuntime =
+    opts.runtime ??
+    (() => (runtime ??= import('./runtime.js').then((m) => m.createRuntime(config, { roots, ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}) }))));
 
   for (const tool of TOOLS) {
     server.registerTool(
@@ -118,17 +131,35 @@ export function createServer(opts: ServerOptions): VideogenServer {
         const sink = clientLogSink(extra, rawArgs, (level) => LOG_ORDER.indexOf(level) >= LOG_ORDER.indexOf(clientLogLevel));
         try {
           const args = parseToolInput(tool.name, tool.inputSchema, rawArgs);
-          const rt = await getRuntime();
-          const res = await withClientLog(sink.send, () =>
+          opts.remote?.precheck(tool.name, args);
+          const rt = tool.runtime === false ? undefined : await getRuntime();
+          let res: { structured: unknown; summary?: string; links?: ResourceLinkItem[] } = await withClientLog(sink.send, () =>
             (tool.handler as (a: unknown, c: unknown) => ReturnType<typeof tool.handler>)(args, {
-              service: rt.service,
-              watcher: rt.watcher,
+              get service() {
+                if (!rt) throw new Error(`${tool.name} is declared runtime: false`);
+                return rt.service;
+              },
+              get watcher() {
+                if (!rt) throw new Error(`${tool.name} is declared runtime: false`);
+                return rt.watcher;
+              },
               config,
               server,
               extra,
               client,
             }),
           );
+          // Load the runtime once the answer is out, so the next call (and adopting unfinished jobs) does not wait for it.
+          if (!rt && !runtime) setTimeout(() => void getRuntime().catch(() => undefined), 50).unref();
+          if (opts.remote) {
+            const viewed = opts.remote.view(tool.name, res.structured as Record<string, unknown>, res.links ?? []);
+            // The summary is what some agents read alone: it must not point at a path on the server either.
+            res = {
+              ...res,
+              ...viewed,
+              ...(res.summary ? { summary: remoteSummary(res.summary, res.structured as Record<string, unknown>, viewed.structured) } : {}),
+            };
+          }
           return downgradeResult(toCallResult(tool.outputSchema, res), client);
         } catch (err) {
           if (extra.signal.aborted) throw err;
@@ -184,4 +215,22 @@ function clientLogSink(extra: Extra, rawArgs: unknown, wanted: (level: LoggingLe
       open = false;
     },
   };
+}
+
+/**
+ * The summary as a remote client must read it: each server path the view replaced by a signed
+ * download_url is replaced in the text too (and a job's next_action by the view's).
+ */
+function remoteSummary(summary: string, before: Record<string, unknown>, after: Record<string, unknown>): string {
+  let out = summary;
+  const pairs: [Record<string, unknown>, Record<string, unknown>][] = Array.isArray(before['jobs'])
+    ? (before['jobs'] as Record<string, unknown>[]).map((j, i) => [j, ((after['jobs'] as Record<string, unknown>[] | undefined) ?? [])[i] ?? {}])
+    : [[before, after]];
+  for (const [b, a] of pairs) {
+    if (typeof b['next_action'] === 'string' && typeof a['next_action'] === 'string' && b['next_action'] !== a['next_action'])
+      out = out.split(b['next_action']).join(a['next_action']);
+    if (typeof b['local_path'] === 'string' && a['local_path'] === undefined)
+      out = out.split(b['local_path']).join(typeof a['download_url'] === 'string' ? a['download_url'] : '(saved on the server: see download_url)');
+  }
+  return out;
 }

@@ -36,12 +36,14 @@ beforeAll(async () => {
   const stateDir = tempDir('videogen-sizes-');
   const ledger = new Ledger(stateDir);
   const t0 = Date.now();
-  for (let i = 0; i < 100; i++) {
+  // Oldest first, as jobs are really created (a store may order by insertion as well as by created_at).
+  const order = Array.from({ length: 100 }, (_, i) => 99 - i);
+  const recs: { i: number; jobId: string; local: string }[] = [];
+  for (const i of order) {
     const at = new Date(t0 - i * 60_000).toISOString();
     const jobId = encodeJobId('runapi', 'hailuo-02', { id: `task_${i.toString().padStart(4, '0')}_01JDXK9Q2W3E4R5T6Y7U8I9O0P` });
     const local = `/home/someone/projects/launch-video/videos/${jobId.slice(-12)}-a-paper-boat-drifting-down-a-rainy-street.mp4`;
-    jobIds.push(jobId);
-    paths.push(local);
+    recs.push({ i, jobId, local });
     await ledger.put({
       job_id: jobId,
       provider: 'runapi',
@@ -62,6 +64,11 @@ beforeAll(async () => {
       updated_at: at,
       completed_at: at,
     });
+  }
+  // Newest first, as list_jobs shows them.
+  for (const r of recs.sort((a, b) => a.i - b.i)) {
+    jobIds.push(r.jobId);
+    paths.push(r.local);
   }
   expect(signedUrl(1).length).toBeGreaterThanOrEqual(320);
   h = await startHarness({ stateDir, env: { VIDEOGEN_DOWNLOAD: 'false' } });
