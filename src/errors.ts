@@ -95,6 +95,10 @@ export function toAgentMessage(err: unknown): { code: ErrorCode; message: string
   if (err instanceof VideogenError) {
     let message = err.message;
     if (err.providerText && err.provider) message += ` ${quoteProviderText(err.provider, err.providerText)}`;
+    // The agent cannot change the server's environment; say who can.
+    if (err.envVar && !/ask the user/i.test(message)) message += ` ${err.envVar} is a server setting only the user can change: ask them.`;
+    // Nor can it open a provider's dashboard or console.
+    if (err.code === 'unknown_outcome' && !/ask the user/i.test(message)) message += ' Only the user can look at that account: ask them before any retry.';
     return { code: err.code, message: redact(message) };
   }
   const text = err instanceof Error ? err.message : String(err);

@@ -4,7 +4,7 @@
  */
 import { allAliases, MODELS } from './registry.js';
 import { estimateUsd, offerCombinations, priceTable, type PriceOptions } from './pricing.js';
-import type { JointRule, ModelDetail, ModelSpec, ModelSummary, Offer, OfferDetail, OfferSummary, ProviderId, RuleSummary } from './types.js';
+import type { JointRule, ModelDetail, ModelSpec, ModelSummary, Offer, OfferDetail, OfferSummary, PriceTable, ProviderId, RuleSummary } from './types.js';
 
 export const PROVIDER_LABELS: Readonly<Record<ProviderId, string>> = {
   runapi: 'RunAPI',
@@ -180,4 +180,158 @@ export function modelsMarkdownTable(): string {
     lines.push(`| ${row.map(cell).join(' | ')} |`);
   }
   return lines.join('\n');
+}
+
+// ---- agent views: one compact line per model, and one model's parameters first ----------------------
+
+/** Short mode names for the compact listing (legend in its header). */
+export const MODE_SHORT: Readonly<Record<ModelSpec['modes'][number], string>> = {
+  'text-to-video': 't2v',
+  'image-to-video': 'i2v',
+  'first-last-frame': 'first+last',
+  'video-to-video': 'v2v',
+  extend: 'extend',
+};
+
+/** Aspect ratios an agent types (16:9), without Runway's pixel ratios (1280:720), which list_models {model} shows. */
+function simpleRatios(model: ModelSpec): string[] {
+  return model.params.aspect_ratios.filter((r) => !/^\d{3,}:\d{3,}$/.test(r));
+}
+
+/** USD range of a model over its real offers (unverified figures included, marked ≈), or 'price unknown'. */
+export function modelUsdRange(model: ModelSpec, opts: PriceOptions = {}): string {
+  const values: number[] = [];
+  let approx = false;
+  for (const o of model.offers) {
+    if (o.provider === 'simulator') continue;
+    const r = offerUsdRange(model, o, opts);
+    if (r === 'unknown') continue;
+    values.push(r.min, r.max);
+    if (o.price.kind === 'table' && o.price.unverified) approx = true;
+  }
+  if (!values.length) return 'price unknown';
+  const fmt = (x: number) => x.toFixed(2);
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  return `${approx ? '≈' : ''}$${lo === hi ? fmt(lo) : `${fmt(lo)}–${fmt(hi)}`}`;
+}
+
+/** The real providers of a model, each marked `*` when usable now. */
+function providerList(model: ModelSpec, usable: (p: ProviderId) => boolean): string {
+  const ids = [...new Set(model.offers.map((o) => o.provider).filter((p) => p !== 'simulator'))];
+  return ids.map((p) => `${p}${usable(p) ? '*' : ''}`).join(' ');
+}
+
+/**
+ * One line per model for `list_models {}`: id, modes, durations, resolutions, ratios, price range,
+ * providers. Everything an agent needs to pick a model; `list_models {model}` gives the rules.
+ */
+export function compactModelLine(model: ModelSpec, usable: (p: ProviderId) => boolean, opts: PriceOptions = {}): string {
+  const p = model.params;
+  const ratios = simpleRatios(model);
+  return [
+    model.id,
+    model.modes.map((m) => MODE_SHORT[m]).join(','),
+    p.durations.length ? `${compactNumbers(p.durations).replace(/, /g, ',')}s` : 'length of input',
+    p.resolutions.length ? p.resolutions.join(',') : '—',
+    ratios.length ? ratios.join(',') : '—',
+    modelUsdRange(model, opts),
+    providerList(model, usable),
+  ].join(' | ');
+}
+
+function presenceText(model: ModelSpec): string[] {
+  const pr = model.params.presence;
+  const p = model.params;
+  const out: string[] = [];
+  out.push(`prompt: ${pr.prompt}, up to ${p.prompt_max_chars} characters`);
+  if (pr.first_frame !== 'forbidden') out.push(`first_frame_image_url: ${pr.first_frame}`);
+  if (pr.last_frame !== 'forbidden') out.push('last_frame_image_url: optional, with a first frame');
+  if (pr.source_video !== 'forbidden') out.push('source_video_url: required (the video to edit)');
+  const dflt = (v: string | number | undefined) => (v === undefined ? '' : ` (default ${v})`);
+  out.push(
+    p.durations.length
+      ? `duration_seconds: ${compactNumbers(p.durations)}${dflt(p.default_duration)}`
+      : 'duration_seconds: not taken (the length follows the input)',
+  );
+  out.push(p.resolutions.length ? `output_resolution: ${p.resolutions.join(', ')}${dflt(p.default_resolution)}` : 'output_resolution: not taken');
+  if (p.aspect_ratios.length === 0 || pr.aspect_ratio === 'forbidden') out.push('aspect_ratio: not taken');
+  else
+    out.push(
+      `aspect_ratio: ${p.aspect_ratios.join(', ')}${dflt(p.default_aspect_ratio)}${pr.aspect_ratio === 'required' ? ', required' : pr.aspect_ratio === 'conditional' ? ', see rules' : ''}`,
+    );
+  if (p.prompt_optimizer) out.push('prompt_optimizer: true or false');
+  return out;
+}
+
+/**
+ * `list_models {model}` text: parameters and defaults, joint rules, then each provider with what it
+ * serves and its price. Wire detail (endpoints, field names, price sources) only in the `wire_details` view.
+ */
+export function modelParamsText(model: ModelSpec, usable: (p: ProviderId) => boolean, opts: PriceOptions = {}): string {
+  const lines = [`${model.id} (${model.title}): ${model.modes.join(', ')}.`, 'Parameters:', ...presenceText(model).map((l) => `- ${l}`)];
+  const offerRules = model.offers.flatMap((o) => (o.serves.rules ?? []).map((r) => `${o.provider} ${o.native_model}: ${r.message}`));
+  if (model.rules.length || offerRules.length)
+    lines.push('Rules:', ...model.rules.map((r) => `- ${r.message}`), ...[...new Set(offerRules)].map((l) => `- ${l}`));
+  lines.push('Providers (* = usable now; pin one with provider or a native slug as model):');
+  for (const o of model.offers) {
+    const r = offerUsdRange(model, o, opts);
+    const price =
+      o.provider === 'simulator'
+        ? 'free, placeholder clip'
+        : r === 'unknown'
+          ? 'price unknown'
+          : r.min === r.max
+            ? `$${r.min.toFixed(2)}`
+            : `$${r.min.toFixed(2)}–${r.max.toFixed(2)}`;
+    const sv = o.serves;
+    const limits = [
+      sv.modes ? sv.modes.join(',') : '',
+      sv.durations ? `${compactNumbers(sv.durations).replace(/, /g, ',')}s` : '',
+      sv.resolutions ? sv.resolutions.join(',') : '',
+      sv.aspect_ratios
+        ? `ratios ${simpleRatios({ ...model, params: { ...model.params, aspect_ratios: sv.aspect_ratios } }).join(',') || sv.aspect_ratios.length}`
+        : '',
+    ].filter(Boolean);
+    lines.push(`- ${o.provider}${usable(o.provider) ? '*' : ''} ${o.native_model}: ${price}${limits.length ? ` (only ${limits.join('; ')})` : ''}`);
+  }
+  if (model.notes) lines.push(`Notes: ${model.notes}`);
+  return lines.join('\n');
+}
+
+/** Offer-specific rules, once per message (four RunAPI endpoints share one prompt limit), prefixed by provider. */
+function offerRuleList(model: ModelSpec): { id: string; message: string }[] {
+  const byMessage = new Map<string, { id: string; providers: Set<string> }>();
+  for (const o of model.offers)
+    for (const r of o.serves.rules ?? []) {
+      const e = byMessage.get(r.message) ?? { id: r.id, providers: new Set<string>() };
+      e.providers.add(o.provider);
+      byMessage.set(r.message, e);
+    }
+  return [...byMessage].map(([message, e]) => ({ id: e.id, message: `${[...e.providers].join(', ')}: ${message}` }));
+}
+
+/** A model's view for `list_models {model}`: `describeModel` without wire detail (endpoints, wire field names, price sources). */
+export type ModelView = Omit<ModelDetail, 'offers' | 'rules'> & {
+  rules: { id: string; message: string }[];
+  offers: (Pick<OfferDetail, 'provider' | 'native_model' | 'aliases' | 'serves' | 'notes'> & { price: Omit<PriceTable, 'source' | 'as_of'> })[];
+};
+
+export function modelView(model: ModelSpec, opts: PriceOptions = {}): ModelView {
+  const { offers, rules, ...rest } = describeModel(model, opts);
+  return {
+    ...rest,
+    rules: [...rules.map((r) => ({ id: r.id, message: r.message })), ...offerRuleList(model)],
+    offers: offers.map((o) => {
+      const { source: _s, as_of: _a, ...price } = o.price;
+      return {
+        provider: o.provider,
+        native_model: o.native_model,
+        aliases: o.aliases,
+        serves: o.serves,
+        price,
+        ...(o.notes !== undefined ? { notes: o.notes } : {}),
+      };
+    }),
+  };
 }

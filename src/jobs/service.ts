@@ -92,7 +92,7 @@ export class JobService {
     const a = this.deps.adapters[provider];
     if (!a) {
       const env = PROVIDER_ENV[provider as keyof typeof PROVIDER_ENV]?.key ?? provider;
-      throw new VideogenError('not_configured', `${provider} is not configured in this server: set ${env} to use it.`, {
+      throw new VideogenError('not_configured', `${provider} is not configured in this server (no ${env}); ask the user to set it, or omit provider.`, {
         provider,
         envVar: env,
         noJobCreated: true,

@@ -8,6 +8,7 @@ import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/proto
 import type { ServerNotification, ServerRequest, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type * as z from 'zod';
 import type { Config } from '../config.js';
+import type { ClientFeatures } from '../protocol.js';
 import type { JobService } from '../jobs/service.js';
 import type { Watcher } from '../jobs/watcher.js';
 
@@ -17,6 +18,8 @@ export interface ToolContext {
   config: Config;
   server: McpServer;
   extra: RequestHandlerExtra<ServerRequest, ServerNotification>;
+  /** What the client's protocol version defines (elicitation, progress messages …); see protocol.ts. */
+  client: ClientFeatures;
 }
 
 /** Extra content items besides the JSON text (resource links to saved videos). */

@@ -26,7 +26,7 @@ export async function waitWithProgress(jobId: string, seconds: number | undefine
                 progressToken: token,
                 progress: value,
                 total: 1,
-                message: `${rec.status}${rec.status === 'running' ? ` ${Math.round(value * 100)}%` : ''}`,
+                ...(ctx.client.progressMessage ? { message: `${rec.status}${rec.status === 'running' ? ` ${Math.round(value * 100)}%` : ''}` } : {}),
               },
             });
           },
