@@ -221,6 +221,7 @@ export class AtlasCloudAdapter extends HttpAdapter implements ProviderAdapter {
       provider: PROVIDER,
       headers: { authorization: `Bearer ${this.opts.apiKey}` },
       signal: opts.signal,
+      deadline: opts.deadline,
       timeoutMs: this.opts.timeoutMs,
       dispatcher: this.opts.dispatcher,
     });

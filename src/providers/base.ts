@@ -27,7 +27,7 @@ export abstract class HttpAdapter {
   }
 
   protected callDefaults(opts: CallOptions) {
-    return { provider: this.id, signal: opts.signal, timeoutMs: this.opts.timeoutMs, dispatcher: this.opts.dispatcher };
+    return { provider: this.id, signal: opts.signal, deadline: opts.deadline, timeoutMs: this.opts.timeoutMs, dispatcher: this.opts.dispatcher };
   }
 }
 

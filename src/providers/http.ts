@@ -9,6 +9,10 @@
  * - `retry: 'never'` is for submits without idempotency: the request is never sent twice. The only
  *   retry is none at all; a network error reports whether the request may have reached the provider.
  * - undici failures are matched by `error.code`, never by `instanceof`.
+ * - `deadline` (absolute ms, the tool call's end; jobs/deadline.ts) bounds everything: each attempt's
+ *   timeout is min(per-attempt default, time left); a retry is attempted only when its backoff plus a
+ *   useful attempt (MIN_USEFUL_ATTEMPT_MS) still fit, otherwise the last answer or error is returned;
+ *   a Retry-After that ends past the deadline is reported, never waited out.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request, type Dispatcher } from 'undici';
@@ -24,6 +28,8 @@ export const DEFAULT_MAX_RETRIES = 3;
 /** Backoff base and cap; a Retry-After longer than the cap is not waited out, it is reported. */
 export const BACKOFF_BASE_MS = 500;
 export const BACKOFF_CAP_MS = 8_000;
+/** A retry with less time than this left for its attempt is not worth sending. */
+export const MIN_USEFUL_ATTEMPT_MS = 1_000;
 /** Response bodies above this are cut: provider error pages can be huge. */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
@@ -55,6 +61,8 @@ export interface HttpRequest {
   retry: RetryPolicy;
   signal?: AbortSignal | undefined;
   timeoutMs?: number | undefined;
+  /** Absolute end of the tool call (ms since the epoch); see the module comment. */
+  deadline?: number | undefined;
   dispatcher?: Dispatcher | undefined;
   maxRetries?: number;
 }
@@ -127,8 +135,22 @@ function errorCode(err: unknown): string {
   return 'UNKNOWN';
 }
 
+/** This attempt's timeout: the per-attempt default, cut to what is left of the call's deadline. */
+export function attemptTimeoutMs(req: Pick<HttpRequest, 'timeoutMs' | 'deadline'>, now = Date.now()): number {
+  const per = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  return req.deadline === undefined ? per : Math.max(1, Math.min(per, req.deadline - now));
+}
+
+/** Whether a retry after `delayMs` still leaves a useful attempt before the deadline. */
+function retryFits(req: HttpRequest, delayMs: number): boolean {
+  return req.deadline === undefined || req.deadline - Date.now() - delayMs >= MIN_USEFUL_ATTEMPT_MS;
+}
+
 async function attemptOnce(req: HttpRequest, attempt: number): Promise<HttpResponse> {
-  const timeout = AbortSignal.timeout(req.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  if (req.deadline !== undefined && req.deadline <= Date.now()) {
+    throw new NetworkError(req.provider, 'ETIMEDOUT', false, new Error('the call deadline passed before the request was sent'));
+  }
+  const timeout = AbortSignal.timeout(attemptTimeoutMs(req));
   const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
   const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'videogen-mcp', ...req.headers };
   let body: Dispatcher.DispatchOptions['body'];
@@ -192,13 +214,16 @@ export async function requestJson(req: HttpRequest): Promise<HttpResponse> {
     } catch (err) {
       const canRetry = err instanceof NetworkError && attempt < maxRetries && (retryable || !err.maybeSent);
       if (!canRetry) throw err;
-      await sleep(backoffMs(attempt), undefined, req.signal ? { signal: req.signal } : undefined);
+      const delay = backoffMs(attempt);
+      if (!retryFits(req, delay)) throw err; // no time left for another useful attempt
+      await sleep(delay, undefined, req.signal ? { signal: req.signal } : undefined);
       continue;
     }
     if (!retryable || !isRetryableStatus(res.status) || attempt >= maxRetries) return res;
     const hinted = retryAfterMs(res.headers);
     if (hinted !== undefined && hinted > BACKOFF_CAP_MS * 4) return res; // too long to wait: report it
     const delay = hinted ?? backoffMs(attempt);
+    if (!retryFits(req, delay)) return res; // the wait or the retry would outlast the call: report it
     log.info(`${req.provider} ${req.method} answered ${res.status}; retrying in ${delay} ms`);
     await sleep(delay, undefined, req.signal ? { signal: req.signal } : undefined);
   }

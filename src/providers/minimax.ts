@@ -73,6 +73,7 @@ export class MinimaxAdapter extends HttpAdapter implements ProviderAdapter {
         // No idempotency key exists: a second POST would be a second paid video.
         retry: 'never',
         signal: opts.signal,
+        deadline: opts.deadline,
         timeoutMs: this.opts.timeoutMs,
         dispatcher: this.opts.dispatcher,
       });
@@ -207,6 +208,7 @@ export class MinimaxAdapter extends HttpAdapter implements ProviderAdapter {
       headers: this.headers(),
       retry: 'safe',
       signal: opts.signal,
+      deadline: opts.deadline,
       timeoutMs: this.opts.timeoutMs,
       dispatcher: this.opts.dispatcher,
     });

@@ -86,6 +86,7 @@ export class RunwayAdapter extends HttpAdapter implements ProviderAdapter {
         // No idempotency key exists: a second POST would be a second paid video.
         retry: 'never',
         signal: opts.signal,
+        deadline: opts.deadline,
         timeoutMs: this.opts.timeoutMs,
         dispatcher: this.opts.dispatcher,
       });
@@ -189,6 +190,7 @@ export class RunwayAdapter extends HttpAdapter implements ProviderAdapter {
       body: form,
       retry: 'safe',
       signal: opts.signal,
+      deadline: opts.deadline,
       timeoutMs: Math.max(this.opts.timeoutMs ?? 0, 120_000),
       dispatcher: this.opts.dispatcher,
     });
@@ -221,6 +223,7 @@ export class RunwayAdapter extends HttpAdapter implements ProviderAdapter {
       ...(json !== undefined ? { json } : {}),
       retry,
       signal: opts.signal,
+      deadline: opts.deadline,
       timeoutMs: this.opts.timeoutMs,
       dispatcher: this.opts.dispatcher,
     });

@@ -1,0 +1,192 @@
+/**
+ * Shared machinery for the fault suite (issue #10): one profile per provider that knows how to start
+ * its fake, configure a server for it, make a job, and speak its wire format for injected answers
+ * (a succeeded status with a chosen result URL, a "this job does not exist" answer, an in-band
+ * rejection, a failed status carried inside an HTTP error). Tests drive everything through the MCP
+ * tools (in-memory client on a real server) with short deadlines set by environment.
+ *
+ * Timing: `timed()` measures each tool call, and `record()` keeps one row per fault × provider
+ * (duplicates, jobs lost, longest call) that the suite prints at the end for the closing note.
+ */
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ProviderId } from '../../src/catalog/types.js';
+import { startFakeApiframe, FAKE_APIFRAME_KEY } from '../fakes/apiframe.js';
+import { startFakeAtlas, FAKE_ATLAS_KEY } from '../fakes/atlascloud.js';
+import type { FakeReply, FakeServer } from '../fakes/base.js';
+import { startFakeMinimax, FAKE_MINIMAX_KEY } from '../fakes/minimax.js';
+import { startFakeRunapi, FAKE_RUNAPI_KEY } from '../fakes/runapi.js';
+import { startFakeRunway, FAKE_RUNWAY_KEY } from '../fakes/runway.js';
+import { startHarness, structured, text, type Harness } from '../helpers.js';
+
+export const IMG = 'https://cdn.example.com/first.png';
+
+/** A tool call's budget without a wait, and the wait cap, both short so stalls cost seconds. */
+export const CALL_BUDGET_SECONDS = 2;
+export const MAX_WAIT_SECONDS = 3;
+/** Allowed slack over a budget (event loop, ledger writes, a loaded CI machine). */
+export const SLACK_MS = 1_500;
+
+export type AnyFake = FakeServer & { readonly videoBytes: Buffer };
+
+export interface FaultProfile {
+  provider: Exclude<ProviderId, 'simulator'>;
+  start(): Promise<AnyFake>;
+  env(fake: AnyFake): Record<string, string>;
+  /** generate_video arguments that route to this provider. */
+  args: Record<string, unknown>;
+  submitPath: RegExp;
+  statusPath: RegExp;
+  /** Upstream job ids the fake has created (for "jobs lost" and "duplicates"). */
+  upstreamIds(fake: AnyFake): string[];
+  /** A finished status whose (first) result URL is `url`. */
+  succeededWith(id: string, url: string): FakeReply;
+  /** The provider's "this job does not exist" answer to a status call. */
+  notFound: FakeReply;
+  /** A failed job's status carried inside an HTTP error response, when the provider does that. */
+  failedInError?: FakeReply;
+  /** A submit answered with an error code (in band or HTTP) and no job id that our table may not know. */
+  unknownRejection: FakeReply;
+}
+
+const mapKeys = (m: Map<string, unknown>) => [...m.keys()];
+
+export const PROFILES: readonly FaultProfile[] = [
+  {
+    provider: 'runapi',
+    start: () => startFakeRunapi({ pollsToComplete: 0 }) as Promise<AnyFake>,
+    env: (f) => ({ RUNAPI_API_KEY: FAKE_RUNAPI_KEY, RUNAPI_BASE_URL: f.url }),
+    args: { model: 'hailuo-02-text-to-video-standard', prompt: 'p', provider: 'runapi' },
+    submitPath: /^\/api\/v1\/hailuo\/text_to_video$/,
+    statusPath: /^\/api\/v1\/hailuo\/text_to_video\/[^/]+$/,
+    upstreamIds: (f) => mapKeys((f as unknown as { jobs: Map<string, unknown> }).jobs),
+    succeededWith: (id, url) => ({ status: 200, json: { id, status: 'completed', videos: [{ url }] } }),
+    notFound: { status: 404, json: { error: 'Task not found' } },
+    failedInError: { status: 422, json: { error: { code: 'source_task_unusable', message: 'generation failed' }, status: 'failed' } },
+    unknownRejection: { status: 418, json: { error: { code: 'teapot_quota', message: 'quota for this variant is exhausted' } } },
+  },
+  {
+    provider: 'apiframe',
+    start: () => startFakeApiframe({ pollsToComplete: 0 }) as Promise<AnyFake>,
+    env: (f) => ({ APIFRAME_API_KEY: FAKE_APIFRAME_KEY, APIFRAME_BASE_URL: f.url }),
+    args: { model: 'hailuo-02', prompt: 'p', first_frame_image_url: IMG, provider: 'apiframe' },
+    submitPath: /^\/v2\/videos\/generate$/,
+    statusPath: /^\/v2\/jobs\/[^/]+$/,
+    upstreamIds: (f) => mapKeys((f as unknown as { jobs: Map<string, unknown> }).jobs),
+    succeededWith: (id, url) => ({
+      status: 200,
+      json: {
+        id,
+        status: 'COMPLETED',
+        model: 'hailuo-02',
+        progress: 100,
+        result: { videoUrl: url },
+        error: null,
+        creditCost: 5,
+        webhookStatus: null,
+        createdAt: new Date().toISOString(),
+        completedAt: new Date().toISOString(),
+      },
+    }),
+    notFound: { status: 404, json: { error: 'Job not found' } },
+    unknownRejection: { status: 418, json: { error: 'Team is suspended' } },
+  },
+  {
+    provider: 'atlascloud',
+    start: () => startFakeAtlas({ pollsToComplete: 0 }) as Promise<AnyFake>,
+    env: (f) => ({ ATLASCLOUD_API_KEY: FAKE_ATLAS_KEY, ATLASCLOUD_BASE_URL: f.url }),
+    args: { model: 'minimax/hailuo-02/fast', prompt: 'p', first_frame_image_url: IMG },
+    submitPath: /^\/api\/v1\/model\/generateVideo$/,
+    statusPath: /^\/api\/v1\/model\/prediction\/[^/]+$/,
+    upstreamIds: (f) => mapKeys((f as unknown as { jobs: Map<string, unknown> }).jobs),
+    succeededWith: (id, url) => ({ status: 200, json: { code: 200, data: { id, status: 'completed', outputs: [url] } } }),
+    notFound: { status: 404, json: { code: 404, msg: 'prediction not found' } },
+    failedInError: { status: 500, json: { code: 500, data: { id: 'x', status: 'failed', error: 'worker crashed', outputs: [] } } },
+    unknownRejection: { status: 200, json: { code: 4031, msg: 'account frozen' } },
+  },
+  {
+    provider: 'minimax',
+    start: () => startFakeMinimax({ pollsToComplete: 0 }) as Promise<AnyFake>,
+    env: (f) => ({ MINIMAX_API_KEY: FAKE_MINIMAX_KEY, MINIMAX_BASE_URL: f.url }),
+    args: { model: 'MiniMax-Hailuo-02', prompt: 'p', first_frame_image_url: IMG },
+    submitPath: /^\/v1\/video_generation$/,
+    statusPath: /^\/v1\/query\/video_generation$/,
+    upstreamIds: (f) => mapKeys((f as unknown as { tasks: Map<string, unknown> }).tasks),
+    // MiniMax's success names a file_id; the URL comes from files/retrieve (injected separately).
+    succeededWith: (id, url) => ({
+      status: 200,
+      json: { task_id: id, status: 'Success', file_id: '9', download_url: url, base_resp: { status_code: 0, status_msg: 'success' } },
+    }),
+    notFound: { status: 200, json: { base_resp: { status_code: 2013, status_msg: 'task not found' } } },
+    unknownRejection: { status: 200, json: { task_id: '', base_resp: { status_code: 2056, status_msg: 'usage limit exceeded, resets at 2026-12-01 00:00' } } },
+  },
+  {
+    provider: 'runway',
+    start: () => startFakeRunway({ pollsToComplete: 0 }) as Promise<AnyFake>,
+    env: (f) => ({ RUNWAYML_API_SECRET: FAKE_RUNWAY_KEY, RUNWAYML_BASE_URL: f.url }),
+    args: { model: 'gen4_turbo', prompt: 'p', first_frame_image_url: IMG },
+    submitPath: /^\/v1\/image_to_video$/,
+    statusPath: /^\/v1\/tasks\/[^/]+$/,
+    upstreamIds: (f) => mapKeys((f as unknown as { tasks: Map<string, unknown> }).tasks),
+    succeededWith: (id, url) => ({ status: 200, json: { id, status: 'SUCCEEDED', createdAt: new Date().toISOString(), output: [url] } }),
+    notFound: { status: 404, json: { error: 'Task not found' } },
+    failedInError: {
+      status: 400,
+      json: { error: 'Task failed', id: 'x', status: 'FAILED', failure: 'An unexpected error occurred.', failureCode: 'INTERNAL.BAD_OUTPUT.CODE01' },
+    },
+    unknownRejection: { status: 418, json: { error: 'Organization is suspended' } },
+  },
+];
+
+export function profile(p: FaultProfile['provider']): FaultProfile {
+  return PROFILES.find((x) => x.provider === p)!;
+}
+
+/** A server on the fake with short deadlines (no wait: CALL_BUDGET_SECONDS; waits: MAX_WAIT_SECONDS). */
+export function faultHarness(p: FaultProfile, fake: AnyFake, env: Record<string, string> = {}): Promise<Harness> {
+  return startHarness({
+    env: {
+      ...p.env(fake),
+      VIDEOGEN_CALL_BUDGET_SECONDS: String(CALL_BUDGET_SECONDS),
+      VIDEOGEN_MAX_WAIT_SECONDS: String(MAX_WAIT_SECONDS),
+      ...env,
+    },
+  });
+}
+
+/** A tool call and how long it took. */
+export async function timed(h: Harness, name: string, args: Record<string, unknown>): Promise<{ r: CallToolResult; ms: number }> {
+  const t0 = performance.now();
+  const r = await h.call(name, args);
+  return { r, ms: Math.round(performance.now() - t0) };
+}
+
+export interface JobView {
+  job_id: string;
+  status: string;
+  video_url?: string;
+  local_path?: string;
+  detail?: string;
+  error?: { code: string; message: string };
+  next_action?: string;
+}
+
+export function job(r: CallToolResult): JobView {
+  return structured<JobView>(r);
+}
+
+export { text };
+
+/** One row of the closing note's table. */
+export interface FaultRow {
+  fault: string;
+  provider: string;
+  duplicates: number;
+  jobsLost: number;
+  longestMs: number;
+}
+export const ROWS: FaultRow[] = [];
+export function record(row: FaultRow): void {
+  const i = ROWS.findIndex((r) => r.fault === row.fault && r.provider === row.provider);
+  if (i >= 0) ROWS[i] = { ...row, longestMs: Math.max(row.longestMs, ROWS[i]!.longestMs) };
+  else ROWS.push(row);
+}
