@@ -2,7 +2,13 @@
  * Saving finished videos into the workspace: once per job per process, into the output directory
  * (VIDEOGEN_OUTPUT_DIR, else `videos/` under the client's first MCP root, else under the working
  * directory), refreshing an expired signed URL first where the provider allows it, and recording the
- * result in the ledger. A failed save never fails the job: it is retried by the next check_job.
+ * result in the ledger. A failed save never fails the job.
+ *
+ * Saves run in the background, never tied to a tool call's signal: check_job waits for one only as
+ * long as its deadline allows. A failed save is retried with backoff (doubling from SAVE_RETRY_BASE_MS,
+ * never sooner than the provider's poll interval), whoever asks (check_job, waits, the watcher); after
+ * MAX_SAVE_ATTEMPTS failures this process stops trying and the record's `detail` says so and points at
+ * the video URL (issue #10 §1: a redirect we will not follow was fetched 800–1,100 times in 15 s).
  */
 import { existsSync, statSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
@@ -26,12 +32,26 @@ export interface SaverDeps {
   now: () => number;
 }
 
+/** Tries per job before this process gives up saving it. */
+export const MAX_SAVE_ATTEMPTS = 6;
+/** Gap after the first failed save; doubles with each further failure, up to SAVE_RETRY_CAP_MS. */
+export const SAVE_RETRY_BASE_MS = 2_000;
+const SAVE_RETRY_CAP_MS = 5 * 60_000;
+
+interface SaveFailure {
+  count: number;
+  /** Not before this time (ms). */
+  nextAt: number;
+  message: string;
+}
+
 /** A temporary download file this old was left by a process that died mid-download. */
 const STALE_PART_MS = 60 * 60_000;
 
 export class VideoSaver {
   private readonly saving = new Map<string, Promise<JobRecord>>();
   private readonly swept = new Set<string>();
+  private readonly failures = new Map<string, SaveFailure>();
 
   constructor(private readonly deps: SaverDeps) {}
 
@@ -56,12 +76,17 @@ export class VideoSaver {
     return path.join(cwd, 'videos');
   }
 
-  /** Save a finished job's video (once per job per process); resolves to the updated record. */
+  /**
+   * Save a finished job's video (once per job per process at a time); resolves to the updated record.
+   * While a failed save is backing off (or has given up), resolves at once to the record as it is.
+   */
   save(rec: JobRecord, signal?: AbortSignal): Promise<JobRecord> {
     if (rec.status !== 'succeeded' || !rec.video_url || !this.config.download) return Promise.resolve(rec);
     if (rec.local_path && existsSync(rec.local_path)) return Promise.resolve(rec);
     const inflight = this.saving.get(rec.job_id);
     if (inflight) return inflight;
+    const failed = this.failures.get(rec.job_id);
+    if (failed && (failed.count >= MAX_SAVE_ATTEMPTS || this.now() < failed.nextAt)) return Promise.resolve(rec);
     const p = this.doSave(rec, signal).finally(() => this.saving.delete(rec.job_id));
     this.saving.set(rec.job_id, p);
     return p;
@@ -89,6 +114,7 @@ export class VideoSaver {
         ? await copyLocalVideo(fileURLToPath(url), { dir, baseName })
         : await this.downloadWithRefresh(url, dir, baseName, rec, signal);
       log.info('video saved', { job_id: rec.job_id, path: saved.path, bytes: saved.bytes });
+      this.failures.delete(rec.job_id);
       return this.ledger.put({
         ...done,
         video_url: saved.url ?? url,
@@ -100,8 +126,16 @@ export class VideoSaver {
     } catch (err) {
       if (signal?.aborted) throw err;
       const msg = toAgentMessage(err).message;
-      log.warn('saving the video failed', { job_id: rec.job_id, error: msg });
-      return this.ledger.put({ ...rec, detail: `The video is ready but saving it failed: ${msg}`, updated_at: new Date(this.now()).toISOString() });
+      const count = (this.failures.get(rec.job_id)?.count ?? 0) + 1;
+      const minGap = (adapter?.minPollIntervalSeconds ?? 0) * 1000;
+      const gap = Math.min(SAVE_RETRY_CAP_MS, Math.max(minGap, SAVE_RETRY_BASE_MS * 2 ** (count - 1)));
+      this.failures.set(rec.job_id, { count, nextAt: this.now() + gap, message: msg });
+      log.warn('saving the video failed', { job_id: rec.job_id, attempt: count, error: msg });
+      const detail =
+        count >= MAX_SAVE_ATTEMPTS
+          ? `The video is ready at video_url, but saving it into the workspace failed ${count} times, so this server stopped trying (last: ${msg}). Download it from video_url instead.`
+          : `The video is ready at video_url, but saving it failed (attempt ${count} of ${MAX_SAVE_ATTEMPTS}; next try in ${Math.ceil(gap / 1000)} s): ${msg}`;
+      return this.ledger.put({ ...rec, detail, updated_at: new Date(this.now()).toISOString() });
     }
   }
 

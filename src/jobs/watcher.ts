@@ -10,7 +10,7 @@
 import { log } from '../log.js';
 import { TERMINAL, type JobRecord } from './ledger.js';
 import { nextPollDelayMs } from './schedule.js';
-import type { JobService } from './service.js';
+import { MAX_POLL_FAILURES, type JobService } from './service.js';
 
 /** Concurrent status calls, at most (the rest wait for the next tick). */
 const MAX_CONCURRENT_POLLS = 8;
@@ -153,7 +153,9 @@ export class Watcher {
       return;
     }
     for (const fn of this.listeners.get(w.jobId) ?? []) fn(rec);
-    if (TERMINAL.has(rec.status) || this.stopped) {
+    // A job whose status checks keep failing is left alone after MAX_POLL_FAILURES (its detail says
+    // so); check_job still polls it on request.
+    if (TERMINAL.has(rec.status) || this.stopped || this.service.pollFailures(w.jobId) >= MAX_POLL_FAILURES) {
       this.jobs.delete(w.jobId);
       return;
     }

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { defineTool } from './define-tool.js';
+import { callDeadline, defineTool } from './define-tool.js';
 import { JobListItem, jobSummary, toJobOutput } from './job-output.js';
 
 export const cancelJob = defineTool({
@@ -13,7 +13,7 @@ export const cancelJob = defineTool({
   outputSchema: JobListItem,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   async handler({ job_id }, ctx) {
-    const rec = await ctx.service.cancel(job_id, ctx.extra.signal);
+    const rec = await ctx.service.cancel(job_id, { signal: ctx.extra.signal, deadline: callDeadline(ctx.config, undefined) });
     return { summary: jobSummary(rec), structured: toJobOutput(rec, ctx.service) };
   },
 });
