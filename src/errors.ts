@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'validation' // provider rejected the parameters (400/422)
   | 'moderation' // content policy
   | 'conflict' // 409, idempotency key reuse
+  | 'rejected' // the provider refused the submit for a reason we have no name for; no job was created
   | 'not_found' // unknown job
   | 'unavailable' // 5xx, network, timeout
   | 'unknown_outcome' // a submit may or may not have created a job; never resubmitted

@@ -677,7 +677,7 @@ function isFailoverable(err: VideogenError): boolean {
   // request's own fault and would fail everywhere. A money guard (max_cost_usd, the daily cap, the
   // confirmation threshold) refuses this offer's price, which a cheaper next offer may meet; a human's
   // "no" (declined) is final.
-  return ['not_configured', 'auth', 'insufficient_credits', 'unavailable', 'quota', 'rate_limited', 'budget'].includes(err.code);
+  return ['not_configured', 'auth', 'insufficient_credits', 'unavailable', 'quota', 'rate_limited', 'budget', 'rejected'].includes(err.code);
 }
 
 function pendingSubmitFor(key: string, cand: RouteCandidate, resolved: ResolvedModel, params: VideoParams, fingerprint: string, now: number): PendingSubmit {

@@ -10,7 +10,7 @@ import * as z from 'zod';
 import type { VideoParams } from '../catalog/types.js';
 import { VideogenError } from '../errors.js';
 import { httpError, requestJson, type HttpResponse } from './http.js';
-import { HttpAdapter, MODERATION_TEXT, parseBody } from './base.js';
+import { HttpAdapter, MODERATION_TEXT, failedInErrorBody, parseBody } from './base.js';
 import type { CallOptions, JobHandle, JobStatus, LocalMedia, ProviderAdapter, SubmitRequest, SubmitResult, VideoOutput } from './types.js';
 
 const PROVIDER = 'apiframe' as const;
@@ -217,7 +217,11 @@ export class ApiframeAdapter extends HttpAdapter implements ProviderAdapter {
       headers: { 'x-api-key': this.opts.apiKey },
       retry: 'safe',
     });
-    if (res.status < 200 || res.status >= 300) throw apiframeError(res, 'status');
+    if (res.status < 200 || res.status >= 300) {
+      const failed = failedInErrorBody(Job, res.json, mapApiframeJob);
+      if (failed) return failed;
+      throw apiframeError(res, 'status');
+    }
     return mapApiframeJob(parse(Job, res, 'job'));
   }
 

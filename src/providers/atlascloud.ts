@@ -16,7 +16,7 @@ import * as z from 'zod';
 import type { VideoParams } from '../catalog/types.js';
 import { VideogenError } from '../errors.js';
 import { NetworkError, extractErrorText, httpError, requestJson, retryAfterMs, type HttpRequest, type HttpResponse } from './http.js';
-import { HttpAdapter, MODERATION_TEXT } from './base.js';
+import { HttpAdapter, MODERATION_TEXT, failedInErrorBody } from './base.js';
 import type { CallOptions, JobHandle, JobStatus, LocalMedia, ProviderAdapter, SubmitRequest, SubmitResult, VideoOutput } from './types.js';
 
 const PROVIDER = 'atlascloud' as const;
@@ -176,11 +176,20 @@ export function atlasError(res: HttpResponse, phase: 'submit' | 'status' | 'uplo
       },
     );
   if (serverSide)
-    return new VideogenError('unavailable', `Atlas Cloud reported an internal error ${where}. Try again shortly.`, {
+    return new VideogenError(
+      phase === 'submit' ? 'rejected' : 'unavailable',
+      `Atlas Cloud reported an internal error ${where}. ${phase === 'submit' ? 'No prediction was created; try' : 'Try'} again shortly.`,
+      {
+        ...base,
+        noJobCreated: true,
+      },
+    );
+  if (code === 400 || code === 422)
+    return new VideogenError('validation', `Atlas Cloud rejected the request ${where}. Fix the parameters it names and retry.`, {
       ...base,
-      noJobCreated: phase === 'submit' ? code === 503 : true,
+      noJobCreated: true,
     });
-  return new VideogenError('validation', `Atlas Cloud rejected the request ${where}. Fix the parameters it names and retry.`, { ...base, noJobCreated: true });
+  return new VideogenError('rejected', `Atlas Cloud refused the request ${where}; no prediction was created.`, { ...base, noJobCreated: true });
 }
 
 function unknownOutcome(why: string, extra: { providerText?: string; httpStatus?: number; cause?: unknown }): VideogenError {
@@ -247,11 +256,12 @@ export class AtlasCloudAdapter extends HttpAdapter implements ProviderAdapter {
         });
       throw err;
     }
-    // A server or gateway error after the request arrived (as an HTTP status or as `code` in a 200
-    // body) says nothing about whether the job exists; only 503 means it was turned away.
-    const code = res.status >= 200 && res.status < 300 ? envelopeCode(res.json) : res.status;
-    if (code !== undefined && code >= 500 && code < 600 && code !== 503)
-      throw unknownOutcome(`Atlas Cloud answered ${code === res.status ? `HTTP ${code}` : `code ${code}`} to the submit.`, {
+    // An HTTP server or gateway error after the request arrived says nothing about whether the job
+    // exists; only 503 means it was turned away. A `code` in a 200 body is an answer: with no
+    // prediction id it is a definite refusal, whatever the code (issue #10 §2; answers.ts).
+    const code = res.status;
+    if (code >= 500 && code < 600 && code !== 503)
+      throw unknownOutcome(`Atlas Cloud answered HTTP ${code} to the submit.`, {
         providerText: extractErrorText(res.json, res.text),
         httpStatus: res.status,
       });
@@ -273,6 +283,8 @@ export class AtlasCloudAdapter extends HttpAdapter implements ProviderAdapter {
   async getJob(handle: JobHandle, opts: CallOptions): Promise<JobStatus> {
     const res = await this.send({ method: 'GET', url: this.url(`/api/v1/model/prediction/${encodeURIComponent(handle.id)}`), retry: 'safe' }, opts);
     if (!isOk(res)) {
+      const failed = failedInErrorBody(Prediction, inner(res.json), mapAtlasPrediction);
+      if (failed) return failed;
       const code = res.status >= 200 && res.status < 300 ? envelopeCode(res.json) : res.status;
       if (code === 400 || code === 404) {
         const t = Number(handle['t']);

@@ -303,5 +303,8 @@ export function httpError(provider: ProviderId, keyEnv: string, res: HttpRespons
       ...base,
       noJobCreated: phase === 'submit' ? s === 503 : true,
     });
+  // Any other refusal: an error status and no job id is a definite answer (issue #10 §2), known or not.
+  if (s >= 400 && s < 500)
+    return new VideogenError('rejected', `${provider} refused the request (HTTP ${s}); no job was created.`, { ...base, noJobCreated: true });
   return new VideogenError('unavailable', `${provider} answered HTTP ${s} unexpectedly.`, { ...base, noJobCreated: false });
 }

@@ -8,7 +8,7 @@
 import * as z from 'zod';
 import { VideogenError } from '../errors.js';
 import { httpError, requestJson, type HttpResponse } from './http.js';
-import { HttpAdapter, MODERATION_TEXT, parseBody } from './base.js';
+import { HttpAdapter, MODERATION_TEXT, failedInErrorBody, parseBody } from './base.js';
 import type { CallOptions, JobHandle, JobStatus, LocalMedia, ProviderAdapter, SubmitRequest, SubmitResult, VideoOutput } from './types.js';
 import type { VideoParams } from '../catalog/types.js';
 
@@ -220,7 +220,11 @@ export class RunapiAdapter extends HttpAdapter implements ProviderAdapter {
       headers: this.auth(),
       retry: 'safe',
     });
-    if (res.status < 200 || res.status >= 300) throw runapiError(res, 'status');
+    if (res.status < 200 || res.status >= 300) {
+      const failed = failedInErrorBody(TaskResponse, res.json, mapRunapiTask);
+      if (failed) return failed;
+      throw runapiError(res, 'status');
+    }
     return mapRunapiTask(parse(TaskResponse, res, 'status'));
   }
 

@@ -14,7 +14,7 @@ import * as z from 'zod';
 import { VideogenError } from '../errors.js';
 import { NetworkError, httpError, requestJson, type HttpResponse } from './http.js';
 import { RUNWAY_PIXEL_RATIOS } from '../catalog/runway.js';
-import { HttpAdapter } from './base.js';
+import { HttpAdapter, failedInErrorBody } from './base.js';
 import type { CallOptions, JobHandle, JobStatus, LocalMedia, ProviderAdapter, SubmitRequest, SubmitResult, VideoOutput } from './types.js';
 
 const PROVIDER = 'runway' as const;
@@ -123,7 +123,11 @@ export class RunwayAdapter extends HttpAdapter implements ProviderAdapter {
 
   async getJob(handle: JobHandle, opts: CallOptions): Promise<JobStatus> {
     const res = await this.request('GET', `/v1/tasks/${encodeURIComponent(taskId(handle))}`, 'safe', opts);
-    if (res.status < 200 || res.status >= 300) throw this.error(res, 'status');
+    if (res.status < 200 || res.status >= 300) {
+      const failed = failedInErrorBody(Task, res.json, toStatus);
+      if (failed) return failed;
+      throw this.error(res, 'status');
+    }
     const parsed = Task.safeParse(res.json);
     if (!parsed.success)
       throw new VideogenError('unavailable', 'Runway answered the task query with a body this server cannot read. Try again shortly.', {

@@ -88,6 +88,7 @@ export const PROFILES: readonly FaultProfile[] = [
       },
     }),
     notFound: { status: 404, json: { error: 'Job not found' } },
+    failedInError: { status: 400, json: { error: 'Job failed', id: 'x', status: 'FAILED', progress: 0, result: null, creditCost: 0 } },
     unknownRejection: { status: 418, json: { error: 'Team is suspended' } },
   },
   {

@@ -293,14 +293,18 @@ describe('AtlasCloudAdapter errors', () => {
     expect(fake.requestsTo('POST', GENERATE)).toHaveLength(1);
   });
 
-  it('HTTP 200 with code 500 on submit → unknown_outcome; with code 503 → unavailable, no job', async () => {
+  it('HTTP 200 with an in-band code 500 or 503 and no prediction id on submit → a definite refusal, no job (HTTP 500 stays unknown_outcome)', async () => {
     fake.addFault({ method: 'POST', path: GENERATE, action: 'respond', reply: { status: 200, json: { code: 500, msg: 'internal error' } } });
-    expect((await caught(adapter.submit(req(), {}))).code).toBe('unknown_outcome');
+    const first = await caught(adapter.submit(req(), {}));
+    expect(first.code).toBe('rejected');
+    expect(first.noJobCreated).toBe(true);
     fake.addFault({ method: 'POST', path: GENERATE, action: 'respond', reply: { status: 200, json: { code: 503, msg: 'busy' } } });
     const err = await caught(adapter.submit(req(), {}));
-    expect(err.code).toBe('unavailable');
+    expect(err.code).toBe('rejected');
     expect(err.noJobCreated).toBe(true);
-    expect(fake.requestsTo('POST', GENERATE)).toHaveLength(2);
+    fake.addFault({ method: 'POST', path: GENERATE, action: 'respond', reply: { status: 500, json: { code: 500, msg: 'internal error' } } });
+    expect((await caught(adapter.submit(req(), {}))).code).toBe('unknown_outcome');
+    expect(fake.requestsTo('POST', GENERATE)).toHaveLength(3);
   });
 
   it('a dropped submit response → unknown_outcome, exactly one request, one job upstream', async () => {
