@@ -19,7 +19,10 @@ import type { ProviderId } from '../catalog/types.js';
 import type { Config } from '../config.js';
 import { toAgentMessage } from '../errors.js';
 import { log } from '../log.js';
+import { assetPath } from '../assets.js';
 import { copyLocalVideo, downloadVideo, videoFileName, type SavedVideo } from '../media/download.js';
+import { STRICT_POLICY, policyFor, type FetchPolicy } from '../media/url-safety.js';
+import { SIMULATOR_VIDEO } from '../providers/simulator.js';
 import type { ProviderAdapter } from '../providers/types.js';
 import { decodeJobId } from './job-id.js';
 import type { JobRecord, Ledger } from './ledger.js';
@@ -63,6 +66,11 @@ export class VideoSaver {
   }
   private now(): number {
     return this.deps.now();
+  }
+
+  /** Which result URLs of this provider may be fetched: https, public, unless its own base URL is not. */
+  private policy(provider: ProviderId): FetchPolicy {
+    return provider === 'simulator' ? STRICT_POLICY : policyFor(this.config.providers[provider].baseUrl);
   }
 
   async outputDir(): Promise<string> {
@@ -110,9 +118,12 @@ export class VideoSaver {
         const fresh = await adapter.refreshOutputs(decodeJobId(rec.job_id).handle, signal ? { signal } : {});
         if (fresh[0]) ({ url, expires_at: expires } = fresh[0]);
       }
-      const saved: SavedVideo & { url?: string | undefined; expires?: string | undefined } = url.startsWith('file:')
-        ? await copyLocalVideo(fileURLToPath(url), { dir, baseName })
-        : await this.downloadWithRefresh(url, dir, baseName, rec, signal);
+      // A local file is copied only for the simulator, and only its own bundled clip: a provider's
+      // status naming file:///… never reads the user's files (issue #10 §7).
+      const saved: SavedVideo & { url?: string | undefined; expires?: string | undefined } =
+        rec.provider === 'simulator' && url.startsWith('file:') && path.resolve(fileURLToPath(url)) === assetPath(SIMULATOR_VIDEO)
+          ? await copyLocalVideo(fileURLToPath(url), { dir, baseName })
+          : await this.downloadWithRefresh(url, dir, baseName, rec, signal);
       log.info('video saved', { job_id: rec.job_id, path: saved.path, bytes: saved.bytes });
       this.failures.delete(rec.job_id);
       return this.ledger.put({
@@ -140,7 +151,7 @@ export class VideoSaver {
   }
 
   private async downloadWithRefresh(url: string, dir: string, baseName: string, rec: JobRecord, signal: AbortSignal | undefined) {
-    const opts = { dir, baseName, maxBytes: this.config.maxDownloadBytes, ...(signal ? { signal } : {}) };
+    const opts = { dir, baseName, maxBytes: this.config.maxDownloadBytes, policy: this.policy(rec.provider), ...(signal ? { signal } : {}) };
     try {
       return { ...(await downloadVideo(url, opts)), url: undefined, expires: undefined };
     } catch (err) {
