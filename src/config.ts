@@ -85,9 +85,11 @@ function parseUrl(env: Env, name: string, fallback: string): string {
   try {
     u = new URL(v);
   } catch {
-    fail(name, `is not a valid URL (got "${v.slice(0, 80)}"); expected e.g. ${fallback}`);
+    // Never echo the value: a key pasted into the wrong variable would end up in the error (issue #10 §7).
+    fail(name, `is not a valid URL (got a ${v.length}-character value that is not an http(s) URL; not shown, in case it is a key); expected e.g. ${fallback}`);
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') fail(name, `must be an http(s) URL (got ${u.protocol})`);
+  if (u.protocol !== 'https:' && u.protocol !== 'http:')
+    fail(name, `must be an http(s) URL (got ${/^[a-z]{2,6}:$/.test(u.protocol) ? u.protocol : 'another scheme'})`);
   return u.origin + u.pathname.replace(/\/+$/, '');
 }
 

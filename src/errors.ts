@@ -77,13 +77,41 @@ export function quoteProviderText(provider: string, text: string): string {
 }
 
 const secrets = new Set<string>();
-/** Register a secret so that `redact` scrubs it from any text that might leave the process. */
+
+/**
+ * The stable cores of a secret's base64 and base64url encodings at each of the three byte alignments
+ * it can have inside a longer encoded string (a Basic auth header `user:key`, a JSON blob echoed back
+ * base64-encoded): the characters that depend only on the secret's own bytes.
+ */
+function base64Cores(value: string): string[] {
+  const out: string[] = [];
+  const bytes = Buffer.from(value, 'utf8');
+  for (let k = 0; k < 3; k++) {
+    const enc = Buffer.concat([Buffer.alloc(k), bytes]).toString('base64');
+    // Drop the group mixing in the prefix bytes, and the last group (partial bytes and padding).
+    const core = enc.slice(k === 0 ? 0 : 4, enc.length - 4);
+    if (core.length >= 8) out.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  // The whole encodings too (a secret encoded on its own), with and without padding.
+  const whole = bytes.toString('base64');
+  out.push(whole, whole.replace(/=+$/, ''), bytes.toString('base64url'));
+  return out;
+}
+
+/**
+ * Register a secret so that `redact` scrubs it from any text that might leave the process, as is and
+ * in its encoded forms: base64, base64url, URL-encoded (issue #10 §7).
+ */
 export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 6) secrets.add(value);
+  if (!value || value.length < 6) return;
+  secrets.add(value);
+  const forms = [encodeURIComponent(value), encodeURIComponent(value).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()), ...base64Cores(value)];
+  for (const f of forms) if (f !== value && f.length >= 8) secrets.add(f);
 }
 export function redact(text: string): string {
   let out = text;
-  for (const s of secrets) if (out.includes(s)) out = out.split(s).join('[redacted]');
+  // Longest first, so a whole encoding is replaced before a core inside it.
+  for (const s of [...secrets].sort((a, b) => b.length - a.length)) if (out.includes(s)) out = out.split(s).join('[redacted]');
   // Bearer tokens and well-known key shapes, even if never registered. Public job ids look like
   // `runapi_WyJ…` (base64url of a JSON array) and must stay readable, so that prefix is not a key.
   return out
