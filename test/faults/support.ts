@@ -191,3 +191,77 @@ export function record(row: FaultRow): void {
   if (i >= 0) ROWS[i] = { ...row, longestMs: Math.max(row.longestMs, ROWS[i]!.longestMs) };
   else ROWS.push(row);
 }
+
+export interface Scenario {
+  fake: AnyFake;
+  h: Harness;
+  /** A timed tool call; the longest is kept for the table. */
+  call(name: string, args: Record<string, unknown>): Promise<CallToolResult>;
+  /** generate_video that must succeed; counts the jobs this scenario meant to create. */
+  generate(args?: Record<string, unknown>): Promise<JobView>;
+  longestMs: number;
+}
+
+/**
+ * Run one fault scenario against a fresh fake and server, then record its row: duplicates (upstream
+ * jobs beyond the ones the scenario created), jobs lost (upstream jobs missing from list_jobs), and
+ * the longest tool call.
+ */
+export async function scenario(
+  fault: string,
+  p: FaultProfile,
+  fn: (s: Scenario) => Promise<void>,
+  opts: { env?: Record<string, string> } = {},
+): Promise<FaultRow> {
+  const fake = await p.start();
+  const h = await faultHarness(p, fake, opts.env);
+  let made = 0;
+  const s: Scenario = {
+    fake,
+    h,
+    longestMs: 0,
+    async call(name, args) {
+      const { r, ms } = await timed(h, name, args);
+      s.longestMs = Math.max(s.longestMs, ms);
+      return r;
+    },
+    async generate(args = p.args) {
+      const r = await s.call('generate_video', args);
+      if (r.isError) throw new Error(`generate_video failed: ${text(r)}`);
+      made++;
+      return job(r);
+    },
+  };
+  try {
+    await fn(s);
+    const upstream = p.upstreamIds(fake);
+    const listed = structured<{ jobs: { job_id: string }[] }>(await h.call('list_jobs', { limit: 100 })).jobs.map((j) => upstreamIdOf(j.job_id));
+    const row: FaultRow = {
+      fault,
+      provider: p.provider,
+      duplicates: Math.max(0, upstream.length - made),
+      jobsLost: upstream.filter((id) => !listed.includes(id)).length,
+      longestMs: s.longestMs,
+    };
+    record(row);
+    return row;
+  } finally {
+    await h.close();
+    await fake.close();
+  }
+}
+
+function upstreamIdOf(jobId: string): string {
+  try {
+    const [, handle] = JSON.parse(Buffer.from(jobId.slice(jobId.indexOf('_') + 1), 'base64url').toString('utf8')) as [string, { id: string }];
+    return handle.id;
+  } catch {
+    return jobId;
+  }
+}
+
+/** Print the rows (VIDEOGEN_FAULT_TABLE=1) for the closing note. */
+export function printRows(): void {
+  if (!process.env['VIDEOGEN_FAULT_TABLE']) return;
+  for (const r of ROWS) process.stderr.write(`FAULTROW\t${r.fault}\t${r.provider}\t${r.duplicates}\t${r.jobsLost}\t${r.longestMs}\n`);
+}
