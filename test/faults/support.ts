@@ -12,7 +12,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ProviderId } from '../../src/catalog/types.js';
 import { startFakeApiframe, FAKE_APIFRAME_KEY } from '../fakes/apiframe.js';
 import { startFakeAtlas, FAKE_ATLAS_KEY } from '../fakes/atlascloud.js';
-import type { FakeReply, FakeServer } from '../fakes/base.js';
+import type { Fault, FakeReply, FakeServer } from '../fakes/base.js';
 import { startFakeMinimax, FAKE_MINIMAX_KEY } from '../fakes/minimax.js';
 import { startFakeRunapi, FAKE_RUNAPI_KEY } from '../fakes/runapi.js';
 import { startFakeRunway, FAKE_RUNWAY_KEY } from '../fakes/runway.js';
@@ -137,6 +137,20 @@ export const PROFILES: readonly FaultProfile[] = [
     unknownRejection: { status: 418, json: { error: 'Organization is suspended' } },
   },
 ];
+
+/** A fault that makes the provider report `url` as the finished video of the fake's first job. */
+export function resultAt(p: FaultProfile, fake: AnyFake, url: string): Fault {
+  if (p.provider === 'minimax')
+    // MiniMax's status names a file_id; the URL comes from files/retrieve.
+    return {
+      method: 'GET',
+      path: '/v1/files/retrieve',
+      action: 'respond',
+      reply: { status: 200, json: { file: { file_id: 9, download_url: url }, base_resp: { status_code: 0, status_msg: 'success' } } },
+      times: Infinity,
+    };
+  return { method: 'GET', path: p.statusPath, action: 'respond', reply: p.succeededWith(p.upstreamIds(fake)[0]!, url), times: Infinity };
+}
 
 export function profile(p: FaultProfile['provider']): FaultProfile {
   return PROFILES.find((x) => x.provider === p)!;
