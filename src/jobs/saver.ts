@@ -100,6 +100,10 @@ export class VideoSaver {
     return p;
   }
 
+  isSaving(jobId: string): boolean {
+    return this.saving.has(jobId);
+  }
+
   private async doSave(rec: JobRecord, signal: AbortSignal | undefined): Promise<JobRecord> {
     const dir = await this.outputDir();
     await this.sweepStaleParts(dir);

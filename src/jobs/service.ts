@@ -610,6 +610,11 @@ export class JobService {
     return this.saver.outputDir();
   }
 
+  /** Whether this process is saving the job's video right now (a save that outlived its tool call). */
+  isSaving(jobId: string): boolean {
+    return this.saver.isSaving(jobId);
+  }
+
   // ---- cancel --------------------------------------------------------------------------------
 
   async cancel(jobId: string, opts: StatusOptions = {}): Promise<JobRecord> {

@@ -73,6 +73,7 @@ describe.each(PROFILES)('$provider result faults', (p) => {
       expect(a.video_url).toMatch(/^http/);
       expect(a.local_path).toBeUndefined();
       expect(a.detail).toMatch(/continues in the background.*check_job again/);
+      expect(a.next_action).toMatch(/saving the video.*check_job again/);
     });
     expect(row).toMatchObject({ duplicates: 0, jobsLost: 0 });
   });
