@@ -14,6 +14,8 @@ import { MAX_POLL_FAILURES, type JobService } from './service.js';
 
 /** Concurrent status calls, at most (the rest wait for the next tick). */
 const MAX_CONCURRENT_POLLS = 8;
+/** Time bound of one background status poll, retries included. */
+const BACKGROUND_POLL_BUDGET_MS = 45_000;
 /** Jobs older than this are not adopted from the ledger at startup. */
 const ADOPT_MAX_AGE_MS = 48 * 3600_000;
 
@@ -143,7 +145,9 @@ export class Watcher {
       rec = await this.service.load(w.jobId);
       if (!TERMINAL.has(rec.status)) {
         const lease = { pid: process.pid, until: this.service.now() + 5 * 60_000 };
-        rec = await this.service.refresh({ ...rec, lease });
+        // Background polls get their own bound too, so a stalled provider cannot hold a poll slot for
+        // minutes of per-attempt timeouts and retries.
+        rec = await this.service.refresh({ ...rec, lease }, { deadline: this.service.now() + BACKGROUND_POLL_BUDGET_MS });
       }
       if (rec.status === 'succeeded' && !rec.local_path && this.service.config.download) rec = await this.service.save(rec);
     } catch (err) {

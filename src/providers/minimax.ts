@@ -296,8 +296,7 @@ export class MinimaxAdapter extends HttpAdapter implements ProviderAdapter {
       case 2013:
         // On a status query MiniMax answers 2013 for a task it does not know. On files/retrieve the
         // task exists (it named the file), so a missing file is not "this job does not exist".
-        if (phase === 'status')
-          return make('not_found', `MiniMax does not know this task (code 2013): it expired, was deleted, or was never created.`, true);
+        if (phase === 'status') return make('not_found', `MiniMax does not know this task (code 2013): it expired, was deleted, or was never created.`, true);
         if (phase === 'retrieve')
           return make('unavailable', `MiniMax finished the task but could not find its video file (code 2013). Try again shortly.`, true);
         return make('validation', `MiniMax rejected the request parameters (code ${code}). Fix the parameter it names and retry.`, true);

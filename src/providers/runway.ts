@@ -14,6 +14,7 @@ import * as z from 'zod';
 import { VideogenError } from '../errors.js';
 import { NetworkError, httpError, requestJson, type HttpResponse } from './http.js';
 import { RUNWAY_PIXEL_RATIOS } from '../catalog/runway.js';
+import { checkFetchUrl, policyFor } from '../media/url-safety.js';
 import { HttpAdapter, failedInErrorBody } from './base.js';
 import type { CallOptions, JobHandle, JobStatus, LocalMedia, ProviderAdapter, SubmitRequest, SubmitResult, VideoOutput } from './types.js';
 
@@ -182,6 +183,15 @@ export class RunwayAdapter extends HttpAdapter implements ProviderAdapter {
         httpStatus: slotRes.status,
       });
     // undici's own FormData: undici 7's request() brand-checks it, and Node's global FormData fails that check.
+    // The storage URL comes from Runway's answer: the file's bytes go there only over https to a public
+    // address (or wherever a local fake's own base URL allows), never to a host on the user's network.
+    let target: URL;
+    try {
+      target = new URL(slot.data.uploadUrl);
+    } catch {
+      throw new VideogenError('unavailable', 'Runway answered the upload request with an invalid storage URL.', { provider: PROVIDER, noJobCreated: true });
+    }
+    checkFetchUrl(target, policyFor(this.baseUrl), "Runway's upload storage URL");
     const form = new FormData();
     for (const [k, v] of Object.entries(slot.data.fields)) form.append(k, v);
     // Storage expects the file after every policy field.
