@@ -147,7 +147,7 @@ export class Watcher {
         const lease = { pid: process.pid, until: this.service.now() + 5 * 60_000 };
         // Background polls get their own bound too, so a stalled provider cannot hold a poll slot for
         // minutes of per-attempt timeouts and retries.
-        rec = await this.service.refresh({ ...rec, lease }, { deadline: this.service.now() + BACKGROUND_POLL_BUDGET_MS });
+        rec = await this.service.refresh({ ...rec, lease }, { deadline: Date.now() + BACKGROUND_POLL_BUDGET_MS });
       }
       if (rec.status === 'succeeded' && !rec.local_path && this.service.config.download) rec = await this.service.save(rec);
     } catch (err) {
