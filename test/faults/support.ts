@@ -23,8 +23,8 @@ export const IMG = 'https://cdn.example.com/first.png';
 /** A tool call's budget without a wait, and the wait cap, both short so stalls cost seconds. */
 export const CALL_BUDGET_SECONDS = 2;
 export const MAX_WAIT_SECONDS = 3;
-/** Allowed slack over a budget (event loop, ledger writes, a loaded CI machine). */
-export const SLACK_MS = 1_500;
+/** Allowed slack over a budget (event loop, ledger writes, a loaded 2-core machine running seven test suites). */
+export const SLACK_MS = 3_000;
 
 export type AnyFake = FakeServer & { readonly videoBytes: Buffer };
 
