@@ -569,7 +569,7 @@ export class JobService {
    */
   private async notFound(rec: JobRecord, err: VideogenError, polledAt: number): Promise<JobRecord> {
     const age = polledAt - Date.parse(rec.created_at);
-    const grace = this.config.notFoundGraceMs;
+    const grace = Math.max(this.config.notFoundGraceMs, this.deps.adapters[rec.provider]?.minNotFoundGraceMs ?? 0);
     this.failedPolls.delete(rec.job_id);
     if (age >= grace) {
       const iso = new Date(polledAt).toISOString();
@@ -593,7 +593,7 @@ export class JobService {
     }
     return this.ledger.put({
       ...rec,
-      detail: `${rec.provider} does not know this job yet (normal in the first seconds after a submit); if it still does not after ${Math.round(grace / 1000)} s, the job ends as not found.`,
+      detail: `${err.message} Providers can lag right after a submit, so the job stays open: if ${rec.provider} still does not know it ${Math.round(grace / 1000)} s after its submit, it ends as not found.`,
       polled_at: polledAt,
       updated_at: new Date(polledAt).toISOString(),
     });

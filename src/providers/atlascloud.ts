@@ -6,7 +6,8 @@
  * Quirks handled here:
  * - No idempotency: the submit is sent exactly once. A lost answer is `unknown_outcome`, never a retry.
  * - Errors arrive either as HTTP 4xx/5xx or as HTTP 200 with `code != 200` in the body.
- * - Right after submit the prediction can answer 400/404 for a while (warm-up, AT-COMFY).
+ * - Right after submit the prediction can answer 400/404 for a while (warm-up, AT-COMFY): reported as
+ *   `not_found`, which the job layer tolerates for at least `minNotFoundGraceMs` after the submit.
  *
  * Handle: `{ id, t }`: `t` is the submit time in epoch seconds, so the warm-up grace survives a
  * restart of this process.
@@ -223,6 +224,7 @@ export class AtlasCloudAdapter extends HttpAdapter implements ProviderAdapter {
   readonly canCancel = false;
   readonly keyEnv = KEY_ENV;
   readonly minPollIntervalSeconds = MIN_POLL_SECONDS;
+  readonly minNotFoundGraceMs = ATLAS_WARMUP_GRACE_MS;
 
   private send(req: Omit<HttpRequest, 'provider' | 'signal' | 'timeoutMs' | 'dispatcher' | 'headers'>, opts: CallOptions): Promise<HttpResponse> {
     return requestJson({
@@ -287,13 +289,14 @@ export class AtlasCloudAdapter extends HttpAdapter implements ProviderAdapter {
       if (failed) return failed;
       const code = res.status >= 200 && res.status < 300 ? envelopeCode(res.json) : res.status;
       if (code === 400 || code === 404) {
+        // Whether this ends the job is the job layer's call (the same grace rule for every provider,
+        // at least minNotFoundGraceMs for Atlas's warm-up).
         const t = Number(handle['t']);
         const age = Number.isFinite(t) ? Date.now() - t * 1000 : Infinity;
-        if (age < ATLAS_WARMUP_GRACE_MS)
-          return { state: 'queued', detail: 'Atlas Cloud has not registered the prediction yet (normal for the first seconds).' };
         const how = res.status === code ? `HTTP ${code}` : `code ${code}`;
         const when = Number.isFinite(age) ? ` ${Math.round(age / 1000)} s after submit` : '';
-        throw new VideogenError('not_found', `Atlas Cloud does not know this prediction (${how})${when}: it may have expired or been deleted.`, {
+        const why = age < ATLAS_WARMUP_GRACE_MS ? ' (normal during its warm-up right after a submit)' : ': it may have expired or been deleted';
+        throw new VideogenError('not_found', `Atlas Cloud does not know this prediction (${how})${when}${why}.`, {
           provider: PROVIDER,
           providerText: extractErrorText(res.json, res.text),
           httpStatus: res.status,
