@@ -452,18 +452,21 @@ export class JobService {
     const saving = this.saver.save(rec);
     const left = remainingMs(opts.deadline) - SAVE_ANSWER_MARGIN_MS;
     if (left === Infinity) return saving;
+    // The save may end after this call has answered: its failure is logged, never left unhandled.
+    saving.catch((err: unknown) => log.warn('background save failed', { job_id: rec.job_id, error: toAgentMessage(err).message }));
     let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
     const late = new Promise<undefined>((resolve) => {
       timer = setTimeout(resolve, Math.max(0, left), undefined);
+      onAbort = () => resolve(undefined);
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
     });
-    const aborted = opts.signal
-      ? new Promise<undefined>((resolve) => opts.signal!.addEventListener('abort', () => resolve(undefined), { once: true }))
-      : undefined;
     try {
-      const done = await Promise.race([saving, late, ...(aborted ? [aborted] : [])]);
+      const done = await Promise.race([saving, late]);
       if (done) return done;
     } finally {
       clearTimeout(timer);
+      if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
     }
     return {
       ...rec,
