@@ -28,6 +28,8 @@ export const DEFAULT_MAX_RETRIES = 3;
 /** Backoff base and cap; a Retry-After longer than the cap is not waited out, it is reported. */
 export const BACKOFF_BASE_MS = 500;
 export const BACKOFF_CAP_MS = 8_000;
+/** The network code of a request never sent because the call's deadline had passed. */
+export const DEADLINE_CODE = 'DEADLINE_PASSED';
 /** A retry with less time than this left for its attempt is not worth sending. */
 export const MIN_USEFUL_ATTEMPT_MS = 1_000;
 /** Response bodies above this are cut: provider error pages can be huge. */
@@ -88,9 +90,11 @@ export class NetworkError extends VideogenError {
   constructor(provider: ProviderId, networkCode: string, maybeSent: boolean, cause: unknown) {
     super(
       'unavailable',
-      maybeSent
-        ? `Lost contact with ${provider} (${networkCode}) while waiting for its answer.`
-        : `Could not reach ${provider} (${networkCode}); check ${baseUrlEnv(provider)} and your network.`,
+      networkCode === DEADLINE_CODE
+        ? `This call's time budget ran out before the request to ${provider} could be sent; nothing was sent. Call again.`
+        : maybeSent
+          ? `Lost contact with ${provider} (${networkCode}) while waiting for its answer.`
+          : `Could not reach ${provider} (${networkCode}); check ${baseUrlEnv(provider)} and your network.`,
       { provider, noJobCreated: !maybeSent, cause },
     );
     this.maybeSent = maybeSent;
@@ -148,7 +152,7 @@ function retryFits(req: HttpRequest, delayMs: number): boolean {
 
 async function attemptOnce(req: HttpRequest, attempt: number): Promise<HttpResponse> {
   if (req.deadline !== undefined && req.deadline <= Date.now()) {
-    throw new NetworkError(req.provider, 'ETIMEDOUT', false, new Error('the call deadline passed before the request was sent'));
+    throw new NetworkError(req.provider, DEADLINE_CODE, false, new Error('the call deadline passed before the request was sent'));
   }
   const timeout = AbortSignal.timeout(attemptTimeoutMs(req));
   const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;

@@ -106,3 +106,19 @@ describe.each(PROFILES)('$provider status faults', (p) => {
     });
   });
 });
+
+describe('runway: cancel_job while the status call stalls', () => {
+  const p = PROFILES.find((x) => x.provider === 'runway')!;
+  it('answers within its budget and still sends the cancel', async () => {
+    const row = await scenario('cancel while status stalls', p, async (s) => {
+      const j = await s.generate();
+      s.fake.addFault({ method: 'GET', path: p.statusPath, action: 'stall', times: Infinity });
+      const t0 = performance.now();
+      const r = await s.call('cancel_job', { job_id: j.job_id });
+      expect(performance.now() - t0).toBeLessThan(NO_WAIT_MS);
+      expect(job(r).status).toBe('canceled');
+      expect(s.fake.requestsTo('DELETE', p.statusPath)).toHaveLength(1);
+    });
+    expect(row).toMatchObject({ duplicates: 0, jobsLost: 0 });
+  });
+});

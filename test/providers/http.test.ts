@@ -74,6 +74,7 @@ describe('requestJson with a deadline', () => {
     );
     expect(err).toBeInstanceOf(NetworkError);
     expect((err as NetworkError).maybeSent).toBe(false);
+    expect((err as NetworkError).message).toMatch(/time budget ran out before the request .* could be sent; nothing was sent/);
     expect(s.hits()).toBe(0);
   });
 
