@@ -10,6 +10,7 @@ import * as z from 'zod';
 import type { VideoParams } from '../catalog/types.js';
 import { VideogenError } from '../errors.js';
 import { httpError, requestJson, type HttpResponse } from './http.js';
+import { checkedHandle } from './handles.js';
 import { HttpAdapter, MODERATION_TEXT, failedInErrorBody, parseBody } from './base.js';
 import type { CallOptions, JobHandle, JobStatus, LocalMedia, ProviderAdapter, SubmitRequest, SubmitResult, VideoOutput } from './types.js';
 
@@ -192,7 +193,7 @@ export class ApiframeAdapter extends HttpAdapter implements ProviderAdapter {
     // reported here (a COMPLETED replay carries no result, so the first poll fetches it).
     const st = accepted.status?.toUpperCase();
     const status: JobStatus | undefined = st === 'QUEUED' ? { state: 'queued' } : st === 'PROCESSING' ? { state: 'running' } : undefined;
-    return { handle: { id }, ...(status ? { status } : {}) };
+    return { handle: checkedHandle(PROVIDER, { id }), ...(status ? { status } : {}) };
   }
 
   /** `GET /v2/me` (free): the key works, and the team's credits. */

@@ -17,6 +17,7 @@ import * as z from 'zod';
 import type { VideoParams } from '../catalog/types.js';
 import { VideogenError } from '../errors.js';
 import { NetworkError, extractErrorText, httpError, requestJson, retryAfterMs, type HttpRequest, type HttpResponse } from './http.js';
+import { checkedHandle } from './handles.js';
 import { HttpAdapter, MODERATION_TEXT, failedInErrorBody } from './base.js';
 import type { CallOptions, JobHandle, JobStatus, LocalMedia, ProviderAdapter, SubmitRequest, SubmitResult, VideoOutput } from './types.js';
 
@@ -277,7 +278,7 @@ export class AtlasCloudAdapter extends HttpAdapter implements ProviderAdapter {
       });
     const status = data.status ? mapAtlasPrediction({ status: data.status }) : undefined;
     return {
-      handle: { id, t: String(Math.floor(sentAt / 1000)) },
+      handle: checkedHandle(PROVIDER, { id, t: String(Math.floor(sentAt / 1000)) }),
       ...(status && (status.state === 'queued' || status.state === 'running') ? { status } : {}),
     };
   }

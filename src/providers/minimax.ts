@@ -12,6 +12,7 @@
 import * as z from 'zod';
 import { VideogenError, type ErrorCode } from '../errors.js';
 import { NetworkError, httpError, requestJson, type HttpResponse } from './http.js';
+import { checkedHandle } from './handles.js';
 import { HttpAdapter } from './base.js';
 import type { CallOptions, JobHandle, JobStatus, LocalMedia, ProviderAdapter, SubmitRequest, SubmitResult, VideoOutput } from './types.js';
 
@@ -93,7 +94,7 @@ export class MinimaxAdapter extends HttpAdapter implements ProviderAdapter {
         { provider: PROVIDER, providerText: res.text.slice(0, 500), httpStatus: res.status, noJobCreated: false },
       );
     }
-    return { handle: { id: parsed.data.task_id }, status: { state: 'queued' } };
+    return { handle: checkedHandle(PROVIDER, { id: parsed.data.task_id }), status: { state: 'queued' } };
   }
 
   async getJob(handle: JobHandle, opts: CallOptions): Promise<JobStatus> {

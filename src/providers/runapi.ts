@@ -8,6 +8,7 @@
 import * as z from 'zod';
 import { VideogenError } from '../errors.js';
 import { httpError, requestJson, type HttpResponse } from './http.js';
+import { checkedHandle } from './handles.js';
 import { HttpAdapter, MODERATION_TEXT, failedInErrorBody, parseBody } from './base.js';
 import type { CallOptions, JobHandle, JobStatus, LocalMedia, ProviderAdapter, SubmitRequest, SubmitResult, VideoOutput } from './types.js';
 import type { VideoParams } from '../catalog/types.js';
@@ -193,7 +194,7 @@ export class RunapiAdapter extends HttpAdapter implements ProviderAdapter {
     const status = created.status && task.success ? mapRunapiTask(task.data) : undefined;
     const usd = task.success ? billedUsd(task.data) : undefined;
     return {
-      handle: { id, svc: ep.svc, ep: ep.ep },
+      handle: checkedHandle(PROVIDER, { id, svc: ep.svc, ep: ep.ep }),
       // A replayed key may return an already finished task; report only in-flight states at submit.
       ...(status && (status.state === 'queued' || status.state === 'running') ? { status } : {}),
       ...(usd !== undefined ? { billed_usd: usd } : {}),

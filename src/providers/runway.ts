@@ -15,6 +15,7 @@ import { VideogenError } from '../errors.js';
 import { NetworkError, httpError, requestJson, type HttpResponse } from './http.js';
 import { RUNWAY_PIXEL_RATIOS } from '../catalog/runway.js';
 import { checkFetchUrl, policyFor } from '../media/url-safety.js';
+import { checkedHandle } from './handles.js';
 import { HttpAdapter, failedInErrorBody } from './base.js';
 import type { CallOptions, JobHandle, JobStatus, LocalMedia, ProviderAdapter, SubmitRequest, SubmitResult, VideoOutput } from './types.js';
 
@@ -110,7 +111,7 @@ export class RunwayAdapter extends HttpAdapter implements ProviderAdapter {
           `Nothing was resubmitted. Check the tasks in the Runway developer portal before retrying, or you may pay twice.`,
         { provider: PROVIDER, providerText: res.text.slice(0, 500), httpStatus: res.status, noJobCreated: false },
       );
-    return { handle: { id: parsed.data.id }, status: { state: 'queued' } };
+    return { handle: checkedHandle(PROVIDER, { id: parsed.data.id }), status: { state: 'queued' } };
   }
 
   /** `GET /v1/organization` (free): the key works, and the credit balance at $0.01 a credit. */

@@ -92,4 +92,16 @@ describe.each(PROFILES)('$provider job ids and definite answers', (p) => {
     });
     expect(row).toMatchObject({ duplicates: 0, jobsLost: 0 });
   });
+
+  it.concurrent('a submit answer whose job id would steer a status URL is an unknown outcome, recorded, never resubmitted', async () => {
+    await scenario('unsafe job id in a submit answer', p, async (s) => {
+      s.fake.addFault({ method: 'POST', path: p.submitPath, action: 'respond', reply: p.createdWithId('../../v1/organization'), times: Infinity });
+      const r = await s.call('generate_video', p.args);
+      expect(r.isError).toBe(true);
+      expect(text(r)).toMatch(/job id this server cannot use safely|may or may not|unknown/i);
+      expect(s.fake.requestsTo('POST', p.submitPath)).toHaveLength(1);
+      // Nothing followed the crafted id anywhere on the provider's host.
+      expect(s.fake.requests.filter((q) => q.path.includes('organization'))).toEqual([]);
+    });
+  });
 });

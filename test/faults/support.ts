@@ -46,6 +46,8 @@ export interface FaultProfile {
   failedInError?: FakeReply;
   /** A submit answered with an error code (in band or HTTP) and no job id that our table may not know. */
   unknownRejection: FakeReply;
+  /** A successful submit answer carrying this job id. */
+  createdWithId(id: string): FakeReply;
 }
 
 const mapKeys = (m: Map<string, unknown>) => [...m.keys()];
@@ -63,6 +65,7 @@ export const PROFILES: readonly FaultProfile[] = [
     notFound: { status: 404, json: { error: 'Task not found' } },
     failedInError: { status: 422, json: { error: { code: 'source_task_unusable', message: 'generation failed' }, status: 'failed' } },
     unknownRejection: { status: 418, json: { error: { code: 'teapot_quota', message: 'quota for this variant is exhausted' } } },
+    createdWithId: (id) => ({ status: 200, json: { id, status: 'pending' } }),
   },
   {
     provider: 'apiframe',
@@ -90,6 +93,7 @@ export const PROFILES: readonly FaultProfile[] = [
     notFound: { status: 404, json: { error: 'Job not found' } },
     failedInError: { status: 400, json: { error: 'Job failed', id: 'x', status: 'FAILED', progress: 0, result: null, creditCost: 0 } },
     unknownRejection: { status: 418, json: { error: 'Team is suspended' } },
+    createdWithId: (id) => ({ status: 202, json: { jobId: id, status: 'QUEUED' } }),
   },
   {
     provider: 'atlascloud',
@@ -103,6 +107,7 @@ export const PROFILES: readonly FaultProfile[] = [
     notFound: { status: 404, json: { code: 404, msg: 'prediction not found' } },
     failedInError: { status: 500, json: { code: 500, data: { id: 'x', status: 'failed', error: 'worker crashed', outputs: [] } } },
     unknownRejection: { status: 200, json: { code: 4031, msg: 'account frozen' } },
+    createdWithId: (id) => ({ status: 200, json: { code: 200, message: 'success', data: { id, status: 'created', outputs: [] } } }),
   },
   {
     provider: 'minimax',
@@ -119,6 +124,7 @@ export const PROFILES: readonly FaultProfile[] = [
     }),
     notFound: { status: 200, json: { base_resp: { status_code: 2013, status_msg: 'task not found' } } },
     unknownRejection: { status: 200, json: { task_id: '', base_resp: { status_code: 2056, status_msg: 'usage limit exceeded, resets at 2026-12-01 00:00' } } },
+    createdWithId: (id) => ({ status: 200, json: { task_id: id, base_resp: { status_code: 0, status_msg: 'success' } } }),
   },
   {
     provider: 'runway',
@@ -135,6 +141,7 @@ export const PROFILES: readonly FaultProfile[] = [
       json: { error: 'Task failed', id: 'x', status: 'FAILED', failure: 'An unexpected error occurred.', failureCode: 'INTERNAL.BAD_OUTPUT.CODE01' },
     },
     unknownRejection: { status: 418, json: { error: 'Organization is suspended' } },
+    createdWithId: (id) => ({ status: 200, json: { id } }),
   },
 ];
 
