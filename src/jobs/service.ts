@@ -624,7 +624,7 @@ export class JobService {
     let rec = await this.load(jobId, opts);
     // The cancel request matters more than a fresh status: the status check gets half the time left.
     const left = remainingMs(opts.deadline);
-    rec = await this.refresh(rec, { ...opts, force: true, ...(left !== Infinity ? { deadline: Date.now() + left / 2 } : {}) });
+    rec = await this.refresh(rec, { ...opts, force: true, ...(left !== Infinity ? { deadline: Date.now() + Math.floor(left / 2) } : {}) });
     if (TERMINAL.has(rec.status)) return rec;
     const adapter = this.adapter(rec.provider);
     if (!adapter.canCancel || !adapter.cancel)

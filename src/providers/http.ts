@@ -142,7 +142,8 @@ function errorCode(err: unknown): string {
 /** This attempt's timeout: the per-attempt default, cut to what is left of the call's deadline. */
 export function attemptTimeoutMs(req: Pick<HttpRequest, 'timeoutMs' | 'deadline'>, now = Date.now()): number {
   const per = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return req.deadline === undefined ? per : Math.max(1, Math.min(per, req.deadline - now));
+  // AbortSignal.timeout takes whole milliseconds only.
+  return Math.floor(req.deadline === undefined ? per : Math.max(1, Math.min(per, req.deadline - now)));
 }
 
 /** Whether a retry after `delayMs` still leaves a useful attempt before the deadline. */

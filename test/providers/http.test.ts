@@ -29,6 +29,8 @@ describe('requestJson with a deadline', () => {
     expect(attemptTimeoutMs({ timeoutMs: 30_000, deadline: 1_000 + 2_500 }, 1_000)).toBe(2_500);
     expect(attemptTimeoutMs({ timeoutMs: 30_000 }, 1_000)).toBe(30_000);
     expect(attemptTimeoutMs({ timeoutMs: 500, deadline: 10_000 }, 1_000)).toBe(500);
+    // Whole milliseconds (AbortSignal.timeout refuses fractions).
+    expect(attemptTimeoutMs({ timeoutMs: 30_000, deadline: 1_000.5 + 2_000 }, 1_000)).toBe(2_000);
   });
 
   it('a provider that never answers costs the time left, not 30 s per attempt plus retries', async () => {
