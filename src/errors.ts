@@ -111,7 +111,16 @@ export function registerSecret(value: string | undefined): void {
 export function redact(text: string): string {
   let out = text;
   // Longest first, so a whole encoding is replaced before a core inside it.
-  for (const s of [...secrets].sort((a, b) => b.length - a.length)) if (out.includes(s)) out = out.split(s).join('[redacted]');
+  for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
+    if (out.includes(s)) out = out.split(s).join('[redacted]');
+    // Provider text is cut to a length before it gets here: a secret cut in half at the end is
+    // still a secret's beginning.
+    for (let n = Math.min(s.length - 1, out.length); n >= 8; n--)
+      if (out.endsWith(s.slice(0, n))) {
+        out = `${out.slice(0, out.length - n)}[redacted]`;
+        break;
+      }
+  }
   // Bearer tokens and well-known key shapes, even if never registered. Public job ids look like
   // `runapi_WyJ…` (base64url of a JSON array) and must stay readable, so that prefix is not a key.
   return out
@@ -123,7 +132,8 @@ export function redact(text: string): string {
 export function toAgentMessage(err: unknown): { code: ErrorCode; message: string } {
   if (err instanceof VideogenError) {
     let message = err.message;
-    if (err.providerText && err.provider) message += ` ${quoteProviderText(err.provider, err.providerText)}`;
+    // Redact before truncating: a secret cut in half by the truncation would no longer match.
+    if (err.providerText && err.provider) message += ` ${quoteProviderText(err.provider, redact(err.providerText))}`;
     return { code: err.code, message: redact(message) };
   }
   const text = err instanceof Error ? err.message : String(err);

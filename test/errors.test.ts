@@ -66,3 +66,13 @@ describe('a key pasted into a *_BASE_URL variable', () => {
     expect(msg).not.toContain('secretvalue');
   });
 });
+
+describe('a secret cut in half by an earlier truncation', () => {
+  it('is still redacted at the end of the text', () => {
+    const body = `{"error":"bad key ${KEY}"}`;
+    const cut = body.slice(0, body.indexOf(KEY) + 12);
+    const out = redact(cut);
+    expect(out).not.toContain(KEY.slice(0, 12));
+    expect(out.endsWith('[redacted]')).toBe(true);
+  });
+});

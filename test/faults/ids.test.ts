@@ -104,4 +104,24 @@ describe.each(PROFILES)('$provider job ids and definite answers', (p) => {
       expect(s.fake.requests.filter((q) => q.path.includes('organization'))).toEqual([]);
     });
   });
+
+  it.concurrent('provider text echoing the key in an encoded form never reaches the agent', async () => {
+    await scenario('key echoed encoded in an error', p, async (s) => {
+      const key = Object.values(p.env(s.fake)).find((v) => !v.startsWith('http'))!;
+      const forms = [Buffer.from(`Bearer ${key}`).toString('base64'), Buffer.from(key).toString('base64url'), encodeURIComponent(`${key}/`)];
+      const echo = `bad credentials ${forms.join(' ')} ${key}`;
+      const reply =
+        p.provider === 'atlascloud'
+          ? { status: 401, json: { code: 401, msg: echo } }
+          : p.provider === 'minimax'
+            ? { status: 200, json: { base_resp: { status_code: 1004, status_msg: echo } } }
+            : { status: 401, json: { error: echo } };
+      s.fake.addFault({ method: 'POST', path: p.submitPath, action: 'respond', reply, times: Infinity });
+      const out = text(await s.call('generate_video', p.args));
+      expect(out).toContain('[redacted]');
+      expect(out).not.toContain(key);
+      for (const f of forms) expect(out).not.toContain(f);
+      expect(out).not.toContain(Buffer.from(key).toString('base64').slice(0, 12));
+    });
+  });
 });
