@@ -450,24 +450,11 @@ export class JobService {
   /** Start (or join) the background save, and wait for it only as long as the call's deadline allows. */
   private async saveWithin(rec: JobRecord, opts: StatusOptions): Promise<JobRecord> {
     const saving = this.saver.save(rec);
-    const left = remainingMs(opts.deadline) - SAVE_ANSWER_MARGIN_MS;
-    if (left === Infinity) return saving;
+    if (opts.deadline === undefined) return saving;
     // The save may end after this call has answered: its failure is logged, never left unhandled.
     saving.catch((err: unknown) => log.warn('background save failed', { job_id: rec.job_id, error: toAgentMessage(err).message }));
-    let timer: NodeJS.Timeout | undefined;
-    let onAbort: (() => void) | undefined;
-    const late = new Promise<undefined>((resolve) => {
-      timer = setTimeout(resolve, Math.max(0, left), undefined);
-      onAbort = () => resolve(undefined);
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
-    });
-    try {
-      const done = await Promise.race([saving, late]);
-      if (done) return done;
-    } finally {
-      clearTimeout(timer);
-      if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
-    }
+    const done = await withinDeadline(saving, opts);
+    if (done) return done;
     return {
       ...rec,
       detail:
@@ -509,7 +496,9 @@ export class JobService {
   refresh(rec: JobRecord, opts: StatusOptions = {}): Promise<JobRecord> {
     if (TERMINAL.has(rec.status)) return Promise.resolve(rec);
     const inflight = this.refreshing.get(rec.job_id);
-    if (inflight) return inflight;
+    // Joining a poll already in flight (the watcher's, bounded by its own longer budget) must not
+    // outlast this call: past the deadline, answer with what the ledger holds.
+    if (inflight) return opts.deadline === undefined ? inflight : withinDeadline(inflight, opts).then((r) => r ?? rec);
     const p = this.doRefresh(rec, opts).finally(() => this.refreshing.delete(rec.job_id));
     this.refreshing.set(rec.job_id, p);
     return p;
@@ -666,8 +655,8 @@ export interface StatusOptions {
 
 /** Below this much time left, a status call is not started (the ledger's state is returned). */
 const MIN_POLL_TIME_MS = 500;
-/** Time kept back from the deadline to answer after a save that is still running. */
-const SAVE_ANSWER_MARGIN_MS = 300;
+/** Time kept back from the deadline to answer after work (a save, a joined poll) that is still running. */
+const ANSWER_MARGIN_MS = 300;
 /** Consecutive failed status checks after which background polling stops (check_job still polls). */
 export const MAX_POLL_FAILURES = 8;
 /** Longest gap between status checks after failures. */
@@ -676,6 +665,28 @@ const MAX_POLL_BACKOFF_MS = 5 * 60_000;
 /** Gap before the next status check after `failures` consecutive failures: doubling from the provider's interval. */
 export function pollBackoffMs(minIntervalMs: number, failures: number): number {
   return Math.min(MAX_POLL_BACKOFF_MS, Math.max(1_000, minIntervalMs) * 2 ** Math.min(failures, 16));
+}
+
+/**
+ * `work`'s result if it settles before the call's deadline (less ANSWER_MARGIN_MS to answer) or the
+ * client's cancellation, else undefined; `work` itself goes on in the background.
+ */
+async function withinDeadline<T>(work: Promise<T>, opts: StatusOptions): Promise<T | undefined> {
+  const left = remainingMs(opts.deadline) - ANSWER_MARGIN_MS;
+  if (left === Infinity) return work;
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, left), undefined);
+    onAbort = () => resolve(undefined);
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
+  }
 }
 
 function callOptions(opts: StatusOptions): CallOptions {

@@ -5,11 +5,13 @@
  *  - a submit answered with an error code and no job id (a code our table may not know) is a
  *    definite refusal: no unknown_outcome, no job record, nothing counted as spent.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { encodeJobId } from '../../src/jobs/job-id.js';
 import { structured, text } from '../helpers.js';
 import { PROFILES, SLACK_MS, CALL_BUDGET_SECONDS, printRows, scenario } from './support.js';
 
+// Every scenario mostly waits on its own fake and budget: run them side by side.
+vi.setConfig({ maxConcurrency: 40 });
 afterAll(printRows);
 
 const NO_WAIT_MS = CALL_BUDGET_SECONDS * 1000 + SLACK_MS;
@@ -33,7 +35,7 @@ function strangerHandle(p: (typeof PROFILES)[number]): Record<string, string> {
   }
 }
 
-describe.each(PROFILES)('$provider job ids and definite answers', (p) => {
+describe.concurrent.each(PROFILES)('$provider job ids and definite answers', (p) => {
   it.concurrent('a job id neither the ledger nor the provider knows is an error, and nothing is recorded', async () => {
     const row = await scenario('unknown job id', p, async (s) => {
       const id = encodeJobId(p.provider, 'hailuo-02', strangerHandle(p) as { id: string });

@@ -6,11 +6,13 @@
  */
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { FAKE_VIDEO } from '../fakes/base.js';
 import { tempDir } from '../helpers.js';
 import { CALL_BUDGET_SECONDS, PROFILES, SLACK_MS, job, printRows, resultAt, scenario } from './support.js';
 
+// Every scenario mostly waits on its own fake and budget: run them side by side.
+vi.setConfig({ maxConcurrency: 40 });
 afterAll(printRows);
 
 const NO_WAIT_MS = CALL_BUDGET_SECONDS * 1000 + SLACK_MS;
@@ -27,7 +29,7 @@ function savedFiles(dir: string): string[] {
   return existsSync(dir) ? readdirSync(dir).filter((n) => !n.startsWith('.')) : [];
 }
 
-describe.each(PROFILES)('$provider result faults', (p) => {
+describe.concurrent.each(PROFILES)('$provider result faults', (p) => {
   it.concurrent('a result URL naming a local file (file:///…/private.mp4) is never copied into the workspace', async () => {
     const row = await scenario('result URL is file:', p, async (s) => {
       const j = await s.generate();

@@ -4,15 +4,17 @@
  * an HTTP error, or says the job does not exist. Every check_job answers within its budget, nothing
  * is lost or duplicated, and failing polls back off.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { CALL_BUDGET_SECONDS, MAX_WAIT_SECONDS, PROFILES, SLACK_MS, job, printRows, scenario, text } from './support.js';
 
+// Every scenario mostly waits on its own fake and budget: run them side by side.
+vi.setConfig({ maxConcurrency: 40 });
 afterAll(printRows);
 
 const NO_WAIT_MS = CALL_BUDGET_SECONDS * 1000 + SLACK_MS;
 const WAIT_MS = Math.max(CALL_BUDGET_SECONDS, MAX_WAIT_SECONDS) * 1000 + SLACK_MS;
 
-describe.each(PROFILES)('$provider status faults', (p) => {
+describe.concurrent.each(PROFILES)('$provider status faults', (p) => {
   it.concurrent('a status call that never answers: check_job answers within its budget, with and without a wait', async () => {
     const row = await scenario('status stalls', p, async (s) => {
       const j = await s.generate();
@@ -119,6 +121,29 @@ describe('runway: cancel_job while the status call stalls', () => {
       expect(job(r).status).toBe('canceled');
       expect(s.fake.requestsTo('DELETE', p.statusPath)).toHaveLength(1);
     });
+    expect(row).toMatchObject({ duplicates: 0, jobsLost: 0 });
+  });
+});
+
+describe.concurrent.each(PROFILES)('$provider: a check_job joining a status call already in flight', (p) => {
+  it('still answers within its own budget', async () => {
+    const row = await scenario(
+      'joins a stalled poll in flight',
+      p,
+      async (s) => {
+        const j = await s.generate();
+        s.fake.addFault({ method: 'GET', path: p.statusPath, action: 'stall', times: Infinity });
+        // A waits 6 s: its status call stays in flight that long. B (budget 1 s) joins it.
+        const a = s.call('check_job', { job_id: j.job_id, wait_seconds: 6 });
+        await new Promise((r) => setTimeout(r, 200));
+        const t0 = performance.now();
+        const b = job(await s.call('check_job', { job_id: j.job_id }));
+        expect(performance.now() - t0).toBeLessThan(1_000 + SLACK_MS);
+        expect(['queued', 'running']).toContain(b.status);
+        expect(['queued', 'running']).toContain(job(await a).status);
+      },
+      { env: { VIDEOGEN_CALL_BUDGET_SECONDS: '1', VIDEOGEN_MAX_WAIT_SECONDS: '6' } },
+    );
     expect(row).toMatchObject({ duplicates: 0, jobsLost: 0 });
   });
 });
