@@ -28,6 +28,8 @@ export const DEFAULT_MAX_RETRIES = 3;
 /** Backoff base and cap; a Retry-After longer than the cap is not waited out, it is reported. */
 export const BACKOFF_BASE_MS = 500;
 export const BACKOFF_CAP_MS = 8_000;
+/** How long past the call's deadline an attempt's own timeout fires (see attemptTimeoutMs). */
+export const DEADLINE_GRACE_MS = 100;
 /** The network code of a request never sent because the call's deadline had passed. */
 export const DEADLINE_CODE = 'DEADLINE_PASSED';
 /** A retry with less time than this left for its attempt is not worth sending. */
@@ -139,11 +141,15 @@ function errorCode(err: unknown): string {
   return 'UNKNOWN';
 }
 
-/** This attempt's timeout: the per-attempt default, cut to what is left of the call's deadline. */
+/**
+ * This attempt's timeout: the per-attempt default, cut to what is left of the call's deadline plus
+ * DEADLINE_GRACE_MS, so that a caller's own deadline signal (jobs/deadline.ts), when it passes one,
+ * fires first and its reason is what the caller sees; this timeout is the backstop.
+ */
 export function attemptTimeoutMs(req: Pick<HttpRequest, 'timeoutMs' | 'deadline'>, now = Date.now()): number {
   const per = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   // AbortSignal.timeout takes whole milliseconds only.
-  return Math.floor(req.deadline === undefined ? per : Math.max(1, Math.min(per, req.deadline - now)));
+  return Math.floor(req.deadline === undefined ? per : Math.max(1, Math.min(per, req.deadline - now + DEADLINE_GRACE_MS)));
 }
 
 /** Whether a retry after `delayMs` still leaves a useful attempt before the deadline. */

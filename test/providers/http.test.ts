@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NetworkError, attemptTimeoutMs, requestJson } from '../../src/providers/http.js';
+import { DEADLINE_GRACE_MS, NetworkError, attemptTimeoutMs, requestJson } from '../../src/providers/http.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -26,11 +26,11 @@ async function serve(handler: (n: number, res: import('node:http').ServerRespons
 
 describe('requestJson with a deadline', () => {
   it('cuts each attempt to the time left', () => {
-    expect(attemptTimeoutMs({ timeoutMs: 30_000, deadline: 1_000 + 2_500 }, 1_000)).toBe(2_500);
+    expect(attemptTimeoutMs({ timeoutMs: 30_000, deadline: 1_000 + 2_500 }, 1_000)).toBe(2_500 + DEADLINE_GRACE_MS);
     expect(attemptTimeoutMs({ timeoutMs: 30_000 }, 1_000)).toBe(30_000);
     expect(attemptTimeoutMs({ timeoutMs: 500, deadline: 10_000 }, 1_000)).toBe(500);
     // Whole milliseconds (AbortSignal.timeout refuses fractions).
-    expect(attemptTimeoutMs({ timeoutMs: 30_000, deadline: 1_000.5 + 2_000 }, 1_000)).toBe(2_000);
+    expect(attemptTimeoutMs({ timeoutMs: 30_000, deadline: 1_000.5 + 2_000 }, 1_000)).toBe(2_000 + DEADLINE_GRACE_MS);
   });
 
   it('a provider that never answers costs the time left, not 30 s per attempt plus retries', async () => {
