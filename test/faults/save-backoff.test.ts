@@ -24,7 +24,14 @@ describe.each(PROFILES)('$provider: a save that keeps failing', (p) => {
     const config = loadConfig({ ...p.env(fake), VIDEOGEN_OUTPUT_DIR: `${work}/videos` }, work);
     let now = Date.now();
     const written: JobRecord[] = [];
-    const ledger = { put: async (r: JobRecord) => (written.push(r), r) } as unknown as Ledger;
+    // A store that records writes (and grants the save lease, for stores that have one).
+    const ledger = {
+      put: async (r: JobRecord) => (written.push(r), r),
+      get: async () => undefined,
+      acquireLease: async (job_id: string, ttl: number) => ({ job_id, holder: 'test', until: now + ttl }),
+      renewLease: async (l: { job_id: string }, ttl: number) => ({ ...l, holder: 'test', until: now + ttl }),
+      releaseLease: async () => undefined,
+    } as unknown as Ledger;
     const saver = new VideoSaver({ config, ledger, adapters: {}, roots: async () => [], now: () => now });
     const rec: JobRecord = {
       job_id: `${p.provider}_x`,
