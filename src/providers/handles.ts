@@ -23,8 +23,9 @@ export const HANDLE_VALUE_RE = /^[A-Za-z0-9_:-][A-Za-z0-9_.:-]{0,127}$/;
  * required field, or with a field of the wrong shape, is not ours.
  */
 export const HANDLE_RULES: Record<ProviderId, Readonly<Record<string, RegExp>>> = {
-  // RunAPI task ids are UUIDs (seed pages show `tsk_…`); svc/ep are the endpoint's two path segments.
-  runapi: { id: /^[A-Za-z0-9_-]{1,128}$/, svc: /^[a-z0-9_]{1,40}$/, ep: /^[a-z0-9_]{1,40}$/ },
+  // RunAPI task ids are UUIDs (seed pages show `tsk_…`); svc/ep are the endpoint's two path segments,
+  // spelled as parseRunapiEndpoint accepts them (e.g. minimax_h3/text_to_video).
+  runapi: { id: /^[A-Za-z0-9_-]{1,128}$/, svc: /^[A-Za-z0-9_]{1,40}$/, ep: /^[A-Za-z0-9_]{1,40}$/ },
   // Apiframe job ids are UUIDs.
   apiframe: { id: /^[A-Za-z0-9-]{1,64}$/ },
   // Atlas prediction ids are hex strings; `t` is the submit time in epoch seconds.
