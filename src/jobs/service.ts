@@ -517,7 +517,11 @@ export class JobService {
       status = await adapter.getJob(handle, callOptions(opts));
     } catch (err) {
       if (opts.signal?.aborted) throw err;
-      if (err instanceof VideogenError && (err.code === 'auth' || err.code === 'not_configured' || err.code === 'config')) throw err;
+      if (err instanceof VideogenError && (err.code === 'auth' || err.code === 'not_configured' || err.code === 'config')) {
+        // Reported to the caller; counted, so background polling backs off and stops (watcher.ts).
+        this.failedPolls.set(rec.job_id, (this.failedPolls.get(rec.job_id) ?? 0) + 1);
+        throw err;
+      }
       const msg = toAgentMessage(err).message;
       if (err instanceof VideogenError && err.code === 'not_found') return this.notFound(rec, err, polledAt);
       log.warn('status check failed', { job_id: rec.job_id, error: msg });

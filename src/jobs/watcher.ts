@@ -10,7 +10,7 @@
 import { log } from '../log.js';
 import { TERMINAL, type JobRecord } from './ledger.js';
 import { nextPollDelayMs } from './schedule.js';
-import { MAX_POLL_FAILURES, type JobService } from './service.js';
+import { MAX_POLL_FAILURES, pollBackoffMs, type JobService } from './service.js';
 
 /** Concurrent status calls, at most (the rest wait for the next tick). */
 const MAX_CONCURRENT_POLLS = 8;
@@ -152,8 +152,15 @@ export class Watcher {
       if (rec.status === 'succeeded' && !rec.local_path && this.service.config.download) rec = await this.service.save(rec);
     } catch (err) {
       log.warn('watcher poll failed', { job_id: w.jobId, error: err instanceof Error ? err.message : String(err) });
+      // A refused key or a missing provider does not fix itself: back off, and stop after
+      // MAX_POLL_FAILURES (check_job still reports the error on request).
+      const failures = this.service.pollFailures(w.jobId);
+      if (failures >= MAX_POLL_FAILURES) {
+        this.jobs.delete(w.jobId);
+        return;
+      }
       const cur = this.jobs.get(w.jobId);
-      if (cur) cur.dueAt = this.service.now() + 30_000;
+      if (cur) cur.dueAt = this.service.now() + Math.max(30_000, pollBackoffMs(30_000, failures));
       return;
     }
     for (const fn of this.listeners.get(w.jobId) ?? []) fn(rec);
