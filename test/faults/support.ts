@@ -232,10 +232,10 @@ export async function scenario(
   fault: string,
   p: FaultProfile,
   fn: (s: Scenario) => Promise<void>,
-  opts: { env?: Record<string, string> } = {},
+  opts: { env?: Record<string, string> | ((fake: AnyFake) => Record<string, string>) } = {},
 ): Promise<FaultRow> {
   const fake = await p.start();
-  const h = await faultHarness(p, fake, opts.env);
+  const h = await faultHarness(p, fake, typeof opts.env === 'function' ? opts.env(fake) : opts.env);
   let made = 0;
   const s: Scenario = {
     fake,
