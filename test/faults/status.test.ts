@@ -49,6 +49,30 @@ describe.concurrent.each(PROFILES)('$provider status faults', (p) => {
     expect(row).toMatchObject({ duplicates: 0, jobsLost: 0 });
   });
 
+  it.concurrent('429 with a Retry-After past the budget: reported at once, not waited out, and honoured by later calls', async () => {
+    const row = await scenario('status 429 Retry-After 60', p, async (s) => {
+      const j = await s.generate();
+      const body = p.provider === 'atlascloud' ? { code: 429, msg: 'slow down' } : { error: 'slow down' };
+      s.fake.addFault({
+        method: 'GET',
+        path: p.statusPath,
+        action: 'respond',
+        reply: { status: 429, headers: { 'retry-after': '60' }, json: body },
+        times: Infinity,
+      });
+      const t0 = performance.now();
+      const a = job(await s.call('check_job', { job_id: j.job_id }));
+      expect(performance.now() - t0).toBeLessThan(NO_WAIT_MS);
+      expect(['queued', 'running']).toContain(a.status);
+      expect(a.detail).toMatch(/Retry after 60 s/);
+      const n = s.fake.requestsTo('GET', p.statusPath).length;
+      expect(n).toBe(1);
+      await s.call('check_job', { job_id: j.job_id, wait_seconds: 2 });
+      expect(s.fake.requestsTo('GET', p.statusPath)).toHaveLength(n);
+    });
+    expect(row).toMatchObject({ duplicates: 0, jobsLost: 0 });
+  });
+
   it.concurrent('the connection is reset after the status request arrived: answered within budget, job still open', async () => {
     const row = await scenario('status reset after accept', p, async (s) => {
       const j = await s.generate();
