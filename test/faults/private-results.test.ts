@@ -7,8 +7,10 @@
  */
 import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
-import { describe, expect, it } from 'vitest';
-import { PROFILES, job, resultAt, scenario } from './support.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PROFILES, job, printRows, resultAt, scenario } from './support.js';
+
+afterAll(printRows);
 
 const host = hostname();
 const resolvesToLoopback = await lookup(host).then(
