@@ -47,7 +47,6 @@ for (const [net, prefix] of [
   ['fc00::', 7],
   ['fe80::', 10],
   ['ff00::', 8],
-  ['64:ff9b::', 96],
 ] as const)
   blocked.addSubnet(net, prefix, 'ipv6');
 
@@ -60,9 +59,31 @@ export function isPrivateAddress(ip: string): boolean {
     // IPv4-mapped (::ffff:a.b.c.d): judge the IPv4 address inside.
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare);
     if (mapped) return blocked.check(mapped[1]!, 'ipv4');
+    // NAT64 (64:ff9b::/96, RFC 6052): judge the IPv4 address it carries, so IPv6-only networks still
+    // reach public CDNs while a synthesized private address is refused.
+    const nat64 = nat64Ipv4(bare);
+    if (nat64) return blocked.check(nat64, 'ipv4');
     return blocked.check(bare, 'ipv6');
   }
   return false;
+}
+
+/** The IPv4 address inside a 64:ff9b::/96 address, or undefined. */
+function nat64Ipv4(ip: string): string | undefined {
+  let host: string;
+  try {
+    host = new URL(`http://[${ip}]/`).hostname.slice(1, -1).toLowerCase();
+  } catch {
+    return undefined;
+  }
+  if (!host.startsWith('64:ff9b::')) return undefined;
+  const tail = host.slice('64:ff9b::'.length);
+  if (tail.includes('.')) return isIP(tail) === 4 ? tail : undefined;
+  const parts = tail.split(':').filter(Boolean);
+  if (parts.length > 2) return undefined;
+  const [hi, lo] = parts.length === 2 ? parts : ['0', parts[0] ?? '0'];
+  const n = (parseInt(hi!, 16) << 16) | parseInt(lo!, 16);
+  return [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 }
 
 function isLocalName(host: string): boolean {

@@ -287,11 +287,22 @@ describe('videoFileName', () => {
 });
 
 describe('which result URLs are fetched (issue #10 §7)', () => {
-  it.each(['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1'])(
-    '%s is private',
-    (ip) => expect(isPrivateAddress(ip)).toBe(true),
-  );
-  it.each(['8.8.8.8', '1.1.1.1', '2606:4700::1111', 'example.com'])('%s is not', (ip) => expect(isPrivateAddress(ip)).toBe(false));
+  it.each([
+    '127.0.0.1',
+    '10.1.2.3',
+    '172.20.0.1',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '::1',
+    'fe80::1',
+    'fd00::1',
+    '::ffff:127.0.0.1',
+    '64:ff9b::a00:1',
+    '64:ff9b::127.0.0.1',
+  ])('%s is private', (ip) => expect(isPrivateAddress(ip)).toBe(true));
+  it.each(['8.8.8.8', '1.1.1.1', '2606:4700::1111', 'example.com', '64:ff9b::808:808'])('%s is not', (ip) => expect(isPrivateAddress(ip)).toBe(false));
 
   it('a provider on https gets the strict policy; a local http fake gets http and private', () => {
     expect(policyFor('https://api.dev.runwayml.com')).toEqual(STRICT_POLICY);
