@@ -50,6 +50,18 @@ describe.concurrent.each(PROFILES)('$provider job ids and definite answers', (p)
     expect(row).toMatchObject({ duplicates: 0, jobsLost: 0 });
   });
 
+  it.concurrent('a job id the ledger does not hold, while the provider stalls: an error within budget, nothing recorded', async () => {
+    await scenario('unknown job id, provider stalls', p, async (s) => {
+      s.fake.addFault({ method: 'GET', path: p.statusPath, action: 'stall', times: Infinity });
+      const id = encodeJobId(p.provider, 'hailuo-02', strangerHandle(p) as { id: string });
+      const r = await s.call('check_job', { job_id: id });
+      expect(r.isError).toBe(true);
+      expect(text(r)).toMatch(/not in this server's records.*could not confirm it just now.*Nothing was recorded/);
+      expect(s.longestMs).toBeLessThan(NO_WAIT_MS);
+      expect(structured<Listed>(await s.call('list_jobs', {})).jobs).toEqual([]);
+    });
+  });
+
   it.concurrent('crafted job ids are refused before any request reaches the provider', async () => {
     await scenario('crafted job id', p, async (s) => {
       const base = strangerHandle(p);
