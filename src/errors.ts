@@ -77,6 +77,8 @@ export function quoteProviderText(provider: string, text: string): string {
 }
 
 const secrets = new Set<string>();
+/** `secrets`, longest first (a whole encoding is replaced before a core inside it); rebuilt on registration. */
+let ordered: string[] = [];
 
 /**
  * The stable cores of a secret's base64 and base64url encodings at each of the three byte alignments
@@ -107,11 +109,11 @@ export function registerSecret(value: string | undefined): void {
   secrets.add(value);
   const forms = [encodeURIComponent(value), encodeURIComponent(value).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()), ...base64Cores(value)];
   for (const f of forms) if (f !== value && f.length >= 8) secrets.add(f);
+  ordered = [...secrets].sort((a, b) => b.length - a.length);
 }
 export function redact(text: string): string {
   let out = text;
-  // Longest first, so a whole encoding is replaced before a core inside it.
-  for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
+  for (const s of ordered) {
     if (out.includes(s)) out = out.split(s).join('[redacted]');
     // Provider text is cut to a length before it gets here: a secret cut in half at the end is
     // still a secret's beginning.
