@@ -35,6 +35,8 @@ export interface SaverDeps {
   now: () => number;
 }
 
+/** A background save's total time bound (a host trickling bytes never holds a save forever). */
+export const SAVE_MAX_MS = 30 * 60_000;
 /** Tries per job before this process gives up saving it. */
 export const MAX_SAVE_ATTEMPTS = 6;
 /** Gap after the first failed save; doubles with each further failure, up to SAVE_RETRY_CAP_MS. */
@@ -155,7 +157,14 @@ export class VideoSaver {
   }
 
   private async downloadWithRefresh(url: string, dir: string, baseName: string, rec: JobRecord, signal: AbortSignal | undefined) {
-    const opts = { dir, baseName, maxBytes: this.config.maxDownloadBytes, policy: this.policy(rec.provider), ...(signal ? { signal } : {}) };
+    const opts = {
+      dir,
+      baseName,
+      maxBytes: this.config.maxDownloadBytes,
+      policy: this.policy(rec.provider),
+      maxTotalMs: SAVE_MAX_MS,
+      ...(signal ? { signal } : {}),
+    };
     try {
       return { ...(await downloadVideo(url, opts)), url: undefined, expires: undefined };
     } catch (err) {

@@ -49,6 +49,11 @@ export interface DownloadOptions {
    * deadline (a large clip on a slow link may take minutes); pass `signal` for that.
    */
   timeoutMs?: number;
+  /**
+   * Total deadline in ms for the whole transfer. The idle timeout alone lets a host that trickles a
+   * byte a minute hold a download forever; background saves pass SAVE_MAX_MS (jobs/saver.ts).
+   */
+  maxTotalMs?: number;
 }
 
 /** Default inactivity deadline: CDNs answer in seconds; a stall this long means the transfer is dead. */
@@ -91,6 +96,35 @@ function errCode(err: unknown): string | undefined {
 
 /** Stream a finished video from `url` into `dir`. See the module comment for the guarantees. */
 export async function downloadVideo(url: string, opts: DownloadOptions): Promise<SavedVideo> {
+  if (opts.maxTotalMs === undefined) return downloadOnce(url, opts);
+  // A plain timer and controller (not AbortSignal.timeout through any(), which Node 20 may collect).
+  const total = new AbortController();
+  const limit = opts.maxTotalMs;
+  const timer = setTimeout(() => total.abort(new Error('total download time exceeded')), limit);
+  timer.unref();
+  const parent = opts.signal;
+  const onParent = () => total.abort(parent?.reason);
+  if (parent?.aborted) onParent();
+  else parent?.addEventListener('abort', onParent, { once: true });
+  try {
+    return await downloadOnce(url, { ...opts, signal: total.signal });
+  } catch (err) {
+    if (total.signal.aborted && !parent?.aborted)
+      throw new VideogenError(
+        'unavailable',
+        `The download did not finish within ${limit >= 120_000 ? `${Math.round(limit / 60_000)} min` : `${Math.round(limit / 1000)} s`}; nothing was saved. Try again later.`,
+        {
+          cause: err,
+        },
+      );
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    parent?.removeEventListener('abort', onParent);
+  }
+}
+
+async function downloadOnce(url: string, opts: DownloadOptions): Promise<SavedVideo> {
   let u: URL;
   try {
     u = new URL(url);

@@ -352,3 +352,23 @@ describe('which result URLs are fetched (issue #10 §7)', () => {
     expect(err.message).toMatch(/resolves to a local or private address/);
   });
 });
+
+describe('a total deadline for the whole transfer', () => {
+  it('a host that trickles bytes (never idle long enough to time out) is cut off at maxTotalMs, leaving nothing', async () => {
+    const base = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(MP4.length) });
+      let i = 0;
+      const t = setInterval(() => {
+        if (res.destroyed || i >= MP4.length) return clearInterval(t);
+        res.write(MP4.subarray(i, i + 100));
+        i += 100;
+      }, 50);
+    });
+    const dir = await tempDir();
+    const t0 = Date.now();
+    const err = await rejection(downloadVideo(`${base}/v`, { dir, baseName: 'x.mp4', maxBytes: 10_000_000, policy: LOCAL, maxTotalMs: 600 }));
+    expect(Date.now() - t0).toBeLessThan(3_000);
+    expect(err.message).toMatch(/did not finish within/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
