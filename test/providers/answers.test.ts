@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireModel, validateParams, type VideoParams } from '../../src/catalog/index.js';
 import { loadConfig } from '../../src/config.js';
-import { VideogenError } from '../../src/errors.js';
+import { VideogenError, toAgentMessage } from '../../src/errors.js';
 import { planRoute } from '../../src/jobs/routing.js';
 import { ANSWER_TABLES, type AnswerRule } from '../../src/providers/answers.js';
 import { createAdapters } from '../../src/providers/index.js';
@@ -93,7 +93,8 @@ describe.each(PROFILES)('$provider answer table', (p) => {
         expect(r.error, 'an error').toBeDefined();
         expect(r.error!.code).not.toBe('unknown_outcome');
         expect(r.error!.noJobCreated, r.error!.message).toBe(true);
-        if (reply !== 'drop' && reply.status !== 503) expect(r.error!.providerText ?? '').toMatch(/wire says|\d/);
+        // The provider's own words reach the agent, quoted and labelled.
+        if (reply !== 'drop') expect(toAgentMessage(r.error!).message).toMatch(/said \(untrusted, truncated\): ".*wire says/);
         expect(p.upstreamIds(fake).length).toBe(before);
         break;
       case 'indeterminate':
