@@ -91,7 +91,10 @@ export const PROFILES: readonly FaultProfile[] = [
       },
     }),
     notFound: { status: 404, json: { error: 'Job not found' } },
-    failedInError: { status: 400, json: { error: 'Job failed', id: 'x', status: 'FAILED', progress: 0, result: null, creditCost: 0 } },
+    failedInError: {
+      status: 400,
+      json: { error: 'Provider returned an error: worker crashed', id: 'x', status: 'FAILED', progress: 0, result: null, creditCost: 0 },
+    },
     unknownRejection: { status: 418, json: { error: 'Team is suspended' } },
     createdWithId: (id) => ({ status: 202, json: { jobId: id, status: 'QUEUED' } }),
   },

@@ -104,6 +104,8 @@ describe.each(PROFILES)('$provider answer table', (p) => {
       case 'job_failed':
         expect(r.error?.message).toBeUndefined();
         expect((r.value as { state: string }).state).toBe('failed');
+        // With the provider's reason, to be quoted.
+        expect((r.value as { provider_text?: string }).provider_text).toBeTruthy();
         break;
       case 'not_found':
         expect(r.error?.code).toBe('not_found');
