@@ -19,8 +19,10 @@ export const HANDLE_VALUE_RE = /^[A-Za-z0-9_:-][A-Za-z0-9_.:-]{0,127}$/;
 
 /**
  * Per-provider handle rules: the fields the provider's status call needs, each with its own shape
- * (from the ids each provider issues: providers.md §1.4, §2.3, §3.2, §4.3, §5.3). A handle missing a
- * required field, or with a field of the wrong shape, is not ours.
+ * (from the ids each provider issues: providers.md §1.4, §2.3, §3.2, §4.3, §5.3). Each is a little
+ * wider than the documented format (a UUID rule would strand every job if a provider changed its id
+ * style) but never admits a path, query or escape character. A handle missing a required field, or
+ * with a field of the wrong shape, is not ours.
  */
 export const HANDLE_RULES: Record<ProviderId, Readonly<Record<string, RegExp>>> = {
   // RunAPI task ids are UUIDs (seed pages show `tsk_…`); svc/ep are the endpoint's two path segments,
