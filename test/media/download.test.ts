@@ -301,6 +301,8 @@ describe('which result URLs are fetched (issue #10 §7)', () => {
     '::ffff:127.0.0.1',
     '64:ff9b::a00:1',
     '64:ff9b::127.0.0.1',
+    'fec0::1',
+    '2001:db8::1',
   ])('%s is private', (ip) => expect(isPrivateAddress(ip)).toBe(true));
   it.each(['8.8.8.8', '1.1.1.1', '2606:4700::1111', 'example.com', '64:ff9b::808:808'])('%s is not', (ip) => expect(isPrivateAddress(ip)).toBe(false));
 
