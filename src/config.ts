@@ -41,6 +41,8 @@ export interface Config {
   /** Largest result download accepted, in bytes. */
   maxDownloadBytes: number;
   budgetUsdDaily: number | undefined;
+  /** How many job records the ledger keeps before pruning the oldest finished ones. */
+  ledgerMaxRecords: number;
   confirmAboveUsd: number | undefined;
   /** USD per Apiframe credit, for price estimates. */
   apiframeUsdPerCredit: number | undefined;
@@ -110,6 +112,18 @@ function parseBool(env: Env, name: string, fallback: boolean): boolean {
   fail(name, `must be on or off (got "${v.slice(0, 40)}")`);
 }
 
+/**
+ * A list of folders as the platform writes one (PATH style): split on the platform's delimiter (`:` on
+ * POSIX, `;` on Windows, where `:` belongs to drive letters), each resolved against `cwd`.
+ */
+export function parsePathList(list: string, cwd: string, p: path.PlatformPath = path): string[] {
+  return list
+    .split(p.delimiter)
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((dir) => p.resolve(cwd, dir));
+}
+
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const providers = {} as Record<RealProviderId, ProviderConfig>;
   for (const id of REAL_PROVIDERS) {
@@ -131,11 +145,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   }
   const stateDir = value(env, 'VIDEOGEN_STATE_DIR') ?? envPaths('videogen-mcp', { suffix: '' }).data;
   const outputDir = value(env, 'VIDEOGEN_OUTPUT_DIR');
-  const inputDirs = (value(env, 'VIDEOGEN_INPUT_DIRS') ?? '')
-    .split(path.delimiter)
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((p) => path.resolve(cwd, p));
+  const inputDirs = parsePathList(value(env, 'VIDEOGEN_INPUT_DIRS') ?? '', cwd);
   return {
     providers,
     providerOrder,
@@ -152,6 +162,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
         ? (parseNumber(env, 'VIDEOGEN_MAX_DOWNLOAD_MB', { min: 1, max: 100_000 }) as number) * 1024 * 1024
         : DEFAULT_MAX_DOWNLOAD_BYTES,
     budgetUsdDaily: parseNumber(env, 'VIDEOGEN_BUDGET_USD_DAILY', { min: 0, max: 1_000_000 }),
+    ledgerMaxRecords: parseNumber(env, 'VIDEOGEN_LEDGER_MAX_RECORDS', { min: 100, max: 10_000_000, integer: true }) ?? 5_000,
     confirmAboveUsd: parseNumber(env, 'VIDEOGEN_CONFIRM_ABOVE_USD', { min: 0, max: 1_000_000 }),
     apiframeUsdPerCredit: parseNumber(env, 'APIFRAME_USD_PER_CREDIT', { min: 0, max: 100 }),
     cwd,

@@ -76,14 +76,22 @@ export function createServer(opts: ServerOptions): VideogenServer {
       },
       (async (args: unknown, extra: RequestHandlerExtra<ServerRequest, ServerNotification>): Promise<CallToolResult> => {
         try {
-          const rt = await getRuntime();
+          const rt = tool.runtime === false ? undefined : await getRuntime();
           const res = await (tool.handler as (a: unknown, c: unknown) => ReturnType<typeof tool.handler>)(args, {
-            service: rt.service,
-            watcher: rt.watcher,
+            get service() {
+              if (!rt) throw new Error(`${tool.name} is declared runtime: false`);
+              return rt.service;
+            },
+            get watcher() {
+              if (!rt) throw new Error(`${tool.name} is declared runtime: false`);
+              return rt.watcher;
+            },
             config,
             server,
             extra,
           });
+          // Load the runtime once the answer is out, so the next call (and adopting unfinished jobs) does not wait for it.
+          if (!rt && !runtime) setTimeout(() => void getRuntime().catch(() => undefined), 50).unref();
           // Exactly the advertised keys: SDK clients reject structuredContent with extra properties.
           const structured = tool.outputSchema.parse(res.structured) as Record<string, unknown>;
           return {

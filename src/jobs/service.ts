@@ -15,7 +15,7 @@ import { NetworkError } from '../providers/http.js';
 import type { CallOptions, JobHandle, JobStatus, LocalMedia, ProviderAdapter } from '../providers/types.js';
 import { remainingMs } from './deadline.js';
 import { decodeJobId, encodeJobId } from './job-id.js';
-import { Ledger, TERMINAL, sanitizeParams, type JobRecord, type PendingSubmit } from './ledger.js';
+import { TERMINAL, sanitizeParams, type JobRecord, type JobStore, type PendingSubmit } from './ledger.js';
 import { planRoute, type RouteCandidate } from './routing.js';
 import { VideoSaver } from './saver.js';
 import type { SpendGuard, SpendRequest } from './budget.js';
@@ -60,7 +60,8 @@ export interface GenerateOutcome {
 
 export interface JobServiceDeps {
   config: Config;
-  ledger: Ledger;
+  /** The store (src/store/types.ts): the file store, or PostgreSQL for a team. */
+  ledger: JobStore;
   adapters: Partial<Record<ProviderId, ProviderAdapter>>;
   /** The client's MCP roots as local paths (empty when it offers none). */
   roots: () => Promise<string[]>;
@@ -84,7 +85,7 @@ export class JobService {
   get config(): Config {
     return this.deps.config;
   }
-  get ledger(): Ledger {
+  get ledger(): JobStore {
     return this.deps.ledger;
   }
 

@@ -4,11 +4,12 @@
  * even if the agent never asks. One timer for all jobs (armed for the earliest due job), so a thousand
  * jobs in flight cost one timer and a map.
  *
- * A job is watched by one process at a time: the watcher takes a lease in the job's record and skips
- * jobs another live process holds, so two editor windows do not double the polling.
+ * A job is polled by one process at a time: the watcher takes the job's lease in the store before each
+ * poll (JobStore.acquireLease) and leaves the poll to the holder when another process has it, so two
+ * editor windows do not double the polling, and only one of them downloads the video.
  */
 import { log } from '../log.js';
-import { TERMINAL, type JobRecord } from './ledger.js';
+import { TERMINAL, type JobRecord, type Lease } from './ledger.js';
 import { nextPollDelayMs } from './schedule.js';
 import { MAX_POLL_FAILURES, pollBackoffMs, type JobService } from './service.js';
 
@@ -16,6 +17,8 @@ import { MAX_POLL_FAILURES, pollBackoffMs, type JobService } from './service.js'
 const MAX_CONCURRENT_POLLS = 8;
 /** Time bound of one background status poll, retries included. */
 const BACKGROUND_POLL_BUDGET_MS = 45_000;
+/** A poll lease lasts this long; the holder re-takes it on every poll, so it lapses only when the holder stops. */
+const LEASE_MS = 5 * 60_000;
 /** Jobs older than this are not adopted from the ledger at startup. */
 const ADOPT_MAX_AGE_MS = 48 * 3600_000;
 
@@ -23,10 +26,58 @@ interface Watched {
   jobId: string;
   dueAt: number;
   retryAfterMs?: number;
+  /** The poll lease this watcher last took on the job. */
+  lease?: Lease;
+}
+
+/**
+ * Due times in a binary min-heap with lazy deletion: an entry whose job is gone or whose due time has
+ * changed since it was pushed is dropped when it reaches the top. Arming and ticking cost O(log n), so
+ * 5,000 jobs in flight cost what 5 do per event.
+ */
+class DueHeap {
+  private readonly a: { at: number; w: Watched }[] = [];
+  push(w: Watched): void {
+    const a = this.a;
+    a.push({ at: w.dueAt, w });
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p]!.at <= a[i]!.at) break;
+      [a[p], a[i]] = [a[i]!, a[p]!];
+      i = p;
+    }
+  }
+  /** The earliest live entry (dropping stale ones), without removing it. */
+  peek(live: (w: Watched, at: number) => boolean): Watched | undefined {
+    while (this.a.length && !live(this.a[0]!.w, this.a[0]!.at)) this.pop();
+    return this.a[0]?.w;
+  }
+  pop(): void {
+    const a = this.a;
+    const last = a.pop();
+    if (!a.length || !last) return;
+    a[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < a.length && a[l]!.at < a[m]!.at) m = l;
+      if (r < a.length && a[r]!.at < a[m]!.at) m = r;
+      if (m === i) break;
+      [a[m], a[i]] = [a[i]!, a[m]!];
+      i = m;
+    }
+  }
+  clear(): void {
+    this.a.length = 0;
+  }
 }
 
 export class Watcher {
   private readonly jobs = new Map<string, Watched>();
+  private readonly heap = new DueHeap();
   private timer: NodeJS.Timeout | undefined;
   private armedFor = Infinity;
   private running = 0;
@@ -44,25 +95,37 @@ export class Watcher {
   watch(rec: JobRecord): void {
     if (this.stopped || TERMINAL.has(rec.status)) return;
     if (!this.service.deps.adapters[rec.provider]) return;
-    const existing = this.jobs.get(rec.job_id);
-    const dueAt = existing?.dueAt ?? this.service.now() + this.delayFor(rec);
-    this.jobs.set(rec.job_id, { jobId: rec.job_id, dueAt });
+    if (this.jobs.has(rec.job_id)) return;
+    this.schedule({ jobId: rec.job_id, dueAt: Infinity }, this.service.now() + this.delayFor(rec));
+  }
+
+  /** Set a watched job's due time (and register it). */
+  private schedule(w: Watched, dueAt: number): void {
+    this.jobs.set(w.jobId, w);
+    w.dueAt = dueAt;
+    if (dueAt !== Infinity) this.heap.push(w);
     this.arm();
   }
 
-  /** Adopt unfinished jobs from the ledger (after a restart), unless another live process watches them. */
+  /**
+   * Adopt unfinished jobs from the ledger (after a restart), and finish saving succeeded ones whose
+   * video was not saved. Reads only those jobs (the store's unfinished and unsaved sets), never the
+   * whole history. Jobs another live process is polling are watched too, but polled only by whoever
+   * holds the job's lease (see pollOne), so two processes never double the polling.
+   */
   async adopt(): Promise<number> {
-    const now = this.service.now();
+    const since = this.service.now() - ADOPT_MAX_AGE_MS;
+    const ledger = this.service.ledger;
     let n = 0;
-    for (const rec of await this.service.ledger.list()) {
-      if (TERMINAL.has(rec.status) || now - Date.parse(rec.created_at) > ADOPT_MAX_AGE_MS) {
-        if (rec.status === 'succeeded' && !rec.local_path && now - Date.parse(rec.updated_at) < ADOPT_MAX_AGE_MS && this.service.deps.adapters[rec.provider])
-          void this.service.save(rec).catch(() => {});
-        continue;
-      }
-      if (rec.lease && rec.lease.pid !== process.pid && rec.lease.until > now && isAlive(rec.lease.pid)) continue;
+    for (const rec of await ledger.listUnfinished({ sinceMs: since })) {
+      if (!this.service.deps.adapters[rec.provider]) continue;
       this.watch(rec);
       n++;
+    }
+    if (this.service.config.download && ledger.listUnsaved) {
+      for (const rec of await ledger.listUnsaved({ sinceMs: since })) {
+        if (this.service.deps.adapters[rec.provider]) void this.service.save(rec).catch(() => {});
+      }
     }
     return n;
   }
@@ -82,8 +145,9 @@ export class Watcher {
   nudge(jobId: string, inMs: number): void {
     const w = this.jobs.get(jobId);
     if (!w) return;
-    w.dueAt = Math.min(w.dueAt, this.service.now() + inMs);
-    this.arm();
+    const at = this.service.now() + inMs;
+    // In flight (Infinity) stays in flight: pollOne reschedules it when done.
+    if (w.dueAt !== Infinity && at < w.dueAt) this.schedule(w, at);
   }
 
   stop(): void {
@@ -91,7 +155,10 @@ export class Watcher {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.jobs.clear();
+    this.heap.clear();
   }
+
+  private readonly live = (w: Watched, at: number) => this.jobs.get(w.jobId) === w && w.dueAt === at;
 
   private delayFor(rec: JobRecord, retryAfterMs?: number): number {
     const adapter = this.service.deps.adapters[rec.provider];
@@ -105,9 +172,9 @@ export class Watcher {
   }
 
   private arm(): void {
-    if (this.stopped) return;
-    let earliest = Infinity;
-    for (const w of this.jobs.values()) if (w.dueAt < earliest) earliest = w.dueAt;
+    // With every poll slot busy, the next one to finish re-arms (no timer spinning at 0 ms meanwhile).
+    if (this.stopped || this.running >= MAX_CONCURRENT_POLLS) return;
+    const earliest = this.heap.peek(this.live)?.dueAt ?? Infinity;
     if (earliest === Infinity) return;
     if (this.timer && earliest >= this.armedFor) return;
     if (this.timer) clearTimeout(this.timer);
@@ -126,9 +193,10 @@ export class Watcher {
 
   private tick(): void {
     const now = this.service.now();
-    const due = [...this.jobs.values()].filter((w) => w.dueAt <= now).sort((a, b) => a.dueAt - b.dueAt);
-    for (const w of due) {
-      if (this.running >= MAX_CONCURRENT_POLLS) break;
+    while (this.running < MAX_CONCURRENT_POLLS) {
+      const w = this.heap.peek(this.live);
+      if (!w || w.dueAt > now) break;
+      this.heap.pop();
       w.dueAt = Infinity; // in flight
       this.running++;
       void this.pollOne(w).finally(() => {
@@ -144,42 +212,40 @@ export class Watcher {
     try {
       rec = await this.service.load(w.jobId);
       if (!TERMINAL.has(rec.status)) {
-        const lease = { pid: process.pid, until: this.service.now() + 5 * 60_000 };
-        // Background polls get their own bound too, so a stalled provider cannot hold a poll slot for
-        // minutes of per-attempt timeouts and retries.
-        rec = await this.service.refresh({ ...rec, lease }, { deadline: Date.now() + BACKGROUND_POLL_BUDGET_MS });
+        // One poller per job across processes: whoever holds the lease polls; the others keep
+        // watching (the holder may die, and its lease then expires) and read what it records.
+        const lease = await this.service.ledger.acquireLease(w.jobId, LEASE_MS);
+        if (lease) {
+          w.lease = lease;
+          // Background polls get their own bound too, so a stalled provider cannot hold a poll slot
+          // for minutes of per-attempt timeouts and retries.
+          rec = await this.service.refresh(rec, { deadline: Date.now() + BACKGROUND_POLL_BUDGET_MS });
+        }
       }
       if (rec.status === 'succeeded' && !rec.local_path && this.service.config.download) rec = await this.service.save(rec);
     } catch (err) {
       log.warn('watcher poll failed', { job_id: w.jobId, error: err instanceof Error ? err.message : String(err) });
       // A refused key or a missing provider does not fix itself: back off, and stop after
-      // MAX_POLL_FAILURES (check_job still reports the error on request).
+      // MAX_POLL_FAILURES (check_job still reports the error on request), leaving the job to others.
       const failures = this.service.pollFailures(w.jobId);
       if (failures >= MAX_POLL_FAILURES) {
         this.jobs.delete(w.jobId);
+        if (w.lease) void this.service.ledger.releaseLease(w.lease).catch(() => undefined);
         return;
       }
-      const cur = this.jobs.get(w.jobId);
-      if (cur) cur.dueAt = this.service.now() + Math.max(30_000, pollBackoffMs(30_000, failures));
+      if (this.jobs.get(w.jobId) === w) this.schedule(w, this.service.now() + Math.max(30_000, pollBackoffMs(30_000, failures)));
       return;
     }
     for (const fn of this.listeners.get(w.jobId) ?? []) fn(rec);
     // A job whose status checks keep failing is left alone after MAX_POLL_FAILURES (its detail says
     // so); check_job still polls it on request.
-    if (TERMINAL.has(rec.status) || this.stopped || this.service.pollFailures(w.jobId) >= MAX_POLL_FAILURES) {
+    const givenUp = this.service.pollFailures(w.jobId) >= MAX_POLL_FAILURES;
+    if (TERMINAL.has(rec.status) || this.stopped || givenUp) {
       this.jobs.delete(w.jobId);
+      const done = TERMINAL.has(rec.status) && (rec.status !== 'succeeded' || rec.local_path || !this.service.config.download);
+      if ((done || givenUp) && w.lease) void this.service.ledger.releaseLease(w.lease).catch(() => undefined);
       return;
     }
-    const cur = this.jobs.get(w.jobId);
-    if (cur) cur.dueAt = this.service.now() + this.delayFor(rec);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if (this.jobs.get(w.jobId) === w) this.schedule(w, this.service.now() + this.delayFor(rec));
   }
 }
