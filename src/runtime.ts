@@ -9,6 +9,7 @@ import { SpendGuard } from './jobs/budget.js';
 import { Ledger } from './jobs/ledger.js';
 import { JobService } from './jobs/service.js';
 import { Watcher } from './jobs/watcher.js';
+import type { JobStore } from './store/types.js';
 import { log } from './log.js';
 import { createAdapters } from './providers/index.js';
 
@@ -27,12 +28,16 @@ export interface RuntimeOptions {
   dispatcher?: Dispatcher;
   /** Adopt unfinished jobs from the ledger and watch them (the server does; one-shot CLIs don't). */
   adopt?: boolean;
+  /** A store other than the file store in the state directory (the team server's PostgreSQL). */
+  store?: JobStore;
+  /** The spend guard's caps, when not the single user's (the team server's). */
+  guard?: (store: JobStore) => SpendGuard;
 }
 
 export async function createRuntime(config: Config, opts: RuntimeOptions): Promise<Runtime> {
-  const ledger = new Ledger(config.stateDir, { maxRecords: config.ledgerMaxRecords });
+  const ledger = opts.store ?? new Ledger(config.stateDir, { maxRecords: config.ledgerMaxRecords });
   await ledger.init();
-  const guard = new SpendGuard(ledger, { dailyCapUsd: config.budgetUsdDaily, confirmAboveUsd: config.confirmAboveUsd });
+  const guard = opts.guard?.(ledger) ?? new SpendGuard(ledger, { dailyCapUsd: config.budgetUsdDaily, confirmAboveUsd: config.confirmAboveUsd });
   const service = new JobService({
     config,
     ledger,

@@ -6,7 +6,9 @@
  *
  * A job is polled by one process at a time: the watcher takes the job's lease in the store before each
  * poll (JobStore.acquireLease) and leaves the poll to the holder when another process has it, so two
- * editor windows do not double the polling, and only one of them downloads the video.
+ * editor windows do not double the polling, and only one of them downloads the video. The lease lasts
+ * VIDEOGEN_LEASE_SECONDS (default 300 s); the holder re-takes it on every poll, so it lapses only when
+ * the holder stops.
  */
 import { log } from '../log.js';
 import { TERMINAL, type JobRecord, type Lease } from './ledger.js';
@@ -17,8 +19,6 @@ import { MAX_POLL_FAILURES, pollBackoffMs, type JobService } from './service.js'
 const MAX_CONCURRENT_POLLS = 8;
 /** Time bound of one background status poll, retries included. */
 const BACKGROUND_POLL_BUDGET_MS = 45_000;
-/** A poll lease lasts this long; the holder re-takes it on every poll, so it lapses only when the holder stops. */
-const LEASE_MS = 5 * 60_000;
 /** Jobs older than this are not adopted from the ledger at startup. */
 const ADOPT_MAX_AGE_MS = 48 * 3600_000;
 
@@ -214,7 +214,7 @@ export class Watcher {
       if (!TERMINAL.has(rec.status)) {
         // One poller per job across processes: whoever holds the lease polls; the others keep
         // watching (the holder may die, and its lease then expires) and read what it records.
-        const lease = await this.service.ledger.acquireLease(w.jobId, LEASE_MS);
+        const lease = await this.service.ledger.acquireLease(w.jobId, this.service.config.leaseMs);
         if (lease) {
           w.lease = lease;
           // Background polls get their own bound too, so a stalled provider cannot hold a poll slot
