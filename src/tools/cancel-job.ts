@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { defineTool } from './define-tool.js';
+import { callDeadline, defineTool } from './define-tool.js';
 import { jobShape, jobSummary, toJobOutput } from './job-output.js';
 
 export const cancelJob = defineTool({
@@ -14,7 +14,7 @@ export const cancelJob = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   async handler({ job_id }, ctx) {
     const before = ctx.service.now();
-    const rec = await ctx.service.cancel(job_id, ctx.extra.signal);
+    const rec = await ctx.service.cancel(job_id, { signal: ctx.extra.signal, deadline: callDeadline(ctx.config, undefined) });
     // The service returns a terminal record unchanged; only a cancel written by this call counts.
     const canceled =
       rec.status === 'canceled' && rec.completed_at !== undefined && Date.parse(rec.completed_at) >= before && rec.detail === 'Canceled on request.';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { defineTool } from './define-tool.js';
+import { callDeadline, defineTool } from './define-tool.js';
 import { JobOutput, jobSummary, toJobOutput, videoLink } from './job-output.js';
 import { lenientNumber } from './schema.js';
 import { waitWithProgress } from './wait-with-progress.js';
@@ -19,8 +19,10 @@ export const checkJob = defineTool({
   outputSchema: JobOutput,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler({ job_id, wait_seconds }, ctx) {
+    // One deadline for the whole call (issue #10 §1): the wait budget, never less than a plain call's.
+    const deadline = callDeadline(ctx.config, wait_seconds);
     // Both paths return the record as the ledger now holds it (every refresh and save writes through it).
-    const rec = (await waitWithProgress(job_id, wait_seconds, ctx)) ?? (await ctx.service.check(job_id, { signal: ctx.extra.signal }));
+    const rec = (await waitWithProgress(job_id, wait_seconds, ctx, deadline)) ?? (await ctx.service.check(job_id, { signal: ctx.extra.signal, deadline }));
     ctx.watcher.watch(rec);
     const out = toJobOutput(rec, ctx.service);
     return { summary: jobSummary(rec, out), structured: out, links: videoLink(rec) };

@@ -57,3 +57,13 @@ export interface ToolDef<I extends z.ZodObject, O extends z.ZodObject> {
 export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(def: ToolDef<I, O>): ToolDef<I, O> {
   return def;
 }
+
+/**
+ * The absolute deadline (ms since the epoch) of a status-side tool call: `config.callBudgetMs`
+ * (VIDEOGEN_CALL_BUDGET_SECONDS) without a wait, the capped wait with one (issue #10 §1).
+ * Until the tool-boundary wiring hands every handler its deadline, check_job and cancel_job make theirs here.
+ */
+export function callDeadline(config: Config, waitSeconds: number | undefined, now: number = Date.now()): number {
+  const waitMs = Math.min(waitSeconds ?? 0, config.maxWaitSeconds) * 1000;
+  return now + Math.max(config.callBudgetMs, waitMs);
+}

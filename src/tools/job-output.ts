@@ -73,13 +73,15 @@ export function toJobRow(rec: JobRecord): JobRow {
   };
 }
 
-function nextAction(rec: JobRecord, pollAfter: number | undefined): string {
+function nextAction(rec: JobRecord, pollAfter: number | undefined, saving: boolean): string {
   switch (rec.status) {
     case 'queued':
     case 'running':
       return `Call check_job with this job_id in about ${pollAfter ?? 10} s (or pass wait_seconds to block up to 50 s).`;
     case 'succeeded':
       if (rec.local_path) return `Done: the video is saved at ${rec.local_path}.`;
+      if (saving && rec.video_url)
+        return 'Done: saving the video into the workspace; call check_job again in a few seconds for local_path (video_url works now).';
       return rec.video_url
         ? `Done: download video_url${rec.video_expires_at ? ` before ${rec.video_expires_at}` : ' soon (provider URLs expire)'}; call check_job again to retry saving it locally.`
         : `Done, but ${rec.provider} returned no video URL; ask the user to look for it in their ${rec.provider} account.`;
@@ -114,7 +116,7 @@ export function toJobOutput(rec: JobRecord, service: JobService): JobOutput {
     status: rec.status === 'unknown' ? 'failed' : rec.status,
     provider: rec.provider,
     model: rec.model,
-    next_action: nextAction(rec, pollAfter),
+    next_action: nextAction(rec, pollAfter, service.isSaving(rec.job_id)),
     simulated: rec.simulated,
     created_at: rec.created_at,
     updated_at: rec.updated_at,
