@@ -53,6 +53,14 @@ class MemoryLedger extends Ledger {
   override async list(): Promise<JobRecord[]> {
     return [...this.records.values()].map((r) => structuredClone(r));
   }
+  // One process: the lease is always ours.
+  override async acquireLease(jobId: string, ttlMs: number) {
+    return { job_id: jobId, holder: 'bench', until: Date.now() + ttlMs };
+  }
+  override async getLease() {
+    return undefined;
+  }
+  override async releaseLease() {}
 }
 
 /** The real adapter's identity and poll-interval advice; a scripted getJob that counts calls. */

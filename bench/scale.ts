@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     });
     const watcher = new Watcher(service);
 
-    // Warm the code paths (JIT, fs, write-file-atomic) on one job, then take the baseline.
+    // Warm the code paths (JIT, fs, the store) on one job, then take the baseline.
     const mk = (i: number, elapsedMs: number): JobRecord => {
       const iso = new Date(Date.now() - elapsedMs).toISOString();
       return {

@@ -108,6 +108,18 @@ function parseBool(env: Env, name: string, fallback: boolean): boolean {
   fail(name, `must be on or off (got "${v.slice(0, 40)}")`);
 }
 
+/**
+ * A list of folders as the platform writes one (PATH style): split on the platform's delimiter (`:` on
+ * POSIX, `;` on Windows, where `:` belongs to drive letters), each resolved against `cwd`.
+ */
+export function parsePathList(list: string, cwd: string, p: path.PlatformPath = path): string[] {
+  return list
+    .split(p.delimiter)
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((dir) => p.resolve(cwd, dir));
+}
+
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const providers = {} as Record<RealProviderId, ProviderConfig>;
   for (const id of REAL_PROVIDERS) {
@@ -129,11 +141,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   }
   const stateDir = value(env, 'VIDEOGEN_STATE_DIR') ?? envPaths('videogen-mcp', { suffix: '' }).data;
   const outputDir = value(env, 'VIDEOGEN_OUTPUT_DIR');
-  const inputDirs = (value(env, 'VIDEOGEN_INPUT_DIRS') ?? '')
-    .split(path.delimiter)
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((p) => path.resolve(cwd, p));
+  const inputDirs = parsePathList(value(env, 'VIDEOGEN_INPUT_DIRS') ?? '', cwd);
   return {
     providers,
     providerOrder,

@@ -19,6 +19,8 @@ Usage:
                                (the simulator when no provider key is set; --yes to spend without asking)
   videogen-mcp doctor          check configuration, directories, and each key with a free account call
                                (--offline to skip the calls)
+  videogen-mcp init [client]   write this server into an MCP client's config: claude-code, cursor, vscode,
+                               windsurf, claude-desktop, hermes (--project, --print, --with-keys; no client: list)
   videogen-mcp models-table    print the README model table (--write README.md to update it)
   videogen-mcp --version | --help
 
@@ -148,6 +150,8 @@ async function main(argv: string[]): Promise<void> {
       return (await import('./cli/demo.js')).demo(rest);
     case 'doctor':
       return (await import('./cli/doctor.js')).doctor(rest);
+    case 'init':
+      return (await import('./cli/init.js')).init(rest);
     case 'models-table':
       return (await import('./cli/models-table.js')).modelsTable(rest);
     case '--version':

@@ -13,6 +13,9 @@ import type { JobStore } from './store/types.js';
 import { log } from './log.js';
 import { createAdapters } from './providers/index.js';
 
+/** A reservation with neither a job nor a pending submit this long after it was booked is released (a call's whole budget is far shorter). */
+const SETTLE_AFTER_MS = 10 * 60_000;
+
 export interface Runtime {
   service: JobService;
   watcher: Watcher;
@@ -43,12 +46,26 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     guard,
   });
   const watcher = new Watcher(service);
+  let settler: NodeJS.Timeout | undefined;
   if (opts.adopt !== false) {
     void watcher
       .adopt()
       .then((n) => n && log.info(`watching ${n} unfinished job(s) from the ledger`))
       .catch((err: unknown) => log.warn('could not adopt jobs from the ledger', { error: String(err) }));
     void ledger.prune().catch(() => {});
+    // Reservations a killed process booked but never sent (no job, no pending submit) are released.
+    const settle = () =>
+      void ledger.settleSpend(SETTLE_AFTER_MS).catch((err: unknown) => log.warn('could not settle spend reservations', { error: String(err) }));
+    settle();
+    settler = setInterval(settle, SETTLE_AFTER_MS);
+    settler.unref();
   }
-  return { service, watcher, close: () => watcher.stop() };
+  return {
+    service,
+    watcher,
+    close: () => {
+      if (settler) clearInterval(settler);
+      watcher.stop();
+    },
+  };
 }

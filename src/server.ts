@@ -90,17 +90,25 @@ export function createServer(opts: ServerOptions): VideogenServer {
       (async (args: unknown, extra: RequestHandlerExtra<ServerRequest, ServerNotification>): Promise<CallToolResult> => {
         try {
           opts.remote?.precheck(tool.name, args);
-          const rt = await getRuntime();
+          const rt = tool.runtime === false ? undefined : await getRuntime();
           let res: { structured: unknown; summary?: string; links?: ResourceLinkItem[] } = await (
             tool.handler as (a: unknown, c: unknown) => ReturnType<typeof tool.handler>
           )(args, {
-            service: rt.service,
-            watcher: rt.watcher,
+            get service() {
+              if (!rt) throw new Error(`${tool.name} is declared runtime: false`);
+              return rt.service;
+            },
+            get watcher() {
+              if (!rt) throw new Error(`${tool.name} is declared runtime: false`);
+              return rt.watcher;
+            },
             config,
             server,
             extra,
           });
           if (opts.remote) res = { ...res, ...opts.remote.view(tool.name, res.structured as Record<string, unknown>, res.links ?? []) };
+          // Load the runtime once the answer is out, so the next call (and adopting unfinished jobs) does not wait for it.
+          if (!rt && !runtime && !opts.runtime) setTimeout(() => void getRuntime().catch(() => undefined), 50).unref();
           // Exactly the advertised keys: SDK clients reject structuredContent with extra properties.
           const structured = tool.outputSchema.parse(res.structured) as Record<string, unknown>;
           return {

@@ -74,22 +74,25 @@ async function acquire(file: string): Promise<string> {
   const token = `${process.pid} ${HOST} ${randomBytes(6).toString('hex')}`;
   const deadline = Date.now() + WAIT_MS;
   let delay = 1;
-  for (;;) {
-    try {
-      const h = await fs.open(file, 'wx', 0o600);
+  // The lock file appears with its content or not at all (written aside, then hard-linked into
+  // place, which fails on EEXIST): a kill -9 never leaves an empty lock nobody can judge.
+  const aside = `${file}.${token.split(' ')[2]}.${process.pid}.tmp`;
+  await fs.writeFile(aside, token, { mode: 0o600 });
+  try {
+    for (;;) {
       try {
-        await h.writeFile(token);
-      } finally {
-        await h.close();
+        await fs.link(aside, file);
+        return token;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
-      return token;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (await breakIfStale(file)) continue;
+      if (Date.now() > deadline) throw new StoreBusyError(file);
+      await sleep(delay + Math.random() * delay);
+      delay = Math.min(delay * 2, 25);
     }
-    if (await breakIfStale(file)) continue;
-    if (Date.now() > deadline) throw new StoreBusyError(file);
-    await sleep(delay + Math.random() * delay);
-    delay = Math.min(delay * 2, 25);
+  } finally {
+    await fs.rm(aside, { force: true });
   }
 }
 
@@ -102,8 +105,8 @@ async function breakIfStale(file: string): Promise<boolean> {
     return true; // released meanwhile: try again at once
   }
   const [pid, host] = text.split(' ');
-  // An empty file is a holder between open and write: give it time, up to STALE_MS.
-  const gone = text !== '' && holderGone(Number(pid), host ?? '');
+  // Lock files are linked into place with their content: an empty one is not a live holder's.
+  const gone = text === '' || holderGone(Number(pid), host ?? '');
   if (!gone && Date.now() - mtime < STALE_MS) return false;
   // Rename first: of several processes breaking the same stale lock, exactly one wins the rename.
   const aside = `${file}.broken-${randomBytes(4).toString('hex')}`;
@@ -135,6 +138,12 @@ export async function sweepDeadLocks(dir: string): Promise<void> {
     names.map(async (n) => {
       const file = `${dir}/${n}`;
       if (n.includes('.broken-')) return fs.rm(file, { force: true });
+      if (n.endsWith('.tmp')) {
+        // `<lock>.<token>.<pid>.tmp`: the content-first original of a lock, its writer's pid in the name.
+        if (holderGone(Number(n.split('.').at(-2)), HOST)) await fs.rm(file, { force: true });
+        return;
+      }
+      // Lock files and their `.tmp` originals hold `pid host token`.
       const text = await fs.readFile(file, 'utf8').catch(() => '');
       const [pid, host] = text.split(' ');
       if (text && holderGone(Number(pid), host ?? '')) await fs.rm(file, { force: true });

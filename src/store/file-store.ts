@@ -12,8 +12,9 @@
  *   submits/<k>.json            pending submits; the exclusive claim is a hard link to this name
  *   leases/<h>.json             polling leases
  *   spend/<day>.jsonl           spend lines (reserve +usd, release −usd, billed), additive, so totals
- *                               are read incrementally; spend/<day>.sum.json checkpoints them
- *   spend/keys/<day>/<k>        a standing reservation per key (replays and settlement look here)
+ *                               are read incrementally; spend/<day>.sum.json checkpoints them, and
+ *                               spend/rollup.json holds every past day's sums
+ *   spend/keys/<k>              a standing reservation per key until it is committed or released
  *   locks/                      O_EXCL lock files (file-lock.ts); tmp/ temp files before rename
  *
  * Crash safety: every file a reader parses is written to tmp/ and renamed into place, so `kill -9`
@@ -21,9 +22,11 @@
  * lines, and readers ignore a partial last line. init() sweeps tmp/ and dead processes' locks.
  * A ledger written by an earlier version (jobs/ only) is indexed once, on first open.
  *
- * Costs, in files read: get 1; put 1–2 (+1 append and a marker when a job is first recorded or
- * finishes); findByIdempotencyKey 2; listJobs(N) N + 1 segment read; listUnfinished = unfinished;
- * prune reads only the records it removes; spend checks read the lines appended since the last check.
+ * Costs, in files read: get 1 (a stat, when this instance last read or wrote that record); put the
+ * same, plus an append and markers when a job is first recorded or changes state;
+ * findByIdempotencyKey 2; listJobs(N) N + one order segment; listUnfinished = unfinished; prune reads
+ * only the records it removes; a spend check reads the lines appended since the last one, and a fresh
+ * process reads today's checkpoint and one roll-up for all past days.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -53,7 +56,11 @@ const ORDER_SEGMENT = 1_000;
 /** `2026-01-01T00:00:00.000Z <40 hex>\n` */
 const LINE = 24 + 1 + 40 + 1;
 /** Write a spend checkpoint after reading this many bytes of new lines. */
-const SUM_EVERY_BYTES = 32 * 1024;
+const SUM_EVERY_BYTES = 8 * 1024;
+/** A running process re-checks past days' spend at most this often (their files change only by a late bill or release). */
+const PAST_RECHECK_MS = 10_000;
+/** Records kept in an instance's read cache (a few MB at most). */
+const RECORD_CACHE = 4_096;
 /** A temp file older than this whose writer cannot be identified is swept. */
 const STALE_TMP_MS = 60_000;
 
@@ -86,7 +93,7 @@ interface Marker {
 
 export interface FileStoreOptions {
   now?: () => number;
-  /** fsync record files before the rename (durable across power loss); default true. */
+  /** fsync a job's first record before the rename (durable across power loss); default true. */
   fsync?: boolean;
   /** prune() bounds (defaults MAX_RECORDS, MAX_AGE_DAYS); a bounded prune runs every PRUNE_EVERY new jobs. */
   maxRecords?: number;
@@ -107,6 +114,16 @@ export class FileStore implements JobStore {
   private newSincePrune = 0;
   private ready: Promise<void> | undefined;
   private readonly sums = new Map<string, DaySums>();
+  /** Records this instance read or wrote, by hash, with the file signature they match (LRU). */
+  private readonly recordCache = new Map<string, { sig: string; text: string }>();
+  /** Leases this instance holds, so a poller re-taking its own lease costs no file access. */
+  private readonly myLeases = new Map<string, Lease>();
+  /** The newest order segment, as last seen. */
+  private lastSegment: string | undefined;
+  /** Past days' spend sums as last checked (see pastSums). */
+  private past: { at: number; today: string; sums: Map<string, DaySums> } | undefined;
+  /** Offset of the last checkpoint written or read, per day. */
+  private readonly checkpointed = new Map<string, number>();
   private seq = 0;
 
   constructor(stateDir: string, opts: FileStoreOptions = {}) {
@@ -172,7 +189,10 @@ export class FileStore implements JobStore {
       if (r && typeof r.job_id === 'string') records.push(r);
     }
     records.sort((a, b) => a.created_at.localeCompare(b.created_at));
-    for (const r of records) await this.indexNew(r);
+    for (const r of records) {
+      await this.indexNew(r);
+      await this.markersAfter(undefined, r);
+    }
     await fs.writeFile(this.p('index', 'version'), '2\n');
   }
 
@@ -199,44 +219,108 @@ export class FileStore implements JobStore {
 
   // ---- low-level files ------------------------------------------------------------------------------
 
-  private async writeAtomic(file: string, data: string, sync = false): Promise<void> {
+  /** Write a file atomically; returns the written file's signature (see recordCache). */
+  private async writeAtomic(file: string, data: string, sync = false): Promise<string> {
     const tmp = this.p('tmp', `${process.pid}-${(++this.seq).toString(36)}-${randomBytes(3).toString('hex')}`);
     const h = await fs.open(tmp, 'wx', 0o600);
+    let sig: string;
     try {
       await h.writeFile(data);
       if (sync) await h.sync();
+      sig = signature(await h.stat({ bigint: true }));
     } finally {
       await h.close();
     }
     try {
-      await fs.rename(tmp, file);
+      await renameOver(tmp, file); // rename keeps the inode: the signature is the final file's
     } catch (err) {
       await fs.rm(tmp, { force: true });
       throw err;
     }
+    return sig;
+  }
+
+  /** Create a file with this content unless it exists (atomically: a hard link fails on EEXIST). */
+  private async createExclusive(file: string, data: string): Promise<boolean> {
+    const tmp = this.p('tmp', `${process.pid}-x${(++this.seq).toString(36)}-${randomBytes(3).toString('hex')}`);
+    await fs.writeFile(tmp, data, { mode: 0o600, flag: 'wx' });
+    try {
+      await fs.link(tmp, file);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
+    } finally {
+      await fs.rm(tmp, { force: true });
+    }
+  }
+
+  /**
+   * Read a job record, from this instance's cache when the file is still the one it read or wrote:
+   * every write renames a new file into place, so (inode, mtime in ns, size) from one stat tells
+   * whether anyone wrote it since. A stat instead of an open and a parse, on every poll.
+   */
+  private async readRecord(h: string): Promise<JobRecord | undefined> {
+    const file = this.jobFile(h);
+    const cached = this.recordCache.get(h);
+    if (cached) {
+      const st = await fs.stat(file, { bigint: true }).catch(() => undefined);
+      if (st && signature(st) === cached.sig) {
+        this.recordCache.delete(h);
+        this.recordCache.set(h, cached);
+        return JSON.parse(cached.text) as JobRecord;
+      }
+      this.recordCache.delete(h);
+      if (!st) return undefined;
+    }
+    let handle;
+    try {
+      handle = await fs.open(file, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+    try {
+      const [st, text] = await Promise.all([handle.stat({ bigint: true }), handle.readFile('utf8')]);
+      const rec = parseJson<JobRecord>(text);
+      if (rec) this.remember(h, signature(st), text);
+      return rec;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private remember(h: string, sig: string, text: string): void {
+    this.recordCache.delete(h);
+    this.recordCache.set(h, { sig, text });
+    if (this.recordCache.size > RECORD_CACHE) this.recordCache.delete(this.recordCache.keys().next().value!);
   }
 
   // ---- records --------------------------------------------------------------------------------------
 
   async get(jobId: string): Promise<JobRecord | undefined> {
     await this.init();
-    return readJson<JobRecord>(this.jobFile(hashName(jobId)));
+    return this.readRecord(hashName(jobId));
   }
 
   async put(record: JobRecord): Promise<JobRecord> {
     await this.init();
     const h = hashName(record.job_id);
     return this.locks.with(this.p('locks', `j-${h}`), async () => {
-      const existing = await readJson<JobRecord>(this.jobFile(h));
+      const existing = await this.readRecord(h);
       const next = mergeRecord(existing, record);
-      await this.writeAtomic(this.jobFile(h), JSON.stringify(next), this.fsync);
-      if (!existing) {
-        await this.indexNew(next);
-        if (++this.newSincePrune >= PRUNE_EVERY) {
-          this.newSincePrune = 0;
-          setImmediate(() => void this.prune().catch(() => undefined));
-        }
-      } else await this.indexChange(existing, next);
+      if (!existing) await this.indexNew(next);
+      else await this.markersBefore(existing, next);
+      const text = JSON.stringify(next);
+      // A job's first record is flushed to disk before put returns (losing it to a power cut would
+      // lose a billed job); later writes are status a poll can learn again, and are not (kill -9 is
+      // safe either way: the rename is atomic).
+      this.remember(h, await this.writeAtomic(this.jobFile(h), text, this.fsync && !existing), text);
+      await this.markersAfter(existing, next);
+      if (!existing && ++this.newSincePrune >= PRUNE_EVERY) {
+        this.newSincePrune = 0;
+        setImmediate(() => void this.prune().catch(() => undefined));
+      }
       if (next.billed_cost_usd !== undefined && existing?.billed_cost_usd === undefined) {
         const at = Date.parse(next.created_at);
         await this.appendSpend(localDay(Number.isFinite(at) ? at : this.now()), {
@@ -257,7 +341,11 @@ export class FileStore implements JobStore {
     return this.put({ ...existing, ...patch, updated_at: new Date(this.now()).toISOString() });
   }
 
-  /** Index a job recorded for the first time: order, key, unfinished/unsaved markers. */
+  /**
+   * Index a job recorded for the first time: order, key, markers. Runs BEFORE the record is renamed
+   * into place, so a crash leaves at most an index entry for a record that does not exist (skipped
+   * by readers, replaced by the next write), never a record the indexes do not know.
+   */
   private async indexNew(r: JobRecord): Promise<void> {
     const h = hashName(r.job_id);
     let created = Date.parse(r.created_at);
@@ -265,22 +353,28 @@ export class FileStore implements JobStore {
     await this.appendOrder(`${new Date(created).toISOString()} ${h}\n`);
     if (r.idempotency_key !== undefined) {
       const kf = this.p('index', 'keys', keyName(r.idempotency_key, r.principal));
-      // The first job recorded for a key keeps it (a conflicting later record must not steal it).
-      if (!(await exists(kf))) await this.writeAtomic(kf, r.job_id);
+      // The first job recorded for a key keeps it (a conflicting later record must not steal it),
+      // unless that job's record never made it to disk.
+      if (!(await this.createExclusive(kf, r.job_id))) {
+        const owner = await fs.readFile(kf, 'utf8').catch(() => undefined);
+        if (owner !== r.job_id && (owner === undefined || !(await exists(this.jobFile(hashName(owner)))))) await this.writeAtomic(kf, r.job_id);
+      }
     }
-    await this.indexChange(undefined, r);
+    await this.markersBefore(undefined, r);
   }
 
-  private async indexChange(before: JobRecord | undefined, after: JobRecord): Promise<void> {
+  /** Markers a write adds go in before it (a crash leaves an extra marker, which readers filter) … */
+  private async markersBefore(before: JobRecord | undefined, after: JobRecord): Promise<void> {
     const h = hashName(after.job_id);
-    const wasOpen = before !== undefined && !TERMINAL.has(before.status);
-    const isOpen = !TERMINAL.has(after.status);
-    if (isOpen && !wasOpen) await touch(this.p('index', 'unfinished', h));
-    if (!isOpen && (wasOpen || before === undefined)) await fs.rm(this.p('index', 'unfinished', h), { force: true });
-    const wasUnsaved = before !== undefined && before.status === 'succeeded' && before.local_path === undefined;
-    const isUnsaved = after.status === 'succeeded' && after.local_path === undefined;
-    if (isUnsaved && !wasUnsaved) await touch(this.p('index', 'unsaved', h));
-    if (!isUnsaved && wasUnsaved) await fs.rm(this.p('index', 'unsaved', h), { force: true });
+    if (!TERMINAL.has(after.status) && (before === undefined || TERMINAL.has(before.status))) await touch(this.p('index', 'unfinished', h));
+    if (isUnsaved(after) && (before === undefined || !isUnsaved(before))) await touch(this.p('index', 'unsaved', h));
+  }
+
+  /** … and markers it removes go after it (never a missing marker for a job that needs one). */
+  private async markersAfter(before: JobRecord | undefined, after: JobRecord): Promise<void> {
+    const h = hashName(after.job_id);
+    if (TERMINAL.has(after.status) && (before === undefined || !TERMINAL.has(before.status))) await fs.rm(this.p('index', 'unfinished', h), { force: true });
+    if (!isUnsaved(after) && before !== undefined && isUnsaved(before)) await fs.rm(this.p('index', 'unsaved', h), { force: true });
   }
 
   private async segments(): Promise<string[]> {
@@ -290,18 +384,24 @@ export class FileStore implements JobStore {
 
   private async appendOrder(line: string): Promise<void> {
     if (line.length !== LINE) throw new Error('bad order line');
+    const dir = this.p('index', 'order');
+    const size = async (name: string) =>
+      fs
+        .stat(path.join(dir, name))
+        .then((st) => st.size)
+        .catch(() => -1);
+    const segName = (n: number) => `${String(n).padStart(8, '0')}.log`;
     await this.locks.with(this.p('locks', 'order'), async () => {
-      const segs = await this.segments();
-      let last = segs[segs.length - 1];
-      if (last !== undefined) {
-        const size = await fs
-          .stat(this.p('index', 'order', last))
-          .then((s) => s.size)
-          .catch(() => 0);
-        if (size >= ORDER_SEGMENT * LINE) last = undefined;
+      // The cached newest segment is still the newest if the next one does not exist (two stats, no listing).
+      let last = this.lastSegment;
+      if (last === undefined || (await size(segName(Number(last.slice(0, 8)) + 1))) >= 0) {
+        const segs = await this.segments();
+        last = segs[segs.length - 1];
       }
-      const name = last ?? `${String(segs.length ? Number(segs[segs.length - 1]!.slice(0, 8)) + 1 : 0).padStart(8, '0')}.log`;
-      await fs.appendFile(this.p('index', 'order', name), line, { mode: 0o600 });
+      if (last === undefined) last = segName(0);
+      else if ((await size(last)) >= ORDER_SEGMENT * LINE) last = segName(Number(last.slice(0, 8)) + 1);
+      await fs.appendFile(path.join(dir, last), line, { mode: 0o600 });
+      this.lastSegment = last;
     });
   }
 
@@ -337,9 +437,17 @@ export class FileStore implements JobStore {
       (opts.provider === undefined || r.provider === opts.provider) &&
       (opts.model === undefined || r.model === opts.model) &&
       (opts.principal === undefined || r.principal === opts.principal);
+    // Only unfinished statuses asked for: the unfinished index has them all, newest-first after a sort.
+    if (statuses !== undefined && [...statuses].every((st) => !TERMINAL.has(st)) && (opts.cursor === undefined || opts.cursor.startsWith('u'))) {
+      const all = (await this.listUnfinished()).filter(match).reverse();
+      const from = opts.cursor ? Number(opts.cursor.slice(1)) || 0 : 0;
+      const jobs = all.slice(from, from + limit);
+      return { jobs, ...(from + limit < all.length ? { next_cursor: `u${from + limit}` } : {}) };
+    }
     const segs = (await this.segments()).reverse();
     let [curSeg, curPos] = parseCursor(opts.cursor);
     const jobs: JobRecord[] = [];
+    const seen = new Set<string>();
     let scanned = 0;
     for (const seg of segs) {
       if (curSeg !== undefined && seg > curSeg) continue;
@@ -349,12 +457,16 @@ export class FileStore implements JobStore {
         const want = filtered ? 64 : limit - jobs.length;
         const from = Math.max(0, pos - want);
         const entries = (await this.readEntries(seg, from, pos)).reverse();
-        const recs = await Promise.all(entries.map(([, h]) => readJson<JobRecord>(this.jobFile(h))));
+        const recs = await Promise.all(entries.map(([, h]) => this.readRecord(h)));
         for (let i = 0; i < recs.length; i++) {
           pos--;
           scanned++;
           const r = recs[i];
-          if (r && match(r)) jobs.push(r);
+          // (a job re-indexed after a crash between its index entry and its record appears twice)
+          if (r && match(r) && !seen.has(r.job_id)) {
+            seen.add(r.job_id);
+            jobs.push(r);
+          }
           if (jobs.length >= limit) return { jobs, next_cursor: pos > 0 || seg !== segs[segs.length - 1] ? `${seg.slice(0, 8)}:${pos}` : undefined };
           if (scanned >= scanLimit) return { jobs, next_cursor: `${seg.slice(0, 8)}:${pos}`, truncated: true };
         }
@@ -381,7 +493,7 @@ export class FileStore implements JobStore {
     const names = await fs.readdir(this.p('index', kind)).catch(() => [] as string[]);
     const out: JobRecord[] = [];
     for (let i = 0; i < names.length; i += 256) {
-      const recs = await Promise.all(names.slice(i, i + 256).map((h) => readJson<JobRecord>(this.jobFile(h))));
+      const recs = await Promise.all(names.slice(i, i + 256).map((h) => this.readRecord(h)));
       for (const r of recs) {
         if (!r || !still(r)) continue; // a marker racing its record's change; put() keeps them in step
         if (opts.principal !== undefined && r.principal !== opts.principal) continue;
@@ -413,18 +525,8 @@ export class FileStore implements JobStore {
 
   async claimPendingSubmit(p: PendingSubmit): Promise<boolean> {
     await this.init();
-    const tmp = this.p('tmp', `${process.pid}-c${(++this.seq).toString(36)}-${randomBytes(3).toString('hex')}`);
-    await fs.writeFile(tmp, JSON.stringify(p), { mode: 0o600, flag: 'wx' });
-    try {
-      // link() fails with EEXIST when another process claimed the key first: exclusive, atomic.
-      await fs.link(tmp, this.submitFile(p.idempotency_key, p.principal));
-      return true;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw err;
-    } finally {
-      await fs.rm(tmp, { force: true });
-    }
+    // link() fails with EEXIST when another process claimed the key first: exclusive, atomic.
+    return this.createExclusive(this.submitFile(p.idempotency_key, p.principal), JSON.stringify(p));
   }
 
   async getPendingSubmit(key: string, principal?: string): Promise<PendingSubmit | undefined> {
@@ -461,11 +563,19 @@ export class FileStore implements JobStore {
 
   async acquireLease(jobId: string, ttlMs: number): Promise<Lease | undefined> {
     await this.init();
+    // Ours with more than half its time left: nobody else can have taken it (only an expired lease
+    // can be), so no need to look.
+    const mine = this.myLeases.get(jobId);
+    if (mine && mine.until - this.now() > ttlMs / 2) return { ...mine };
     return this.withLease(jobId, async (file, cur) => {
-      if (cur && cur.holder !== this.holder && !this.leaseExpired(cur)) return undefined;
+      if (cur && cur.holder !== this.holder && !this.leaseExpired(cur)) {
+        this.myLeases.delete(jobId);
+        return undefined;
+      }
       const lease: Lease = { job_id: jobId, holder: this.holder, until: this.now() + ttlMs };
       await this.writeAtomic(file, JSON.stringify(lease));
-      return lease;
+      this.myLeases.set(jobId, lease);
+      return { ...lease };
     });
   }
 
@@ -473,16 +583,21 @@ export class FileStore implements JobStore {
     await this.init();
     if (lease.holder !== this.holder) return undefined;
     return this.withLease(lease.job_id, async (file, cur) => {
-      if (!cur || cur.holder !== this.holder) return undefined;
+      if (!cur || cur.holder !== this.holder) {
+        this.myLeases.delete(lease.job_id);
+        return undefined;
+      }
       const next: Lease = { ...cur, until: this.now() + ttlMs };
       await this.writeAtomic(file, JSON.stringify(next));
-      return next;
+      this.myLeases.set(lease.job_id, next);
+      return { ...next };
     });
   }
 
   async releaseLease(lease: Lease): Promise<void> {
     await this.init();
-    if (lease.holder !== this.holder) return;
+    // Not ours, or no longer held by this instance (released before, or lost): nothing to give back.
+    if (lease.holder !== this.holder || !this.myLeases.delete(lease.job_id)) return;
     await this.withLease(lease.job_id, async (file, cur) => {
       if (cur?.holder === this.holder) await fs.rm(file, { force: true });
     });
@@ -498,21 +613,18 @@ export class FileStore implements JobStore {
 
   private async appendSpend(day: string, line: SpendLine): Promise<void> {
     await fs.appendFile(this.p('spend', `${day}.jsonl`), `${JSON.stringify(line)}\n`, { mode: 0o600 });
+    if (this.past && day < this.past.today) this.past = undefined; // our own change to a past day shows at once
   }
 
-  private markerFile(day: string, key: string, principal: string | undefined) {
-    return this.p('spend', 'keys', day, keyName(key, principal));
+  private markerFile(key: string, principal: string | undefined) {
+    return this.p('spend', 'keys', keyName(key, principal));
   }
 
-  /** The standing reservation for a key: today's or yesterday's (a submit that straddled midnight). */
+  /** The standing reservation for a key (its day is inside). */
   private async findMarker(key: string, principal: string | undefined): Promise<[string, Marker] | undefined> {
-    const now = this.now();
-    for (const day of new Set([localDay(now), localDay(now - 86_400_000)])) {
-      const file = this.markerFile(day, key, principal);
-      const m = await readJson<Marker>(file);
-      if (m) return [file, m];
-    }
-    return undefined;
+    const file = this.markerFile(key, principal);
+    const m = await readJson<Marker>(file);
+    return m ? [file, m] : undefined;
   }
 
   /** Sums of one day's spend file: from the cached offset (or checkpoint), reading only new complete lines. */
@@ -526,6 +638,7 @@ export class FileStore implements JobStore {
     if (!s) {
       const cp = await readJson<DaySums>(this.p('spend', `${day}.sum.json`));
       s = cp && cp.offset <= size ? cp : { offset: 0, est: 0, billed: 0, by: {} };
+      this.checkpointed.set(day, s.offset);
       this.sums.set(day, s);
     }
     if (s.offset > size) {
@@ -543,7 +656,6 @@ export class FileStore implements JobStore {
       await h.close();
     }
     const end = text.lastIndexOf('\n') + 1; // a partial last line is read next time
-    const start = s.offset;
     for (const raw of text.slice(0, end).split('\n')) {
       if (!raw) continue;
       let l: SpendLine;
@@ -562,7 +674,11 @@ export class FileStore implements JobStore {
       }
     }
     s.offset += Buffer.byteLength(text.slice(0, end));
-    if (s.offset - start >= SUM_EVERY_BYTES) await this.writeAtomic(this.p('spend', `${day}.sum.json`), JSON.stringify(s)).catch(() => undefined);
+    // Checkpoint every SUM_EVERY_BYTES of lines, so a fresh process reads the sums and a short tail.
+    if (s.offset - (this.checkpointed.get(day) ?? 0) >= SUM_EVERY_BYTES) {
+      this.checkpointed.set(day, s.offset);
+      await this.writeAtomic(this.p('spend', `${day}.sum.json`), JSON.stringify(s)).catch(() => undefined);
+    }
     return s;
   }
 
@@ -588,9 +704,8 @@ export class FileStore implements JobStore {
         ...(r.principal !== undefined ? { p: r.principal } : {}),
         at: new Date(at).toISOString(),
       });
-      await fs.mkdir(this.p('spend', 'keys', day), { recursive: true, mode: 0o700 });
       const marker: Marker = { key: r.key, usd: r.usd, day, at, ...(r.principal !== undefined ? { principal: r.principal } : {}) };
-      await this.writeAtomic(this.markerFile(day, r.key, r.principal), JSON.stringify(marker));
+      await this.writeAtomic(this.markerFile(r.key, r.principal), JSON.stringify(marker));
       return { ok: true, booked: true };
     });
   }
@@ -624,23 +739,19 @@ export class FileStore implements JobStore {
     await this.init();
     return this.locks.with(this.p('locks', 'spend'), async () => {
       let released = 0;
-      const days = await fs.readdir(this.p('spend', 'keys')).catch(() => [] as string[]);
-      for (const day of days) {
-        const dir = this.p('spend', 'keys', day);
-        const names = await fs.readdir(dir).catch(() => [] as string[]);
-        for (const n of names) {
-          const file = path.join(dir, n);
-          const m = await readJson<Marker>(file);
-          if (!m) continue;
-          if (this.now() - m.at < olderThanMs) continue;
-          if (await this.findByIdempotencyKey(m.key, m.principal)) await fs.rm(file, { force: true });
-          else if (await this.getPendingSubmit(m.key, m.principal)) continue;
-          else {
-            await this.releaseMarker(file, m);
-            released++;
-          }
+      const dir = this.p('spend', 'keys');
+      const names = await fs.readdir(dir).catch(() => [] as string[]);
+      for (const n of names) {
+        const file = path.join(dir, n);
+        const m = await readJson<Marker>(file);
+        if (!m) continue;
+        if (this.now() - m.at < olderThanMs) continue;
+        if (await this.findByIdempotencyKey(m.key, m.principal)) await fs.rm(file, { force: true });
+        else if (await this.getPendingSubmit(m.key, m.principal)) continue;
+        else {
+          await this.releaseMarker(file, m);
+          released++;
         }
-        if (day < localDay(this.now() - 86_400_000)) await fs.rmdir(dir).catch(() => undefined);
       }
       return released;
     });
@@ -649,21 +760,56 @@ export class FileStore implements JobStore {
   async spendTotals(opts: { principal?: string | undefined } = {}): Promise<SpendTotals> {
     await this.init();
     const today = localDay(this.now());
-    const names = await fs.readdir(this.p('spend')).catch(() => [] as string[]);
-    const days = names.filter((n) => n.endsWith('.jsonl')).map((n) => n.slice(0, -'.jsonl'.length));
     const t: SpendTotals = { day: today, today_estimated_usd: 0, all_time_estimated_usd: 0, today_billed_usd: 0, all_time_billed_usd: 0 };
-    for (const day of days) {
-      const s = await this.daySums(day);
-      const [est, billed] = opts.principal === undefined ? [s.est, s.billed] : (s.by[opts.principal] ?? [0, 0]);
-      t.all_time_estimated_usd += est;
-      t.all_time_billed_usd += billed;
-      if (day === today) {
-        t.today_estimated_usd += est;
-        t.today_billed_usd += billed;
-      }
+    const pick = (s: Pick<DaySums, 'est' | 'billed' | 'by'>) => (opts.principal === undefined ? [s.est, s.billed] : (s.by[opts.principal] ?? [0, 0]));
+    for (const past of (await this.pastSums(today)).values()) {
+      const [est, billed] = pick(past);
+      t.all_time_estimated_usd += est!;
+      t.all_time_billed_usd += billed!;
     }
+    const [est, billed] = pick(await this.daySums(today));
+    t.today_estimated_usd = est!;
+    t.today_billed_usd = billed!;
+    t.all_time_estimated_usd += est!;
+    t.all_time_billed_usd += billed!;
     for (const k of ['today_estimated_usd', 'all_time_estimated_usd', 'today_billed_usd', 'all_time_billed_usd'] as const) t[k] = round(t[k]);
     return t;
+  }
+
+  /**
+   * Sums of every day before today, from one roll-up file (spend/rollup.json) checked against each
+   * day file's size with a stat, so a fresh process reads one file, not one per day of history. In a
+   * running process the past is re-checked at most every PAST_RECHECK_MS (today's figures are always
+   * fresh, and the cap only looks at today).
+   */
+  private async pastSums(today: string): Promise<Map<string, DaySums>> {
+    const c = this.past;
+    if (c && c.today === today && this.now() - c.at < PAST_RECHECK_MS) return c.sums;
+    const names = await fs.readdir(this.p('spend')).catch(() => [] as string[]);
+    const days = names
+      .filter((n) => n.endsWith('.jsonl'))
+      .map((n) => n.slice(0, -'.jsonl'.length))
+      .filter((d) => d < today);
+    const rollupFile = this.p('spend', 'rollup.json');
+    const rollup = c?.sums ?? new Map(Object.entries((await readJson<Record<string, DaySums>>(rollupFile)) ?? {}));
+    let dirty = false;
+    const out = new Map<string, DaySums>();
+    for (const day of days) {
+      const size = await fs
+        .stat(this.p('spend', `${day}.jsonl`))
+        .then((st) => st.size)
+        .catch(() => 0);
+      let sums = rollup.get(day);
+      if (!sums || sums.offset !== size) {
+        const fresh = await this.daySums(day);
+        sums = { offset: fresh.offset, est: fresh.est, billed: fresh.billed, by: { ...fresh.by } };
+        dirty = true;
+      }
+      out.set(day, sums);
+    }
+    if (dirty) await this.writeAtomic(rollupFile, JSON.stringify(Object.fromEntries(out))).catch(() => undefined);
+    this.past = { at: this.now(), today, sums: out };
+    return out;
   }
 
   // ---- pruning --------------------------------------------------------------------------------------
@@ -719,7 +865,8 @@ export class FileStore implements JobStore {
 
   private async removeRecord(h: string): Promise<void> {
     await this.locks.with(this.p('locks', `j-${h}`), async () => {
-      const r = await readJson<JobRecord>(this.jobFile(h));
+      const r = await this.readRecord(h);
+      this.recordCache.delete(h);
       if (r?.idempotency_key !== undefined) {
         const kf = this.p('index', 'keys', keyName(r.idempotency_key, r.principal));
         const owner = await fs.readFile(kf, 'utf8').catch(() => undefined);
@@ -732,6 +879,8 @@ export class FileStore implements JobStore {
   }
 }
 
+const isUnsaved = (r: JobRecord) => r.status === 'succeeded' && r.local_path === undefined;
+
 function parseCursor(c: string | undefined): [string | undefined, number | undefined] {
   if (!c) return [undefined, undefined];
   const m = /^(\d{8}):(\d+)$/.exec(c);
@@ -739,6 +888,22 @@ function parseCursor(c: string | undefined): [string | undefined, number | undef
 }
 
 const round = (n: number) => Math.round(n * 10_000) / 10_000;
+
+/**
+ * rename() over an existing file. On Windows it fails with EPERM/EACCES/EBUSY while another process
+ * has the target open (a reader, an antivirus scan) for a moment: retry briefly, as graceful-fs does.
+ */
+async function renameOver(from: string, to: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fs.rename(from, to);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (process.platform !== 'win32' || attempt >= 12 || !(code === 'EPERM' || code === 'EACCES' || code === 'EBUSY')) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(2 ** attempt, 200)));
+    }
+  }
+}
 
 async function exists(file: string): Promise<boolean> {
   try {
@@ -762,9 +927,16 @@ async function readJson<T>(file: string): Promise<T | undefined> {
     if (code === 'ENOENT' || code === 'EISDIR') return undefined;
     throw err;
   }
+  return parseJson<T>(text);
+}
+
+function parseJson<T>(text: string): T | undefined {
   try {
     return JSON.parse(text) as T;
   } catch {
     return undefined; // cannot happen with atomic writes, but a hand-edited file must not crash us
   }
 }
+
+/** Identifies one version of a file: a rename-into-place always changes it. */
+const signature = (st: { ino: bigint; mtimeNs: bigint; size: bigint }) => `${st.ino}:${st.mtimeNs}:${st.size}`;

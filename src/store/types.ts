@@ -168,7 +168,10 @@ export interface JobStore {
   put(record: JobRecord): Promise<JobRecord>;
   /** get + merge a patch + put (under the same guarantees); undefined when the job is unknown. */
   update(jobId: string, patch: Partial<JobRecord>): Promise<JobRecord | undefined>;
-  /** A page of jobs, newest first; O(limit) records read when unfiltered. */
+  /**
+   * A page of jobs, newest first; O(limit) records read when unfiltered (and O(unfinished) when only
+   * unfinished statuses are asked for). A prune between two pages may skip or repeat a row there.
+   */
   listJobs(opts: ListJobsOptions): Promise<JobPage>;
   /** Every job not yet terminal (for adoption at start-up), optionally only those created after `sinceMs`; O(unfinished). */
   listUnfinished(opts?: { principal?: string | undefined; sinceMs?: number | undefined }): Promise<JobRecord[]>;
@@ -221,7 +224,10 @@ export interface JobStore {
    * submit (a process died between reserving and sending). Returns how many were released.
    */
   settleSpend(olderThanMs: number): Promise<number>;
-  /** Estimated and billed spend, for the store or one principal. */
+  /**
+   * Estimated and billed spend, for the store or one principal. Today's figures are exact; another
+   * instance's change to a past day's figures may show a few seconds late.
+   */
   spendTotals(opts?: { principal?: string | undefined }): Promise<SpendTotals>;
 
   // ---- upkeep --------------------------------------------------------------------------------------

@@ -283,13 +283,31 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         await store.reserveSpend({ ...base, key: 'pending' }, {});
         await store.putPendingSubmit(pending('pending'));
         await store.reserveSpend({ ...base, key: 'recent' }, {});
-        // Windows wide enough for a store across a network (a new PostgreSQL connection takes ms).
-        await sleep(400);
+        await sleep(700);
         await store.reserveSpend({ ...base, key: 'just-now' }, {});
         const b = await another();
-        expect(await b.settleSpend(300)).toBe(2); // orphan + recent; just-now is too young to judge
+        expect(await b.settleSpend(500)).toBe(2); // orphan + recent; just-now is too young to judge
         expect((await store.spendTotals()).today_estimated_usd).toBeCloseTo(0.6, 9);
-        expect(await b.settleSpend(300)).toBe(0);
+        expect(await b.settleSpend(500)).toBe(0);
+      });
+
+      it('all-time totals include past days; today only today; a release of a past reservation counts', async () => {
+        const base = { provider: 'simulator' as const, model: 'hailuo-02' };
+        const threeDaysAgo = Date.now() - 3 * 86_400_000;
+        await store.reserveSpend({ ...base, key: 'old-1', usd: 2, at: threeDaysAgo }, { daily_usd: 1_000 });
+        await store.reserveSpend({ ...base, key: 'old-2', usd: 3, at: threeDaysAgo - 86_400_000 }, {});
+        await store.reserveSpend({ ...base, key: 'now-1', usd: 0.5 }, { daily_usd: 1 });
+        let t = await store.spendTotals();
+        expect(t.today_estimated_usd).toBeCloseTo(0.5, 9);
+        expect(t.all_time_estimated_usd).toBeCloseTo(5.5, 9);
+        // yesterday's spend does not count against today's cap
+        expect((await store.reserveSpend({ ...base, key: 'now-2', usd: 0.5 }, { daily_usd: 1 })).ok).toBe(true);
+        await store.settleSpend(60_000); // old-1 and old-2 have neither job nor pending submit: released
+        t = await store.spendTotals();
+        expect(t.all_time_estimated_usd).toBeCloseTo(1, 9);
+        const fresh = await another();
+        expect((await fresh.spendTotals()).all_time_estimated_usd).toBeCloseTo(1, 9);
+        expect((await fresh.spendTotals()).today_estimated_usd).toBeCloseTo(1, 9);
       });
 
       it('billed cost is booked once per job, whichever writer learns it', async () => {
@@ -341,6 +359,12 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         expect((await store.listJobs({ limit: 5, provider: 'runway' })).jobs).toEqual([]);
         expect((await store.listJobs({ limit: 5, model: 'hailuo-02' })).jobs).toHaveLength(5);
         expect((await store.listJobs({ limit: 5, status: ['running', 'queued'] })).jobs).toHaveLength(4);
+        // pages of a filtered listing
+        const p1 = await store.listJobs({ limit: 3, status: 'running' });
+        expect(p1.jobs.map((j) => j.job_id)).toEqual(['L-015', 'L-010', 'L-005']);
+        const p2 = await store.listJobs({ limit: 3, status: 'running', cursor: p1.next_cursor });
+        expect(p2.jobs.map((j) => j.job_id)).toEqual(['L-000']);
+        expect(p2.next_cursor).toBeUndefined();
       });
 
       it('the unfinished set holds exactly the jobs not yet terminal', async () => {
