@@ -150,7 +150,7 @@ export function createServer(opts: ServerOptions): VideogenServer {
             }),
           );
           // Load the runtime once the answer is out, so the next call (and adopting unfinished jobs) does not wait for it.
-          if (!rt && !runtime) setTimeout(() => void getRuntime().catch(() => undefined), 50).unref();
+          if (!rt && !runtime && !opts.runtime) setTimeout(() => void getRuntime().catch(() => undefined), 50).unref();
           if (opts.remote) {
             const viewed = opts.remote.view(tool.name, res.structured as Record<string, unknown>, res.links ?? []);
             // The summary is what some agents read alone: it must not point at a path on the server either.

