@@ -14,7 +14,8 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Config } from './config.js';
-import { toAgentMessage } from './errors.js';
+import { VideogenError, toAgentMessage } from './errors.js';
+import { createDeadline } from './jobs/deadline.js';
 import { log } from './log.js';
 import type { Runtime, RuntimeOptions } from './runtime.js';
 import { TOOLS } from './tools/index.js';
@@ -76,6 +77,10 @@ export function createServer(opts: ServerOptions): VideogenServer {
       },
       (async (args: unknown, extra: RequestHandlerExtra<ServerRequest, ServerNotification>): Promise<CallToolResult> => {
         try {
+          refuseBlankStrings(args);
+          // One deadline per call, covering everything it does (issue #10 §1).
+          const budgetMs = callBudgetMs(config, args);
+          const deadline = createDeadline(budgetMs, extra.signal);
           const rt = await getRuntime();
           const res = await (tool.handler as (a: unknown, c: unknown) => ReturnType<typeof tool.handler>)(args, {
             service: rt.service,
@@ -83,6 +88,8 @@ export function createServer(opts: ServerOptions): VideogenServer {
             config,
             server,
             extra,
+            deadline,
+            budgetMs,
           });
           // Exactly the advertised keys: SDK clients reject structuredContent with extra properties.
           const structured = tool.outputSchema.parse(res.structured) as Record<string, unknown>;
@@ -117,4 +124,29 @@ export function createServer(opts: ServerOptions): VideogenServer {
       await server.close();
     },
   };
+}
+
+/**
+ * A call's time budget in ms: its wait (`wait_seconds`, capped at VIDEOGEN_MAX_WAIT_SECONDS) when it
+ * waits longer than VIDEOGEN_CALL_BUDGET_SECONDS, else VIDEOGEN_CALL_BUDGET_SECONDS (default 10 s).
+ */
+export function callBudgetMs(config: Pick<Config, 'callBudgetMs' | 'maxWaitSeconds'>, args: unknown): number {
+  const wait = args && typeof args === 'object' ? (args as Record<string, unknown>)['wait_seconds'] : undefined;
+  const waitMs = typeof wait === 'number' && Number.isFinite(wait) && wait > 0 ? Math.min(wait, config.maxWaitSeconds) * 1000 : 0;
+  return Math.max(config.callBudgetMs, waitMs);
+}
+
+/**
+ * Every string argument of every tool must say something: an empty or whitespace-only value is
+ * refused naming its field, instead of being dropped or read as "absent" somewhere downstream.
+ */
+export function refuseBlankStrings(args: unknown): void {
+  if (!args || typeof args !== 'object') return;
+  for (const [field, value] of Object.entries(args as Record<string, unknown>)) {
+    if (typeof value === 'string' && value.trim() === '')
+      throw new VideogenError(
+        'invalid_input',
+        `${field} is ${value === '' ? 'empty' : 'blank (only whitespace)'}: give it a value or leave the field out. Nothing was submitted.`,
+      );
+  }
 }

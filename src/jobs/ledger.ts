@@ -67,6 +67,16 @@ export interface PendingSubmit {
   /** Fingerprint of the request, so a key reused with other parameters is detected locally. */
   fingerprint: string;
   created_at: string;
+  /** The process sending it; absent once that process saw the send end without an answer. */
+  pid?: number;
+  mode?: Mode;
+  estimated_cost_usd?: number;
+  simulated?: boolean;
+  /**
+   * The exact wire parameters (uploaded media as URLs), kept only where the provider deduplicates by
+   * key and nothing is inline, so a reconciliation can replay the identical request.
+   */
+  wire?: VideoParams;
 }
 
 /** Pruning bounds: the ledger keeps at most this many records … */
@@ -191,6 +201,37 @@ export class Ledger {
     }
   }
 
+  /** Every pending submit (the reconciler's input). */
+  async listPendingSubmits(): Promise<PendingSubmit[]> {
+    await this.init();
+    const names = (await fs.readdir(this.submitsDir)).filter((n) => n.endsWith('.json'));
+    const all = await Promise.all(names.map((n) => readJson<PendingSubmit>(path.join(this.submitsDir, n))));
+    return all.filter((p): p is PendingSubmit => p !== undefined && typeof p.idempotency_key === 'string');
+  }
+
+  /**
+   * Remove temp files a killed process left in the ledger's directories: claim temps whose process is
+   * gone, and any temp file older than `minAgeMs` (a live writer holds one for milliseconds).
+   */
+  async sweepTempFiles(minAgeMs = 5_000, now = Date.now()): Promise<number> {
+    await this.init();
+    let removed = 0;
+    for (const dir of [this.jobsDir, this.submitsDir]) {
+      for (const n of await fs.readdir(dir)) {
+        if (n.endsWith('.json')) continue;
+        const file = path.join(dir, n);
+        const pid = /\.json\.(\d+)\.[a-z0-9]+$/.exec(n)?.[1];
+        const st = await fs.stat(file).catch(() => undefined);
+        if (!st) continue;
+        if ((pid !== undefined && !pidAlive(Number(pid))) || now - st.mtimeMs > minAgeMs) {
+          await fs.rm(file, { force: true });
+          removed++;
+        }
+      }
+    }
+    return removed;
+  }
+
   async getPendingSubmit(key: string): Promise<PendingSubmit | undefined> {
     await this.init();
     return readJson<PendingSubmit>(path.join(this.submitsDir, `${hashName(key)}.json`));
@@ -221,6 +262,17 @@ export class Ledger {
       removed++;
     }
     return removed;
+  }
+}
+
+/** Whether a process with this pid exists (EPERM: it exists, owned by someone else). */
+export function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

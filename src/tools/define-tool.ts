@@ -8,6 +8,7 @@ import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/proto
 import type { ServerNotification, ServerRequest, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type * as z from 'zod';
 import type { Config } from '../config.js';
+import type { Deadline } from '../jobs/deadline.js';
 import type { JobService } from '../jobs/service.js';
 import type { Watcher } from '../jobs/watcher.js';
 
@@ -17,6 +18,14 @@ export interface ToolContext {
   config: Config;
   server: McpServer;
   extra: RequestHandlerExtra<ServerRequest, ServerNotification>;
+  /**
+   * This call's one deadline (jobs/deadline.ts), created at the tool boundary (server.ts): its signal
+   * aborts when the budget is spent or the client cancels. Pass `{ signal, deadline: at }` to every
+   * request the call makes; work that outlives the call takes its own signal.
+   */
+  deadline: Deadline;
+  /** The budget `deadline` was created with, in ms. */
+  budgetMs: number;
 }
 
 /** Extra content items besides the JSON text (resource links to saved videos). */

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { PROVIDER_IDS } from '../catalog/types.js';
 import { VideogenError } from '../errors.js';
-import type { ConfirmQuestion, GenerateInput } from '../jobs/service.js';
+import type { ConfirmQuestion, GenerateContext, GenerateInput } from '../jobs/service.js';
 import { defineTool, type ToolContext } from './define-tool.js';
 import { jobShape, jobSummary, toJobOutput, videoLink } from './job-output.js';
 import { waitWithProgress } from './wait-with-progress.js';
@@ -22,7 +22,12 @@ const input = z.looseObject({
   callback_url: z.string().url().optional().describe('Provider webhook on completion'),
   provider: z.enum(PROVIDER_IDS).optional().describe('Pin one backend; default routes automatically'),
   wait_seconds: z.number().min(0).max(600).optional().describe('Block up to this long (capped at 50 s) for the result'),
-  idempotency_key: z.string().min(1).max(200).optional().describe('Reuse to retry safely without paying twice'),
+  idempotency_key: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Reuse to retry safely without paying twice. 1–200 printable ASCII characters, no spaces (e.g. a UUID)'),
   dry_run: z.boolean().optional().describe('Validate, route and price only; submit nothing'),
   max_cost_usd: z.number().min(0).optional().describe('Refuse if the estimate is higher or unknown'),
 });
@@ -38,6 +43,8 @@ const output = z.object({
   updated_at: jobShape.updated_at.optional(),
   dry_run: planShape.optional(),
   reused: z.boolean().optional(),
+  /** Set when the submit's answer had not arrived by the deadline: call again with this key. */
+  idempotency_key: z.string().optional(),
 });
 
 export const generateVideo = defineTool({
@@ -55,7 +62,8 @@ export const generateVideo = defineTool({
   async handler(args, ctx) {
     const { wait_seconds, ...req } = args;
     const input = Object.fromEntries(Object.entries(req).filter(([, v]) => v !== undefined)) as unknown as GenerateInput;
-    const outcome = await ctx.service.generate(input, { signal: ctx.extra.signal, confirm: confirmer(ctx) });
+    const gctx: GenerateContext = { signal: ctx.extra.signal, deadline: ctx.deadline, budgetMs: ctx.budgetMs, confirm: confirmer(ctx) };
+    const outcome = await ctx.service.generate(input, gctx);
     if ('dry_run' in outcome) {
       const { dry_run: _d, model, simulated, estimated_cost_usd, ...plan } = outcome;
       const price = estimated_cost_usd === undefined ? 'an unknown price' : `$${estimated_cost_usd.toFixed(2)}`;
@@ -80,9 +88,26 @@ export const generateVideo = defineTool({
         },
       };
     }
+    if ('submitting' in outcome) {
+      const key = outcome.idempotency_key;
+      return {
+        summary: `Submitted to ${outcome.provider}, whose answer has not arrived within this call's time budget. The submit continues in the background and its outcome is recorded; nothing will be sent twice.`,
+        structured: {
+          provider: outcome.provider,
+          model: outcome.model,
+          simulated: outcome.simulated,
+          idempotency_key: key,
+          detail: `Waiting for ${outcome.provider} to confirm the submit (since ${outcome.since}).`,
+          next_action: `Call generate_video again in about 10 s with the same arguments and idempotency_key "${key}": it returns this job once ${outcome.provider} answers, and never submits it twice. list_jobs also shows it then.`,
+          ...(outcome.estimated_cost_usd !== undefined ? { estimated_cost_usd: outcome.estimated_cost_usd } : {}),
+        },
+      };
+    }
     let rec = outcome.record;
     if (!outcome.reused) ctx.watcher.watch(rec);
-    rec = (await waitWithProgress(rec.job_id, wait_seconds, ctx)) ?? rec;
+    // The wait fits inside what is left of the call's deadline (gctx.deadline restarts after a confirmation).
+    const left = Math.max(0, ((gctx.deadline?.at ?? Date.now()) - Date.now()) / 1000);
+    rec = (await waitWithProgress(rec.job_id, wait_seconds === undefined ? undefined : Math.min(wait_seconds, left), ctx)) ?? rec;
     const reusedNote = outcome.reused ? 'This idempotency_key already has a job; nothing new was submitted. ' : '';
     return {
       summary: reusedNote + jobSummary(rec),
