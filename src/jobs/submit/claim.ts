@@ -73,9 +73,7 @@ export async function claimKey(env: SubmitEnv, req: ResolvedRequest, pending: Pe
 }
 
 export function keyReused(key: string, jobId: string): VideogenError {
-  return new VideogenError(
-    'conflict',
-    `idempotency_key "${key}" was already used for a different request (job ${jobId}). Use a new key for a new video.`,
-    { noJobCreated: true },
-  );
+  return new VideogenError('conflict', `idempotency_key "${key}" was already used for a different request (job ${jobId}). Use a new key for a new video.`, {
+    noJobCreated: true,
+  });
 }

@@ -24,7 +24,17 @@ import { isLive, reconcileOne } from './reconcile.js';
 import { resolveRequest } from './resolve.js';
 import { dryRunPlan, routeRequest } from './route.js';
 import { awaitSend, inflight, stillSubmitting } from './send.js';
-import type { DryRunPlan, GenerateContext, GenerateInput, GenerateOutcome, JobOutcome, ResolvedRequest, SendResult, StillSubmitting, SubmitEnv } from './types.js';
+import type {
+  DryRunPlan,
+  GenerateContext,
+  GenerateInput,
+  GenerateOutcome,
+  JobOutcome,
+  ResolvedRequest,
+  SendResult,
+  StillSubmitting,
+  SubmitEnv,
+} from './types.js';
 
 export type * from './types.js';
 export { IDEMPOTENCY_KEY_PATTERN, checkIdempotencyKey, fingerprintOf } from './resolve.js';

@@ -97,7 +97,10 @@ export function reconcilePending(env: SubmitEnv): Promise<ReconcileReport> {
         else report.kept++;
       } catch (err) {
         report.kept++;
-        log.warn('could not reconcile a pending submit', { idempotency_key: p.idempotency_key, error: err instanceof VideogenError ? err.message : String(err) });
+        log.warn('could not reconcile a pending submit', {
+          idempotency_key: p.idempotency_key,
+          error: err instanceof VideogenError ? err.message : String(err),
+        });
       }
     }
     if (report.orphans) log.info('reconciled pending submits', { ...report });

@@ -112,7 +112,14 @@ export async function recordFailure(env: SubmitEnv, adapter: ProviderAdapter, pe
       });
     return new VideogenError('unavailable', `The submit to ${provider} ended without an answer. ${how}`, { provider, cause: err });
   }
-  const unk = err instanceof VideogenError && err.code === 'unknown_outcome' ? err : unknownOutcome(provider, key, 'This submit');
+  const unk =
+    err instanceof VideogenError && err.code === 'unknown_outcome'
+      ? new VideogenError(
+          'unknown_outcome',
+          `${err.message} It is listed by list_jobs as job unknown_${key} (idempotency_key "${key}"); calling generate_video again with that key returns it and sends nothing.`,
+          { provider, cause: err, ...(err.providerText !== undefined ? { providerText: err.providerText } : {}) },
+        )
+      : unknownOutcome(provider, key, 'This submit');
   await recordUnknown(env, pending, unk);
   return unk;
 }

@@ -26,8 +26,6 @@ export function dryRunPlan(req: ResolvedRequest, plan: RoutePlan): DryRunPlan {
     params: sanitizeParams(req.params),
     estimated_cost_usd: first.estimateUsd,
     simulated: plan.simulated,
-    alternatives: plan.candidates
-      .slice(1)
-      .map((c) => ({ provider: c.offer.provider, native_model: c.offer.native_model, estimated_cost_usd: c.estimateUsd })),
+    alternatives: plan.candidates.slice(1).map((c) => ({ provider: c.offer.provider, native_model: c.offer.native_model, estimated_cost_usd: c.estimateUsd })),
   };
 }
