@@ -13,15 +13,7 @@ import { decodeJobId } from './job-id.js';
 import { Ledger, TERMINAL, type JobRecord } from './ledger.js';
 import { VideoSaver } from './saver.js';
 import type { SpendGuard } from './budget.js';
-import {
-  generate,
-  reconcilePending,
-  type DryRunPlan,
-  type GenerateContext,
-  type GenerateInput,
-  type GenerateOutcome,
-  type SubmitEnv,
-} from './submit/index.js';
+import { generate, reconcilePending, type DryRunPlan, type GenerateContext, type GenerateInput, type GenerateOutcome, type SubmitEnv } from './submit/index.js';
 import type { ReconcileReport } from './submit/reconcile.js';
 
 export type { ConfirmQuestion, DryRunPlan, GenerateContext, GenerateInput, GenerateOutcome, JobOutcome, StillSubmitting } from './submit/index.js';

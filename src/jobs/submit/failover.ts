@@ -132,7 +132,7 @@ function firstRealCause(failures: { provider: ProviderId; err: VideogenError }[]
   const last = failures[failures.length - 1]!;
   if (failures.length === 1) return last.err;
   const primary = REQUEST_FAULT.has(last.err.code) ? last : failures[0]!;
-  const others = failures.filter((f) => f !== primary).map((f) => `${f.provider}: ${f.err.code}`);
+  const others = failures.filter((f) => f !== primary).map((f) => `${f.provider}: ${f.err.code}${f.err.envVar ? ` (check ${f.err.envVar})` : ''}`);
   const e = primary.err;
   return new VideogenError(e.code, `${e.message} (Also tried: ${others.join('; ')}.)`, {
     ...(e.provider ? { provider: e.provider } : {}),
