@@ -45,5 +45,9 @@ describe('one idempotency_key, two processes', () => {
     const again = await b.call('generate_video', args);
     expect(again.structuredContent.job_id).toBe([...ids][0]);
     expect(fake.requestsTo('POST', '/api/v1/model/generateVideo')).toHaveLength(1);
+    // One job, one reservation: a process that lost the claim neither books a second nor cancels the first.
+    const est = ok[0].structuredContent.estimated_cost_usd;
+    expect(est).toBeGreaterThan(0);
+    for (const s of [a, b]) expect((await s.call('list_jobs', {})).structuredContent.spending.today.estimated_usd).toBeCloseTo(est, 6);
   });
 });

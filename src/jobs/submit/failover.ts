@@ -57,11 +57,16 @@ export async function submitWithFailover(
       const wire = await prepareMedia(adapter, req.params, media, callOptions(ctx));
       if (ctx.deadline?.signal.aborted) throw ctx.deadline.signal.reason;
       const pending = pendingSubmitFor(env, req, key, cand, plan.simulated, wire, adapter.idempotentSubmit);
-      const claim = await claimKey(env, req, pending);
-      if (claim !== 'claimed') {
-        await env.guard.release(key);
-        return claim;
+      let claim;
+      try {
+        claim = await claimKey(env, req, pending);
+      } catch (err) {
+        // Another process holds the key: its reservation is this key's reservation (one per key), and
+        // releasing by key would cancel it. Nothing of ours to give back.
+        reserved = false;
+        throw err;
       }
+      if (claim !== 'claimed') return claim; // the key's job exists; its reservation stands
       sent = true;
       const run = startSubmit(env, adapter, pending, { model: req.resolved.model, offer: cand.offer, params: wire, idempotencyKey: key });
       const r = await awaitSend(run, pending, ctx.deadline);
@@ -111,7 +116,7 @@ function outOfTime(provider: ProviderId, ctx: GenerateContext): VideogenError {
   const s = ctx.budgetMs !== undefined ? ` ${Math.round(ctx.budgetMs / 1000)} s` : '';
   return new VideogenError(
     'unavailable',
-    `Preparing the media for ${provider} did not finish within this call's${s} time budget; nothing was submitted and nothing is reserved. Call generate_video again (a smaller file, or an https URL, is faster), or raise VIDEOGEN_CALL_BUDGET_SECONDS / pass wait_seconds.`,
+    `This call's${s} time budget ran out before the request to ${provider} could be sent (preparing it, e.g. uploading the media, took too long); nothing was submitted and nothing is reserved. Call generate_video again (an https URL or a smaller file is faster), pass wait_seconds for a longer budget, or raise VIDEOGEN_CALL_BUDGET_SECONDS.`,
     { provider, noJobCreated: true },
   );
 }

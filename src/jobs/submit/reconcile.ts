@@ -24,8 +24,12 @@ import type { JobOutcome, SendResult, StillSubmitting, SubmitEnv } from './types
 
 /** A sender older than this is presumed gone even if its pid is alive (pid reuse). */
 export const PENDING_STALE_MS = 5 * 60_000;
-/** Replays of an orphan keep failing this long: it is recorded as unknown instead. */
-export const REPLAY_GIVE_UP_MS = 24 * 3600_000;
+/**
+ * Replays of an orphan keep failing this long: it is recorded as unknown instead. Apiframe keeps a key
+ * 24 h ("replaying the same key within 24 hours returns the original job", providers.md §2): a replay
+ * after that could create a second job, so replays stop well before.
+ */
+export const REPLAY_GIVE_UP_MS = 20 * 3600_000;
 /** How often a running server looks for orphans. */
 export const RECONCILE_INTERVAL_MS = 60_000;
 
@@ -57,7 +61,7 @@ export async function reconcileOne(env: SubmitEnv, p: PendingSubmit, deadline?: 
   }
   const why = adapter?.idempotentSubmit
     ? tooOld
-      ? 'its replays kept failing for a day'
+      ? 'its replays kept failing until the key was about to expire'
       : 'it carried inline media that was not kept for a replay'
     : `${p.provider} has no idempotency keys`;
   const err = unknownOutcome(p.provider, key, 'A submit');
