@@ -105,6 +105,11 @@ export class Ledger {
   private ready: Promise<void> | undefined;
   private writesSincePrune = 0;
 
+  /** Names the backing data: ledgers with the same id share it (the store contract's `id`). */
+  get id(): string {
+    return this.dir;
+  }
+
   constructor(stateDir: string) {
     this.dir = stateDir;
     this.jobsDir = path.join(stateDir, 'jobs');

@@ -48,7 +48,7 @@ export async function generate(env: SubmitEnv, input: GenerateInput, ctx: Genera
   if (k === undefined || input.dry_run) return generateOnce(env, input, ctx);
   // Serialize calls sharing a key, so the second sees the first's job (or pending submit) in the
   // ledger instead of submitting a second, billed job next to it.
-  const slot = `${env.ledger.dir}\0${k}`;
+  const slot = `${env.ledger.id}\0${k}`;
   const prev = SERIAL.get(slot) ?? Promise.resolve();
   const run = prev.then(() => generateOnce(env, input, ctx));
   const tail = run.catch(() => undefined);

@@ -86,7 +86,7 @@ const running = new Map<string, Promise<ReconcileReport>>();
 
 /** Settle every orphaned pending submit in the ledger (one run at a time per ledger and process). */
 export function reconcilePending(env: SubmitEnv): Promise<ReconcileReport> {
-  const dir = env.ledger.dir;
+  const dir = env.ledger.id;
   const current = running.get(dir);
   if (current) return current;
   const run = (async () => {

@@ -24,7 +24,7 @@ import type { SendResult, StillSubmitting, SubmitEnv } from './types.js';
  * it must see the same in-flight set (tests run two services sharing one ledger in one process).
  */
 const INFLIGHT = new Map<string, Promise<SendResult>>();
-const slot = (env: SubmitEnv, key: string) => `${env.ledger.dir}\0${key}`;
+const slot = (env: SubmitEnv, key: string) => `${env.ledger.id}\0${key}`;
 
 export function inflight(env: SubmitEnv, key: string): Promise<SendResult> | undefined {
   return INFLIGHT.get(slot(env, key));
