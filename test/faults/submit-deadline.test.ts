@@ -123,6 +123,33 @@ describe.each(PROVIDERS)('$id', (kit) => {
     expect(upstreamJobs()).toBe(1);
     measure('reset after accept', kit.id, longest, { duplicates: upstreamJobs() - 1, lost: 0 });
   });
+
+  it('reset before accept: at most one job, never two, and an unknown is listed with its key', async () => {
+    const { h, fake, upstreamJobs } = await setup(kit);
+    // The connection drops before the provider acts: nothing is created, but the client cannot know.
+    fake.addFault({ method: 'POST', path: kit.submitPath, action: 'refuse' });
+    const key = `refused-${kit.id}`;
+    const args = { ...kit.args, idempotency_key: key };
+    const { value: r, ms } = await timed(() => h.call('generate_video', args));
+    expect(upstreamJobs()).toBeLessThanOrEqual(1); // keyed providers may replay inside the call
+    let longest = ms;
+    if (kit.idempotent) {
+      if (r.isError) expect(text(r)).toContain(key);
+      const { out, longest: l } = await untilJob(h, args);
+      longest = Math.max(longest, l);
+      expect(out.job_id).toBeTruthy();
+      expect(upstreamJobs()).toBe(1);
+    } else {
+      expect(r.isError).toBe(true);
+      expect(text(r)).toMatch(/^Error \(unknown_outcome\)/);
+      expect(text(r)).toContain(key);
+      const again = await h.call('generate_video', args);
+      expect(structured<Out>(again).job_id).toBe(`unknown_${key}`);
+      expect(submits(fake, kit)).toBe(1);
+      expect(upstreamJobs()).toBe(0);
+    }
+    measure('reset before accept', kit.id, longest, { duplicates: Math.max(0, upstreamJobs() - 1), lost: 0 });
+  });
 });
 
 // MiniMax and Runway inline small frames as data URIs: no upload to stall.
