@@ -16,7 +16,7 @@
  *     reconcile orphans .......... ./reconcile.ts pending submits whose sender died are replayed (keyed providers) or recorded as unknown
  */
 import { randomUUID } from 'node:crypto';
-import type { Deadline } from '../deadline.js';
+import { remainingMs, type Deadline } from '../deadline.js';
 import { keyReused } from './claim.js';
 import { submitWithFailover } from './failover.js';
 import { checkMediaFor, readLocalMedia } from './media.js';
@@ -89,8 +89,34 @@ async function findExisting(env: SubmitEnv, req: ResolvedRequest, key: string, d
   if (pending.fingerprint !== req.fingerprint) throw keyReused(key, 'still being submitted');
   const own = inflight(env, key);
   if (own) return settle(await awaitSend(own, pending, deadline));
-  if (isLive(env, pending)) return stillSubmitting(pending);
+  if (isLive(env, pending)) {
+    const joined = await waitForOther(env, req, key, deadline);
+    // 'gone': the other submit ended without a job (a definite refusal): this call makes its own attempt.
+    return joined === 'gone' ? undefined : (joined ?? stillSubmitting(pending));
+  }
   return settle(await reconcileOne(env, pending, deadline));
+}
+
+/** How often a call joined to another process's submit re-reads the ledger for its outcome. */
+const JOIN_POLL_MS = 250;
+
+/**
+ * Another live process is sending this key: wait (within the deadline, never past it) for its job to
+ * be recorded. 'gone' when its pending submit ended without a job; undefined when the deadline came first.
+ */
+async function waitForOther(env: SubmitEnv, req: ResolvedRequest, key: string, deadline: Deadline | undefined): Promise<JobOutcome | 'gone' | undefined> {
+  while (deadline && !deadline.signal.aborted && remainingMs(deadline) > JOIN_POLL_MS) {
+    await new Promise((r) => setTimeout(r, JOIN_POLL_MS));
+    // Pending first: a job is recorded before its pending submit is cleared, so gone-then-no-job is final.
+    const stillPending = (await env.ledger.getPendingSubmit(key)) !== undefined;
+    const rec = await env.ledger.findByIdempotencyKey(key);
+    if (rec) {
+      if (rec.fingerprint !== undefined && rec.fingerprint !== req.fingerprint) throw keyReused(key, rec.job_id);
+      return { record: rec, reused: true };
+    }
+    if (!stillPending) return 'gone';
+  }
+  return undefined;
 }
 
 /** Joined or replayed: nothing new was submitted by this call. */
