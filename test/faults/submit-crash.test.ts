@@ -1,10 +1,12 @@
 /**
- * Crash test (issue #10 §4): two built server processes share one ledger and submit to provider fakes
- * (RunAPI, which deduplicates by idempotency key, and Atlas Cloud, which does not) while one of them is
- * killed with SIGKILL at a random moment, CYCLES times. Some keys are sent to both processes at once.
+ * Crash test (issue #10 §4): two built server processes share one ledger and submit to the fakes of all
+ * five providers (RunAPI and Apiframe deduplicate by idempotency key; Atlas Cloud, MiniMax and Runway
+ * do not) while one of them is killed with SIGKILL at a random moment, CYCLES times. Some keys are sent
+ * to both processes at once.
  * Then a fresh process starts on the same ledger, and we check what the issue requires:
- *  - 0 billed jobs missing: every job the fakes created appears in the ledger list_jobs reads (RunAPI:
- *    as that very job; Atlas: as that job or as an `unknown` job carrying its key — never hidden);
+ *  - 0 billed jobs missing: every job the fakes created appears in the ledger list_jobs reads (keyed
+ *    providers: as that very job; the others: as that job or as an `unknown` job carrying its key —
+ *    never hidden);
  *  - 0 duplicate submits: no request (tagged in its prompt) created two jobs upstream;
  *  - 0 corrupt records, 0 pending submits left, 0 temp files left after start-up.
  * Runs against dist/index.js (npm test builds first).
@@ -15,15 +17,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJobId } from '../../src/jobs/job-id.js';
 import type { JobRecord } from '../../src/jobs/ledger.js';
-import { FAKE_ATLAS_KEY, startFakeAtlas, type FakeAtlas } from '../fakes/atlascloud.js';
-import { FAKE_RUNAPI_KEY, startFakeRunapi, type FakeRunapi } from '../fakes/runapi.js';
+import type { FakeServer } from '../fakes/base.js';
 import { tempDir } from '../helpers.js';
-import { IMG, measure } from './submit-kit.js';
+import { PROVIDERS, measure, type ProviderKit } from './submit-kit.js';
 
 const BIN = path.resolve('dist/index.js');
 const CYCLES = Number(process.env['VIDEOGEN_CRASH_CYCLES'] ?? 50);
 /** Calls fired per cycle, across both processes. */
-const CALLS_PER_CYCLE = 4;
+const CALLS_PER_CYCLE = 5;
 /** Temp files younger than this are a live writer's; the start-up sweep leaves them (ledger.ts). */
 const TEMP_AGE_MS = 5_000;
 
@@ -75,36 +76,30 @@ async function startServer(env: Record<string, string>, cwd: string): Promise<Pr
   return { proc, exited, call };
 }
 
-let runapi: FakeRunapi;
-let atlas: FakeAtlas;
+const fakes: { kit: ProviderKit; fake: FakeServer; jobs: () => { id: string; body: Record<string, unknown> }[] }[] = [];
 beforeAll(async () => {
-  runapi = await startFakeRunapi({ pollsToComplete: 1000 });
-  atlas = await startFakeAtlas({ pollsToComplete: 1000 });
-  // A little latency on every submit widens the window in which a kill lands mid-submit.
-  runapi.addFault({ method: 'POST', path: /^\/api\/v1\/hailuo\//, action: 'delay', delayMs: 40, times: 1e9 });
-  atlas.addFault({ method: 'POST', path: '/api/v1/model/generateVideo', action: 'delay', delayMs: 40, times: 1e9 });
+  for (const kit of PROVIDERS) {
+    const { fake, jobs } = await kit.start();
+    // A little latency on every submit widens the window in which a kill lands mid-submit.
+    fake.addFault({ method: 'POST', path: kit.submitPath, action: 'delay', delayMs: 40, times: 1e9 });
+    fakes.push({ kit, fake, jobs });
+  }
 });
 afterAll(async () => {
-  await runapi.close();
-  await atlas.close();
+  for (const f of fakes) await f.fake.close();
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const tagOf = (prompt: unknown) => (typeof prompt === 'string' ? /crash (\S+)/.exec(prompt)?.[1] : undefined);
+/** The request's tag, carried in its prompt (whatever the provider calls the field). */
+const tagOf = (v: unknown) => /crash (t\d+)\b/.exec(typeof v === 'string' ? v : JSON.stringify(v))?.[1];
 
 describe('kill -9 with two processes sharing one ledger', () => {
   it(`${CYCLES} cycles: nothing lost, nothing sent twice, nothing corrupt, no temp files`, async () => {
     expect(existsSync(BIN), 'dist/index.js (run npm run build)').toBe(true);
     const stateDir = tempDir('videogen-crash-');
     const cwd = tempDir('videogen-crash-work-');
-    const env = {
-      VIDEOGEN_STATE_DIR: stateDir,
-      VIDEOGEN_DOWNLOAD: 'off',
-      RUNAPI_API_KEY: FAKE_RUNAPI_KEY,
-      RUNAPI_BASE_URL: runapi.url,
-      ATLASCLOUD_API_KEY: FAKE_ATLAS_KEY,
-      ATLASCLOUD_BASE_URL: atlas.url,
-    };
+    const env: Record<string, string> = { VIDEOGEN_STATE_DIR: stateDir, VIDEOGEN_DOWNLOAD: 'off' };
+    for (const f of fakes) Object.assign(env, f.kit.env(f.fake));
     const procs: Proc[] = await Promise.all([startServer(env, cwd), startServer(env, cwd)]);
     let answers = 0;
     let unknownAnswers = 0;
@@ -112,10 +107,8 @@ describe('kill -9 with two processes sharing one ledger', () => {
     for (let cycle = 0; cycle < CYCLES; cycle++) {
       for (let c = 0; c < CALLS_PER_CYCLE; c++) {
         const tag = `t${tagN++}`;
-        const onAtlas = tagN % 2 === 0;
-        const args: Record<string, unknown> = onAtlas
-          ? { model: 'minimax/hailuo-02/fast', prompt: `crash ${tag}`, first_frame_image_url: IMG }
-          : { model: 'hailuo-02-text-to-video-pro', prompt: `crash ${tag}` };
+        const kit = PROVIDERS[tagN % PROVIDERS.length]!;
+        const args: Record<string, unknown> = { ...kit.args, prompt: `crash ${tag}` };
         // Most calls carry a key; every third goes to both processes at once with the same key.
         if (tagN % 5 !== 0) args['idempotency_key'] = `key-${tag}`;
         const targets = tagN % 3 === 0 && args['idempotency_key'] ? procs : [procs[c % 2]!];
@@ -165,10 +158,8 @@ describe('kill -9 with two processes sharing one ledger', () => {
     expect(listed.total).toBe(records.length);
 
     // 0 duplicate submits: one upstream job per tag at most.
-    const upstream = [
-      ...[...runapi.jobs.values()].map((t) => ({ provider: 'runapi', id: t.id, tag: tagOf(t.body['prompt']) })),
-      ...[...atlas.jobs.values()].map((p) => ({ provider: 'atlascloud', id: p.id, tag: tagOf(p.body['prompt']) })),
-    ];
+    const upstream = fakes.flatMap((f) => f.jobs().map((j) => ({ provider: f.kit.id, idempotent: f.kit.idempotent, id: j.id, tag: tagOf(j.body) })));
+    expect(upstream.every((u) => u.tag !== undefined)).toBe(true);
     const perTag = new Map<string, number>();
     for (const u of upstream) perTag.set(u.tag!, (perTag.get(u.tag!) ?? 0) + 1);
     const duplicates = [...perTag.values()].filter((n) => n > 1).length;
@@ -183,7 +174,7 @@ describe('kill -9 with two processes sharing one ledger', () => {
     const missing = upstream.filter((u) => {
       const recs = byTag.get(u.tag!) ?? [];
       const exact = recs.some((r) => r.status !== 'unknown' && r.provider === u.provider && decodeJobId(r.job_id).handle.id === u.id);
-      return u.provider === 'runapi' ? !exact : !exact && !recs.some((r) => r.status === 'unknown');
+      return u.idempotent ? !exact : !exact && !recs.some((r) => r.status === 'unknown');
     });
     expect(missing).toEqual([]);
     // No record claims a job that does not exist upstream.
@@ -193,11 +184,10 @@ describe('kill -9 with two processes sharing one ledger', () => {
     // Recorded as unknown although nothing reached the provider (a kill between claim and send).
     const falseUnknown = records.filter((r) => r.status === 'unknown' && !upstream.some((u) => u.tag === tagOf(r.params.prompt))).length;
 
-    measure('kill -9 (2 processes)', 'runapi+atlascloud', reconcileMs, {
+    measure('kill -9 (2 processes)', 'all five', reconcileMs, {
       cycles: CYCLES,
       upstream_jobs: upstream.length,
-      runapi_jobs: runapi.jobs.size,
-      atlas_jobs: atlas.jobs.size,
+      per_provider: Object.fromEntries(fakes.map((f) => [f.kit.id, f.jobs().length])),
       records: records.length,
       unknown_records: records.filter((r) => r.status === 'unknown').length,
       false_unknown: falseUnknown,

@@ -19,7 +19,7 @@ export interface ProviderKit {
   id: 'runapi' | 'apiframe' | 'atlascloud' | 'minimax' | 'runway';
   /** Deduplicates submits by idempotency key. */
   idempotent: boolean;
-  start(): Promise<{ fake: FakeServer; upstreamJobs: () => number }>;
+  start(): Promise<{ fake: FakeServer; upstreamJobs: () => number; jobs: () => { id: string; body: Record<string, unknown> }[] }>;
   env(fake: FakeServer): Record<string, string>;
   args: Record<string, unknown>;
   submitPath: RegExp;
@@ -35,7 +35,7 @@ export const PROVIDERS: ProviderKit[] = [
     idempotent: true,
     start: async () => {
       const f = await startFakeRunapi({ pollsToComplete: 50 });
-      return { fake: f, upstreamJobs: () => f.jobs.size };
+      return { fake: f, upstreamJobs: () => f.jobs.size, jobs: () => [...f.jobs.values()] };
     },
     env: (f) => ({ RUNAPI_API_KEY: FAKE_RUNAPI_KEY, RUNAPI_BASE_URL: f.url }),
     args: { model: 'hailuo-02-text-to-video-pro', prompt: 'p' },
@@ -48,7 +48,7 @@ export const PROVIDERS: ProviderKit[] = [
     idempotent: true,
     start: async () => {
       const f = await startFakeApiframe({ pollsToComplete: 50 });
-      return { fake: f, upstreamJobs: () => f.jobs.size };
+      return { fake: f, upstreamJobs: () => f.jobs.size, jobs: () => [...f.jobs.values()] };
     },
     env: (f) => ({ APIFRAME_API_KEY: FAKE_APIFRAME_KEY, APIFRAME_BASE_URL: f.url }),
     args: { model: 'runway-gen4-turbo', prompt: 'p', first_frame_image_url: IMG, provider: 'apiframe' },
@@ -60,7 +60,7 @@ export const PROVIDERS: ProviderKit[] = [
     idempotent: false,
     start: async () => {
       const f = await startFakeAtlas({ pollsToComplete: 50 });
-      return { fake: f, upstreamJobs: () => f.jobs.size };
+      return { fake: f, upstreamJobs: () => f.jobs.size, jobs: () => [...f.jobs.values()] };
     },
     env: (f) => ({ ATLASCLOUD_API_KEY: FAKE_ATLAS_KEY, ATLASCLOUD_BASE_URL: f.url }),
     args: { model: 'minimax/hailuo-02/fast', prompt: 'p', first_frame_image_url: IMG },
@@ -72,7 +72,7 @@ export const PROVIDERS: ProviderKit[] = [
     idempotent: false,
     start: async () => {
       const f = await startFakeMinimax({ pollsToComplete: 50 });
-      return { fake: f, upstreamJobs: () => f.tasks.size };
+      return { fake: f, upstreamJobs: () => f.tasks.size, jobs: () => [...f.tasks.values()] };
     },
     env: (f) => ({ MINIMAX_API_KEY: FAKE_MINIMAX_KEY, MINIMAX_BASE_URL: f.url }),
     args: { model: 'MiniMax-Hailuo-02', prompt: 'p', first_frame_image_url: IMG },
@@ -83,7 +83,7 @@ export const PROVIDERS: ProviderKit[] = [
     idempotent: false,
     start: async () => {
       const f = await startFakeRunway({ pollsToComplete: 50 });
-      return { fake: f, upstreamJobs: () => f.tasks.size };
+      return { fake: f, upstreamJobs: () => f.tasks.size, jobs: () => [...f.tasks.values()] };
     },
     env: (f) => ({ RUNWAYML_API_SECRET: FAKE_RUNWAY_KEY, RUNWAYML_BASE_URL: f.url }),
     args: { model: 'gen4_turbo', prompt: 'p', first_frame_image_url: IMG },
