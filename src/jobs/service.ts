@@ -42,6 +42,7 @@ export class JobService {
       config: deps.config,
       ledger: deps.ledger,
       adapters: deps.adapters,
+      adapter: (p) => this.adapter(p),
       guard: deps.guard,
       now: this.now,
       allowedRoots: () => this.allowedRoots(),

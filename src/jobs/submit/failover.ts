@@ -12,11 +12,10 @@
  *  - no new attempt starts once the call's deadline has passed.
  */
 import type { ProviderId } from '../../catalog/index.js';
-import { PROVIDER_ENV } from '../../config.js';
 import { VideogenError, toAgentMessage } from '../../errors.js';
 import { log } from '../../log.js';
 import type { MediaField } from '../../media/local-input.js';
-import type { LocalMedia, ProviderAdapter } from '../../providers/types.js';
+import type { LocalMedia } from '../../providers/types.js';
 import { createDeadline, remainingMs } from '../deadline.js';
 import type { RoutePlan } from '../routing.js';
 import { claimKey, pendingSubmitFor } from './claim.js';
@@ -48,7 +47,7 @@ export async function submitWithFailover(
     let reserved = false;
     let sent = false;
     try {
-      const adapter = adapterFor(env, provider);
+      const adapter = env.adapter(provider);
       checkMediaFor(req.resolved.model, provider, req.params, media);
       reserved = true; // authorize may reserve before it throws (a cap re-check under the lock)
       const { asked } = await guardMoney(env, req, key, cand, ctx);
@@ -98,13 +97,6 @@ export async function submitWithFailover(
     }
   }
   throw failures.length ? firstRealCause(failures) : new VideogenError('internal', 'No provider was tried.');
-}
-
-function adapterFor(env: SubmitEnv, provider: ProviderId): ProviderAdapter {
-  const a = env.adapters[provider];
-  if (a) return a;
-  const envVar = PROVIDER_ENV[provider as keyof typeof PROVIDER_ENV]?.key ?? provider;
-  throw new VideogenError('not_configured', `${provider} is not configured in this server: set ${envVar} to use it.`, { provider, envVar, noJobCreated: true });
 }
 
 function callOptions(ctx: GenerateContext): { signal?: AbortSignal; deadline?: number } {

@@ -91,6 +91,8 @@ export interface SubmitEnv {
   config: Config;
   ledger: Ledger;
   adapters: Partial<Record<ProviderId, ProviderAdapter>>;
+  /** The provider's adapter, or a `not_configured` error naming the key to set (JobService.adapter). */
+  adapter(provider: ProviderId): ProviderAdapter;
   guard: SpendGuard;
   now: () => number;
   allowedRoots(): Promise<string[]>;
