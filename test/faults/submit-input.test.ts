@@ -6,9 +6,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { loadConfig } from '../../src/config.js';
+import { SpendGuard } from '../../src/jobs/budget.js';
+import { Ledger } from '../../src/jobs/ledger.js';
+import { JobService } from '../../src/jobs/service.js';
+import { createAdapters } from '../../src/providers/index.js';
 import { TOOLS } from '../../src/tools/index.js';
 import { FAKE_RUNAPI_KEY, startFakeRunapi, type FakeRunapi } from '../fakes/runapi.js';
-import { startHarness, structured, text, type Harness } from '../helpers.js';
+import { startHarness, structured, tempDir, text, type Harness } from '../helpers.js';
 
 let fake: FakeRunapi;
 let h: Harness;
@@ -80,5 +85,37 @@ describe('blank values', () => {
     }
     expect(fake.requests.length).toBe(before.requests);
     expect(spendBytes()).toBe(before.spend);
+  });
+});
+
+describe('a request the HTTP client refuses to build', () => {
+  it('is a definite failure: nothing recorded as unknown, the key stays free, nothing reserved', async () => {
+    const stateDir = tempDir('videogen-refused-');
+    const config = loadConfig(
+      { VIDEOGEN_STATE_DIR: stateDir, RUNAPI_API_KEY: FAKE_RUNAPI_KEY, RUNAPI_BASE_URL: fake.url, VIDEOGEN_BUDGET_USD_DAILY: '50' },
+      stateDir,
+    );
+    const adapters = createAdapters(config);
+    const runapi = adapters.runapi!;
+    let fail = true;
+    const realSubmit = runapi.submit.bind(runapi);
+    // undici refuses a header it cannot send: the error it throws before anything leaves.
+    runapi.submit = async (req, opts) => {
+      if (fail) throw Object.assign(new Error('invalid idempotency-key header'), { name: 'InvalidArgumentError', code: 'UND_ERR_INVALID_ARG' });
+      return realSubmit(req, opts);
+    };
+    const ledger = new Ledger(stateDir);
+    const guard = new SpendGuard(stateDir, { dailyCapUsd: 50, confirmAboveUsd: undefined });
+    const service = new JobService({ config, ledger, adapters, roots: async () => [], guard });
+    const before = fake.requests.length;
+    await expect(service.generate({ ...ARGS, idempotency_key: 'refused-1' })).rejects.toMatchObject({ noJobCreated: true });
+    expect(fake.requests.length).toBe(before);
+    expect(await ledger.list()).toEqual([]);
+    expect(await ledger.getPendingSubmit('refused-1')).toBeUndefined();
+    expect((await guard.totals()).today_estimated_usd).toBe(0);
+    // Not poisoned: once the request can be built, the same key submits.
+    fail = false;
+    const ok = await service.generate({ ...ARGS, idempotency_key: 'refused-1' });
+    expect('record' in ok && ok.record.status).toBe('queued');
   });
 });

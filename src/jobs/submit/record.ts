@@ -93,6 +93,17 @@ export async function recordFailure(env: SubmitEnv, adapter: ProviderAdapter, pe
     await env.ledger.clearPendingSubmit(key);
     return err;
   }
+  const refused = refusedLocally(err);
+  if (refused) {
+    // The HTTP client refused to build the request (an invalid header value or URL): nothing left
+    // this machine, so this is a definite failure, not an unknown outcome that would poison the key.
+    await env.ledger.clearPendingSubmit(key);
+    return new VideogenError('internal', `The request to ${provider} could not be built (${refused}); nothing was sent and nothing is reserved.`, {
+      provider,
+      noJobCreated: true,
+      cause: err,
+    });
+  }
   if (adapter.idempotentSubmit) {
     // Released by this process: any process (or the reconciler) may replay it with the same key.
     const { pid: _pid, ...unowned } = pending;
@@ -122,4 +133,25 @@ export async function recordFailure(env: SubmitEnv, adapter: ProviderAdapter, pe
       : unknownOutcome(provider, key, 'This submit');
   await recordUnknown(env, pending, unk);
   return unk;
+}
+
+/** Error codes of a request the HTTP client refused before sending anything (undici and Node). */
+const NOT_SENT_LOCALLY = new Set([
+  'UND_ERR_INVALID_ARG',
+  'ERR_INVALID_ARG_VALUE',
+  'ERR_INVALID_ARG_TYPE',
+  'ERR_INVALID_URL',
+  'ERR_INVALID_CHAR',
+  'ERR_HTTP_INVALID_HEADER_VALUE',
+]);
+
+/** The code of a locally refused request anywhere in the cause chain, if any. */
+function refusedLocally(err: unknown): string | undefined {
+  let e: unknown = err;
+  for (let i = 0; i < 5 && e && typeof e === 'object'; i++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && NOT_SENT_LOCALLY.has(code)) return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
