@@ -52,6 +52,9 @@ export async function reconcileOne(env: SubmitEnv, p: PendingSubmit, deadline?: 
   const model = getModel(p.model);
   const offer = model?.offers.find((o) => o.provider === p.provider && o.native_model === p.native_model);
   const tooOld = env.now() - Date.parse(p.created_at) > REPLAY_GIVE_UP_MS;
+  // This server has no key for that provider (processes may differ in configuration): leave it to
+  // one that has, unless it has waited too long.
+  if (!adapter && !tooOld) return { ok: false, error: unknownOutcome(p.provider, key, 'A submit') };
   if (adapter?.idempotentSubmit && p.wire && model && offer && !tooOld) {
     log.info('replaying a pending submit with its idempotency key', { provider: p.provider, idempotency_key: key });
     const owned: PendingSubmit = { ...p, pid: process.pid };
@@ -59,11 +62,13 @@ export async function reconcileOne(env: SubmitEnv, p: PendingSubmit, deadline?: 
     const run = startSubmit(env, adapter, owned, { model, offer, params: p.wire, idempotencyKey: key });
     return awaitSend(run, owned, deadline);
   }
-  const why = adapter?.idempotentSubmit
-    ? tooOld
-      ? 'its replays kept failing until the key was about to expire'
-      : 'it carried inline media that was not kept for a replay'
-    : `${p.provider} has no idempotency keys`;
+  const why = !adapter
+    ? `no server with a ${p.provider} key settled it in time`
+    : adapter.idempotentSubmit
+      ? tooOld
+        ? 'its replays kept failing until the key was about to expire'
+        : 'it carried inline media that was not kept for a replay'
+      : `${p.provider} has no idempotency keys`;
   const err = unknownOutcome(p.provider, key, 'A submit');
   const rec = await recordUnknown(
     env,
