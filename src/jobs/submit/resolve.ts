@@ -46,7 +46,12 @@ export function resolveRequest(input: GenerateInput): ResolvedRequest {
     routed,
     params,
     mode,
-    fingerprint: fingerprintOf(resolved.model.id, params, provider),
+    // A slug that pins an offer is part of what was asked for: the same key with another tier's slug is a different request.
+    fingerprint: fingerprintOf(
+      routed.pinned ? `${resolved.model.id}@${routed.pinned.provider}/${routed.pinned.native_model}` : resolved.model.id,
+      params,
+      provider,
+    ),
     provider,
     callerKey: idempotency_key,
     dryRun: dry_run === true,
