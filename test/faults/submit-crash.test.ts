@@ -102,6 +102,7 @@ describe('kill -9 with two processes sharing one ledger', () => {
     for (const f of fakes) Object.assign(env, f.kit.env(f.fake));
     const procs: Proc[] = await Promise.all([startServer(env, cwd), startServer(env, cwd)]);
     let answers = 0;
+    let longestMs = 0;
     let unknownAnswers = 0;
     let tagN = 0;
     for (let cycle = 0; cycle < CYCLES; cycle++) {
@@ -112,14 +113,17 @@ describe('kill -9 with two processes sharing one ledger', () => {
         // Most calls carry a key; every third goes to both processes at once with the same key.
         if (tagN % 5 !== 0) args['idempotency_key'] = `key-${tag}`;
         const targets = tagN % 3 === 0 && args['idempotency_key'] ? procs : [procs[c % 2]!];
-        for (const p of targets)
+        for (const p of targets) {
+          const t0 = Date.now();
           void p.call('generate_video', args).then(
             (r) => {
               answers++;
+              longestMs = Math.max(longestMs, Date.now() - t0);
               if (r?.isError && /unknown_outcome/.test(r.content?.[0]?.text ?? '')) unknownAnswers++;
             },
             () => {},
           );
+        }
       }
       await sleep(Math.floor(Math.random() * 250));
       const victim = cycle % 2;
@@ -192,6 +196,7 @@ describe('kill -9 with two processes sharing one ledger', () => {
       unknown_records: records.filter((r) => r.status === 'unknown').length,
       false_unknown: falseUnknown,
       answers,
+      longest_answer_ms: longestMs,
       unknown_answers: unknownAnswers,
       duplicates,
       lost: missing.length,
