@@ -53,6 +53,14 @@ class MemoryLedger extends Ledger {
   override async list(): Promise<JobRecord[]> {
     return [...this.records.values()].map((r) => structuredClone(r));
   }
+  // One process: the lease is always ours.
+  override async acquireLease(jobId: string, ttlMs: number) {
+    return { job_id: jobId, holder: 'bench', until: Date.now() + ttlMs };
+  }
+  override async getLease() {
+    return undefined;
+  }
+  override async releaseLease() {}
 }
 
 /** The real adapter's identity and poll-interval advice; a scripted getJob that counts calls. */
@@ -101,7 +109,7 @@ async function runJob(clock: Clock, sc: Scenario, durationS: number): Promise<Jo
     ledger,
     adapters: { [sc.provider]: scriptedAdapter(sc.real, finishAt, calls) },
     roots: async () => [],
-    guard: new SpendGuard('/nonexistent/videogen-bench-state', { dailyCapUsd: undefined, confirmAboveUsd: undefined }),
+    guard: new SpendGuard(new Ledger('/tmp/videogen-bench-polling-state'), { dailyCapUsd: undefined, confirmAboveUsd: undefined }),
     now: () => Date.now(),
   });
   const watcher = new Watcher(service);

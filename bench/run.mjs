@@ -38,22 +38,24 @@ const meta = {
   quick,
 };
 
-step('1/7 cold start (interleaved spawns)…');
+step('1/8 cold start (interleaved spawns)…');
 const cold = await coldStart(quick ? { runs: 5, warmup: 1 } : { runs: 15, warmup: 2 });
 const lists = cold.toolLists;
 delete cold.toolLists;
-step('2/7 tool-list weight…');
+step('2/8 tool-list weight…');
 const weight = toolListWeight(lists);
-step('3/7 idle memory (interleaved)…');
+step('3/8 idle memory (interleaved)…');
 const memory = await idleMemory(quick ? { runs: 3 } : { runs: 7 });
-step('4/7 polling (simulated time, real scheduler)…');
+step('4/8 polling (simulated time, real scheduler)…');
 const polling = await runTs('polling.ts');
-step('5/7 scale (1,000 jobs, real timers)…');
+step('5/8 scale (1,000 jobs, real timers)…');
 const scale = await runTs('scale.ts', ['1000', quick ? '4' : '8'], { nodeArgs: ['--expose-gc'] });
-step('6/7 download (500 MB, fresh processes)…');
+step('6/8 download (500 MB, fresh processes)…');
 const dl = await download(quick ? { rounds: 1, refRuns: 1 } : { rounds: 3, refRuns: 2 });
-step('7/7 the built server saving a 500 MB result end to end…');
+step('7/8 the built server saving a 500 MB result end to end…');
 const srvdl = await serverDownload({ runs: quick ? 1 : 3 });
+step(`8/8 the ledger at 0, 5,000 and ${quick ? '5,000 (quick)' : '50,000'} records; jobs in flight; first list_models; two processes…`);
+const ledger = await runTs('ledger.ts', quick ? ['quick'] : []);
 
 // ---- the table ---------------------------------------------------------------------------------
 const rows = [];
@@ -181,6 +183,100 @@ rows.push({
   result: srvdl.growth_mb_max < 64 ? (srvdl.growth_mb_median <= 32 ? 'PASS' : 'PASS (<64) / MISS (≤32)') : 'MISS',
 });
 
+{
+  const empty = ledger.by_size[0];
+  const big = ledger.by_size[ledger.by_size.length - 1];
+  const mid = ledger.by_size.find((r) => r.records === 5_000);
+  const n = big.records.toLocaleString('en-US');
+  const ratio = (a, b) => a / b;
+  const kg = ratio(big.keyed_generate_ms_median, empty.keyed_generate_ms_median);
+  rows.push({
+    measure: `8. Ledger of ${n} records vs empty: keyed generate_video (median of ${ledger.quick ? 15 : 30}, servers interleaved)`,
+    ours: `${big.keyed_generate_ms_median} ms (5,000: ${mid.keyed_generate_ms_median} ms; unkeyed ${big.unkeyed_generate_ms_median} ms)`,
+    baseline: `${empty.keyed_generate_ms_median} ms (empty)`,
+    ratio: x(kg),
+    target: '≤ 1.30×',
+    result: verdict(kg <= 1.3),
+  });
+  const lj = ratio(big.list_jobs_20_ms_median, empty.list_jobs_20_ms_median);
+  rows.push({
+    measure: `8. Ledger of ${n} records vs empty: list_jobs(20), warm`,
+    ours: `${big.list_jobs_20_ms_median} ms (5,000: ${mid.list_jobs_20_ms_median} ms)`,
+    baseline: `${empty.list_jobs_20_ms_median} ms (empty)`,
+    ratio: x(lj),
+    target: '≤ 1.50×',
+    result: verdict(lj <= 1.5),
+  });
+  rows.push({
+    measure: `8. Ledger of ${n} records: first list_jobs of a fresh process (its first ledger read)`,
+    ours: `${big.first_list_jobs_ms} ms (5,000: ${mid.first_list_jobs_ms} ms)`,
+    baseline: `${empty.first_list_jobs_ms} ms (empty)`,
+    ratio: '—',
+    target: '≤ 50 ms',
+    result: verdict(big.first_list_jobs_ms <= 50),
+  });
+  rows.push({
+    measure: `8. … the same when list_jobs is the session's very first call (loads the job runtime too)`,
+    ours: `${big.first_call_is_list_jobs_ms} ms`,
+    baseline: `${empty.first_call_is_list_jobs_ms} ms (empty)`,
+    ratio: '—',
+    target: 'reported',
+    result: 'info',
+  });
+  const drss = big.fresh_rss_mb - empty.fresh_rss_mb;
+  rows.push({
+    measure: `8. Ledger of ${n} records: RSS of a fresh process after list_jobs`,
+    ours: `${big.fresh_rss_mb} MB (+${Math.round(drss * 10) / 10} MB)`,
+    baseline: `${empty.fresh_rss_mb} MB (empty)`,
+    ratio: '—',
+    target: '≤ +15 MB',
+    result: verdict(drss <= 15),
+  });
+  rows.push({
+    measure: `8. Ledger of ${n} records: file reads per submitted job (readFile + open + readdir, submit → saved → check_job)`,
+    ours: `${big.reads_per_job} (5,000: ${mid.reads_per_job})`,
+    baseline: `${empty.reads_per_job} (empty)`,
+    ratio: '—',
+    target: '≤ 10',
+    result: verdict(big.reads_per_job <= 10),
+  });
+  const f = ledger.in_flight;
+  rows.push({
+    measure: `8. ${f.jobs.toLocaleString('en-US')} jobs in flight in one process: generate_video p99 (p50, max)`,
+    ours: `${f.generate_ms.p99} ms (${f.generate_ms.p50} ms, ${f.generate_ms.max} ms); check_job p99 ${f.check_job_ms_p99} ms`,
+    baseline: '—',
+    ratio: '—',
+    target: '≤ 50 ms',
+    result: verdict(f.generate_ms.p99 <= 50),
+  });
+  rows.push({
+    measure: `8. ${f.jobs.toLocaleString('en-US')} jobs in flight in one process: RSS growth`,
+    ours: `+${f.rss_growth_mb} MB (${f.rss_before_mb} → ${f.rss_after_mb} MB)`,
+    baseline: '—',
+    ratio: '—',
+    target: '≤ 60 MB',
+    result: verdict(f.rss_growth_mb <= 60),
+  });
+  const fl = ledger.first_list_models;
+  rows.push({
+    measure: `8. Spawn → first list_models result (median of ${fl.runs}, interleaved)`,
+    ours: `${fl.ours_ms_median} ms`,
+    baseline: `${fl.reference_ms_median} ms (one-tool SDK server, first tools/call)`,
+    ratio: x(fl.ratio),
+    target: '≤ 0.90×',
+    result: verdict(fl.ratio <= 0.9),
+  });
+  const t = ledger.two_processes;
+  rows.push({
+    measure: `8. Two processes × ${t.jobs / 2} jobs sharing a ledger: downloads per job, orphaned files`,
+    ours: `${t.downloaded_once}/${t.jobs} once, ${t.downloaded_more_than_once} more than once; ${t.orphaned_files} orphaned of ${t.files} files`,
+    baseline: '—',
+    ratio: '—',
+    target: 'each exactly once, 0 orphans',
+    result: verdict(t.pass),
+  });
+}
+
 const cols = ['measure', 'ours', 'baseline', 'ratio', 'target', 'result'];
 const titles = { measure: 'Measure', ours: 'Ours', baseline: 'Baseline / context', ratio: 'Ratio', target: 'Target', result: 'Result' };
 const esc = (s) => String(s).replace(/\|/g, '\\|');
@@ -202,7 +298,7 @@ const out = {
   meta: { ...meta, seconds: elapsed },
   table: rows,
   misses,
-  results: { cold_start: cold, tool_list: weight, idle_memory: memory, polling, scale, download: dl, server_download: srvdl },
+  results: { cold_start: cold, tool_list: weight, idle_memory: memory, polling, scale, download: dl, server_download: srvdl, ledger },
 };
 if (quick) {
   step('--quick: bench/results/latest.json left unchanged');

@@ -77,11 +77,11 @@ async function main(): Promise<void> {
       ledger,
       adapters: { runapi: adapter },
       roots: async () => [],
-      guard: new SpendGuard(dir, { dailyCapUsd: undefined, confirmAboveUsd: undefined }),
+      guard: new SpendGuard(ledger, { dailyCapUsd: undefined, confirmAboveUsd: undefined }),
     });
     const watcher = new Watcher(service);
 
-    // Warm the code paths (JIT, fs, write-file-atomic) on one job, then take the baseline.
+    // Warm the code paths (JIT, fs, the store) on one job, then take the baseline.
     const mk = (i: number, elapsedMs: number): JobRecord => {
       const iso = new Date(Date.now() - elapsedMs).toISOString();
       return {

@@ -17,11 +17,21 @@ const result = await build({
   target: 'node20',
   minify: true,
   keepNames: true,
-  sourcemap: 'linked',
+  // Maps for local debugging only: not shipped (package.json files), so no sourceMappingURL comment points at them.
+  sourcemap: 'external',
   chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'none',
   metafile: true,
   logLevel: 'warning',
+  // jsonc-parser's `main` is a UMD build whose require() calls esbuild cannot follow; bundle its ESM build.
+  plugins: [
+    {
+      name: 'jsonc-parser-esm',
+      setup(b) {
+        b.onResolve({ filter: /^jsonc-parser$/ }, () => ({ path: path.resolve('node_modules/jsonc-parser/lib/esm/main.js') }));
+      },
+    },
+  ],
   // Some dependencies are CommonJS and use require() and __filename; give every ESM output file them.
   banner: {
     js: [

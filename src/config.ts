@@ -2,6 +2,7 @@
  * Configuration from the environment, parsed once. A missing key disables that provider; a malformed
  * value stops startup with a message that names the variable.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import envPaths from 'env-paths';
 import type { RealProviderId } from './catalog/types.js';
@@ -36,6 +37,10 @@ export interface Config {
   /** Largest result download accepted, in bytes. */
   maxDownloadBytes: number;
   budgetUsdDaily: number | undefined;
+  /** How many job records the ledger keeps before pruning the oldest finished ones. */
+  ledgerMaxRecords: number;
+  /** How long a polling lease holds (ms): another instance takes over a dead one's jobs after at most this. */
+  leaseMs: number;
   confirmAboveUsd: number | undefined;
   /** USD per Apiframe credit, for price estimates. */
   apiframeUsdPerCredit: number | undefined;
@@ -53,6 +58,8 @@ export const PROVIDER_ENV: Record<RealProviderId, { key: string; base: string; d
 
 export const REAL_PROVIDERS = Object.keys(PROVIDER_ENV) as RealProviderId[];
 
+/** Default polling lease: a dead instance's jobs are taken over within this (the holder renews on every poll). */
+export const DEFAULT_LEASE_SECONDS = 300;
 /** Default cap on wait_seconds: clients commonly time out at 60 s. */
 export const DEFAULT_MAX_WAIT_SECONDS = 50;
 /** Default result-size cap: Hailuo and Runway clips are tens of MB at most. */
@@ -101,6 +108,18 @@ function parseBool(env: Env, name: string, fallback: boolean): boolean {
   fail(name, `must be on or off (got "${v.slice(0, 40)}")`);
 }
 
+/**
+ * A list of folders as the platform writes one (PATH style): split on the platform's delimiter (`:` on
+ * POSIX, `;` on Windows, where `:` belongs to drive letters), each resolved against `cwd`.
+ */
+export function parsePathList(list: string, cwd: string, p: path.PlatformPath = path): string[] {
+  return list
+    .split(p.delimiter)
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((dir) => p.resolve(cwd, dir));
+}
+
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const providers = {} as Record<RealProviderId, ProviderConfig>;
   for (const id of REAL_PROVIDERS) {
@@ -122,11 +141,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   }
   const stateDir = value(env, 'VIDEOGEN_STATE_DIR') ?? envPaths('videogen-mcp', { suffix: '' }).data;
   const outputDir = value(env, 'VIDEOGEN_OUTPUT_DIR');
-  const inputDirs = (value(env, 'VIDEOGEN_INPUT_DIRS') ?? '')
-    .split(path.delimiter)
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((p) => path.resolve(cwd, p));
+  const inputDirs = parsePathList(value(env, 'VIDEOGEN_INPUT_DIRS') ?? '', cwd);
   return {
     providers,
     providerOrder,
@@ -142,6 +157,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
         ? (parseNumber(env, 'VIDEOGEN_MAX_DOWNLOAD_MB', { min: 1, max: 100_000 }) as number) * 1024 * 1024
         : DEFAULT_MAX_DOWNLOAD_BYTES,
     budgetUsdDaily: parseNumber(env, 'VIDEOGEN_BUDGET_USD_DAILY', { min: 0, max: 1_000_000 }),
+    leaseMs: (parseNumber(env, 'VIDEOGEN_LEASE_SECONDS', { min: 1, max: 3600 }) ?? DEFAULT_LEASE_SECONDS) * 1000,
+    ledgerMaxRecords: parseNumber(env, 'VIDEOGEN_LEDGER_MAX_RECORDS', { min: 100, max: 10_000_000, integer: true }) ?? 5_000,
     confirmAboveUsd: parseNumber(env, 'VIDEOGEN_CONFIRM_ABOVE_USD', { min: 0, max: 1_000_000 }),
     apiframeUsdPerCredit: parseNumber(env, 'APIFRAME_USD_PER_CREDIT', { min: 0, max: 100 }),
     cwd,
@@ -150,4 +167,135 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 
 export function configuredProviders(config: Config): RealProviderId[] {
   return REAL_PROVIDERS.filter((id) => config.providers[id].apiKey !== undefined);
+}
+
+// ---- videogen-mcp http ---------------------------------------------------------------------------
+
+/** Default bind address of `videogen-mcp http`: loopback, so nothing is exposed by accident. */
+export const DEFAULT_HTTP_HOST = '127.0.0.1';
+export const DEFAULT_HTTP_PORT = 8787;
+/** Signed download URLs live this long by default (an agent hands them to a human, who clicks later). */
+export const DEFAULT_DOWNLOAD_URL_TTL_SECONDS = 3600;
+
+export interface HttpConfig {
+  host: string;
+  port: number;
+  /** VIDEOGEN_PUBLIC_URL: the URL clients reach the server at (behind a proxy: its public https URL); else the bound address. */
+  publicUrl: string | undefined;
+  /** Static bearer tokens: token → principal name (a principal may have several, for rotation). Empty when none are configured. */
+  tokens: Map<string, string>;
+  /** OAuth 2.1 resource server settings, when VIDEOGEN_AUTH_ISSUER is set. */
+  oauth: { issuer: string; audience: string; jwksUrl: string | undefined; scopes: string[] } | undefined;
+  databaseUrl: string | undefined;
+  /** VIDEOGEN_DATABASE_SCHEMA: keep the tables in this schema (several deployments on one database). */
+  databaseSchema: string | undefined;
+  teamBudgetUsdDaily: number | undefined;
+  downloadUrlTtlSeconds: number;
+  /** Key for signing download URLs; shared by every instance (else generated once per store). */
+  urlSigningKey: string | undefined;
+}
+
+export const isLoopbackHost = (host: string): boolean => ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+
+/**
+ * `name:token` pairs, comma- or newline-separated, as a map token → principal. A name may appear with
+ * several tokens (rotation: add the new one, roll it out, remove the old one). Names are principals:
+ * letters, digits, . _ @ -
+ */
+export function parseTokens(text: string, source: string, into: Map<string, string> = new Map()): Map<string, string> {
+  for (const raw of text.split(/[,\n]/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const i = line.indexOf(':');
+    const name = i > 0 ? line.slice(0, i).trim() : '';
+    const token = i > 0 ? line.slice(i + 1).trim() : '';
+    if (!/^[A-Za-z0-9._@-]{1,64}$/.test(name))
+      fail(source, `has an entry without a valid principal name before ":" (expected name:token, name of letters, digits, . _ @ -)`);
+    if (token.length < 16) fail(source, `gives ${name} a token shorter than 16 characters; use a long random one (e.g. openssl rand -hex 32)`);
+    const owner = into.get(token);
+    if (owner !== undefined && owner !== name) fail(source, `gives two principals (${owner}, ${name}) the same token`);
+    registerSecret(token);
+    into.set(token, name);
+  }
+  return into;
+}
+
+export interface HttpFlags {
+  host?: string | undefined;
+  port?: string | undefined;
+}
+
+/** Settings of `videogen-mcp http`: flags win over VIDEOGEN_HTTP_HOST / VIDEOGEN_HTTP_PORT. */
+export function loadHttpConfig(env: Env = process.env, flags: HttpFlags = {}, readFile: (p: string) => string = defaultReadFile): HttpConfig {
+  const host = flags.host?.trim() || value(env, 'VIDEOGEN_HTTP_HOST') || DEFAULT_HTTP_HOST;
+  const portText = flags.port?.trim() ?? value(env, 'VIDEOGEN_HTTP_PORT');
+  let port = DEFAULT_HTTP_PORT;
+  if (portText !== undefined) {
+    const n = Number(portText);
+    if (!Number.isInteger(n) || n < 0 || n > 65535)
+      fail(flags.port ? '--port' : 'VIDEOGEN_HTTP_PORT', `must be a port number from 0 to 65535 (got "${portText.slice(0, 20)}")`);
+    port = n;
+  }
+  const tokens = new Map<string, string>();
+  const inline = value(env, 'VIDEOGEN_AUTH_TOKENS');
+  if (inline !== undefined) parseTokens(inline, 'VIDEOGEN_AUTH_TOKENS', tokens);
+  const file = value(env, 'VIDEOGEN_AUTH_TOKENS_FILE');
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFile(file);
+    } catch (err) {
+      fail('VIDEOGEN_AUTH_TOKENS_FILE', `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}: ${file})`);
+    }
+    parseTokens(text, 'VIDEOGEN_AUTH_TOKENS_FILE', tokens);
+  }
+  const issuer = value(env, 'VIDEOGEN_AUTH_ISSUER');
+  const audience = value(env, 'VIDEOGEN_AUTH_AUDIENCE');
+  let oauth: HttpConfig['oauth'];
+  if (issuer !== undefined) {
+    parseUrl(env, 'VIDEOGEN_AUTH_ISSUER', 'https://idp.example.com');
+    if (audience === undefined)
+      fail('VIDEOGEN_AUTH_AUDIENCE', 'must be set with VIDEOGEN_AUTH_ISSUER: the audience access tokens for this server carry (usually its public URL)');
+    const jwks = value(env, 'VIDEOGEN_AUTH_JWKS_URL');
+    if (jwks !== undefined) parseUrl(env, 'VIDEOGEN_AUTH_JWKS_URL', 'https://idp.example.com/.well-known/jwks.json');
+    const scopes = (value(env, 'VIDEOGEN_AUTH_SCOPES') ?? '').split(/[\s,]+/).filter(Boolean);
+    oauth = { issuer, audience, jwksUrl: jwks, scopes };
+  } else if (audience !== undefined || value(env, 'VIDEOGEN_AUTH_JWKS_URL') !== undefined) {
+    fail('VIDEOGEN_AUTH_ISSUER', 'must be set when VIDEOGEN_AUTH_AUDIENCE or VIDEOGEN_AUTH_JWKS_URL is');
+  }
+  const databaseUrl = value(env, 'VIDEOGEN_DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) fail('VIDEOGEN_DATABASE_URL', 'must be a postgres:// URL');
+  if (databaseUrl) {
+    try {
+      const pw = new URL(databaseUrl).password;
+      registerSecret(pw ? decodeURIComponent(pw) : undefined);
+      registerSecret(databaseUrl);
+    } catch {
+      fail('VIDEOGEN_DATABASE_URL', 'is not a valid URL');
+    }
+  }
+  const databaseSchema = value(env, 'VIDEOGEN_DATABASE_SCHEMA');
+  if (databaseSchema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(databaseSchema))
+    fail('VIDEOGEN_DATABASE_SCHEMA', 'must be a lower-case SQL identifier (letters, digits, _)');
+  const urlSigningKey = value(env, 'VIDEOGEN_URL_SIGNING_KEY');
+  if (urlSigningKey !== undefined && urlSigningKey.length < 32) fail('VIDEOGEN_URL_SIGNING_KEY', 'must be at least 32 characters (e.g. openssl rand -hex 32)');
+  registerSecret(urlSigningKey);
+  const publicUrl = value(env, 'VIDEOGEN_PUBLIC_URL') === undefined ? undefined : parseUrl(env, 'VIDEOGEN_PUBLIC_URL', 'https://videogen.example.com');
+  return {
+    host,
+    port,
+    publicUrl,
+    tokens,
+    oauth,
+    databaseUrl,
+    databaseSchema,
+    teamBudgetUsdDaily: parseNumber(env, 'VIDEOGEN_TEAM_BUDGET_USD_DAILY', { min: 0, max: 1_000_000 }),
+    downloadUrlTtlSeconds:
+      parseNumber(env, 'VIDEOGEN_DOWNLOAD_URL_TTL_SECONDS', { min: 10, max: 7 * 86_400, integer: true }) ?? DEFAULT_DOWNLOAD_URL_TTL_SECONDS,
+    urlSigningKey,
+  };
+}
+
+function defaultReadFile(p: string): string {
+  return readFileSync(p, 'utf8');
 }

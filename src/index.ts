@@ -12,10 +12,15 @@ const HELP = `videogen-mcp ${VERSION} — MCP server for AI video generation (Ha
 
 Usage:
   videogen-mcp                 serve MCP over stdio (what MCP clients run)
+  videogen-mcp http [--host H] [--port P]
+                               serve MCP over Streamable HTTP at /mcp for a team (default 127.0.0.1:8787;
+                               bearer tokens or OAuth, PostgreSQL for many instances: see README "Teams")
   videogen-mcp demo [prompt]   generate one video end to end through a real MCP client
                                (the simulator when no provider key is set; --yes to spend without asking)
   videogen-mcp doctor          check configuration, directories, and each key with a free account call
                                (--offline to skip the calls)
+  videogen-mcp init [client]   write this server into an MCP client's config: claude-code, cursor, vscode,
+                               windsurf, claude-desktop, hermes (--project, --print, --with-keys; no client: list)
   videogen-mcp models-table    print the README model table (--write README.md to update it)
   videogen-mcp --version | --help
 
@@ -64,16 +69,91 @@ async function serve(): Promise<void> {
   process.stderr.write(`[videogen] info: videogen-mcp ${VERSION} ready on stdio\n`);
 }
 
+async function serveHttp(args: string[]): Promise<void> {
+  const flags: { host?: string; port?: string } = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const eq = a.indexOf('=');
+    const name = eq > 0 ? a.slice(0, eq) : a;
+    if (name !== '--host' && name !== '--port') {
+      process.stderr.write(`videogen-mcp http: unknown option "${a}". Usage: videogen-mcp http [--host H] [--port P]\n`);
+      process.exit(2);
+    }
+    const v = eq > 0 ? a.slice(eq + 1) : args[++i];
+    if (v === undefined) {
+      process.stderr.write(`videogen-mcp http: ${name} needs a value\n`);
+      process.exit(2);
+    }
+    flags[name === '--host' ? 'host' : 'port'] = v;
+  }
+  let config, http;
+  try {
+    const { loadHttpConfig } = await import('./config.js');
+    config = loadConfig();
+    http = loadHttpConfig(process.env, flags);
+  } catch (err) {
+    process.stderr.write(`videogen-mcp: configuration error: ${toAgentMessage(err).message}\n`);
+    process.exit(2);
+  }
+  const tokensFile = process.env['VIDEOGEN_AUTH_TOKENS_FILE']?.trim();
+  if (tokensFile) {
+    const { statSync } = await import('node:fs');
+    const mode = statSync(tokensFile, { throwIfNoEntry: false })?.mode;
+    if (mode !== undefined && mode & 0o077)
+      process.stderr.write(`[videogen] warn: ${tokensFile} is readable by other users; chmod 600 it (it holds bearer tokens)\n`);
+  }
+  const { startHttpServer } = await import('./http/server.js');
+  let running;
+  try {
+    running = await startHttpServer({ config, http });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const msg = code === 'EADDRINUSE' ? `port ${http.port} on ${http.host} is in use; pass --port or set VIDEOGEN_HTTP_PORT` : toAgentMessage(err).message;
+    process.stderr.write(`videogen-mcp http: ${msg}\n`);
+    process.exit(2);
+  }
+  const auth =
+    [http.tokens.size ? `${http.tokens.size} bearer token(s)` : '', http.oauth ? `OAuth issuer ${http.oauth.issuer}` : ''].filter(Boolean).join(' + ') ||
+    'no authentication (loopback only)';
+  process.stderr.write(`[videogen] info: videogen-mcp ${VERSION} serving MCP at ${running.url} (${auth}; store: ${http.databaseUrl ? 'postgres' : 'file'})\n`);
+  let closing = false;
+  const shutdown = (reason: string) => {
+    if (closing) return;
+    closing = true;
+    process.stderr.write(`[videogen] info: shutting down (${reason})\n`);
+    setTimeout(() => process.exit(0), 5_000).unref();
+    void running.close().finally(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  // Token rotation without a restart: re-read VIDEOGEN_AUTH_TOKENS(_FILE) on SIGHUP.
+  process.on('SIGHUP', () => {
+    void import('./config.js').then(({ loadHttpConfig }) => {
+      try {
+        const next = loadHttpConfig(process.env, flags);
+        if (running.reloadTokens(next.tokens)) process.stderr.write(`[videogen] info: reloaded ${next.tokens.size} bearer token(s)\n`);
+        else process.stderr.write('[videogen] warn: SIGHUP ignored: the server started without static tokens\n');
+      } catch (err) {
+        process.stderr.write(`[videogen] error: tokens not reloaded, the old ones stay: ${toAgentMessage(err).message}\n`);
+      }
+    });
+  });
+}
+
 async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case undefined:
     case 'serve':
       return serve();
+    case 'http':
+      return serveHttp(rest);
     case 'demo':
       return (await import('./cli/demo.js')).demo(rest);
     case 'doctor':
       return (await import('./cli/doctor.js')).doctor(rest);
+    case 'init':
+      return (await import('./cli/init.js')).init(rest);
     case 'models-table':
       return (await import('./cli/models-table.js')).modelsTable(rest);
     case '--version':

@@ -18,6 +18,7 @@ import { VideogenError, toAgentMessage } from './errors.js';
 import { createDeadline } from './jobs/deadline.js';
 import { log } from './log.js';
 import type { Runtime, RuntimeOptions } from './runtime.js';
+import type { ResourceLinkItem } from './tools/define-tool.js';
 import { TOOLS } from './tools/index.js';
 import { buildToolList } from './tools/tool-list.js';
 import { VERSION } from './version.js';
@@ -26,8 +27,19 @@ export const INSTRUCTIONS =
   'AI video generation (MiniMax Hailuo, Runway). Flow: list_models → generate_video (returns job_id at once; renders take minutes) → check_job until succeeded (local_path is the saved MP4). ' +
   'Invalid requests are refused before any money is spent. With no provider key set, a simulator answers (simulated: true).';
 
+/** How a tool call is adapted for a remote client (the HTTP server; see http/remote.ts). */
+export interface RemoteHooks {
+  /** Refuse arguments that only make sense on the client's own machine (local file paths). */
+  precheck(tool: string, args: unknown): void;
+  /** Rewrite a result for a remote client (server paths → signed download URLs). */
+  view(tool: string, structured: Record<string, unknown>, links: ResourceLinkItem[]): { structured: Record<string, unknown>; links: ResourceLinkItem[] };
+}
+
 export interface ServerOptions extends Partial<Pick<RuntimeOptions, 'dispatcher'>> {
   config: Config;
+  /** A runtime shared with other server instances (the HTTP server creates one McpServer per request). */
+  runtime?: () => Promise<Runtime>;
+  remote?: RemoteHooks;
 }
 
 export interface VideogenServer {
@@ -62,8 +74,9 @@ export function createServer(opts: ServerOptions): VideogenServer {
   });
 
   let runtime: Promise<Runtime> | undefined;
-  const getRuntime = () =>
-    (runtime ??= import('./runtime.js').then((m) => m.createRuntime(config, { roots, ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}) })));
+  const getRuntime =
+    opts.runtime ??
+    (() => (runtime ??= import('./runtime.js').then((m) => m.createRuntime(config, { roots, ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}) }))));
 
   for (const tool of TOOLS) {
     server.registerTool(
@@ -78,19 +91,31 @@ export function createServer(opts: ServerOptions): VideogenServer {
       (async (args: unknown, extra: RequestHandlerExtra<ServerRequest, ServerNotification>): Promise<CallToolResult> => {
         try {
           refuseBlankStrings(args);
+          opts.remote?.precheck(tool.name, args);
           // One deadline per call, covering everything it does (issue #10 §1).
           const budgetMs = callBudgetMs(config, args);
           const deadline = createDeadline(budgetMs, extra.signal);
-          const rt = await getRuntime();
-          const res = await (tool.handler as (a: unknown, c: unknown) => ReturnType<typeof tool.handler>)(args, {
-            service: rt.service,
-            watcher: rt.watcher,
+          const rt = tool.runtime === false ? undefined : await getRuntime();
+          let res: { structured: unknown; summary?: string; links?: ResourceLinkItem[] } = await (
+            tool.handler as (a: unknown, c: unknown) => ReturnType<typeof tool.handler>
+          )(args, {
+            get service() {
+              if (!rt) throw new Error(`${tool.name} is declared runtime: false`);
+              return rt.service;
+            },
+            get watcher() {
+              if (!rt) throw new Error(`${tool.name} is declared runtime: false`);
+              return rt.watcher;
+            },
             config,
             server,
             extra,
             deadline,
             budgetMs,
           });
+          // Load the runtime once the answer is out, so the next call (and adopting unfinished jobs) does not wait for it.
+          if (!rt && !runtime) setTimeout(() => void getRuntime().catch(() => undefined), 50).unref();
+          if (opts.remote) res = { ...res, ...opts.remote.view(tool.name, res.structured as Record<string, unknown>, res.links ?? []) };
           // Exactly the advertised keys: SDK clients reject structuredContent with extra properties.
           const structured = tool.outputSchema.parse(res.structured) as Record<string, unknown>;
           return {

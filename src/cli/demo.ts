@@ -13,12 +13,36 @@ const DEFAULT_PROMPT = 'A paper boat drifting down a rain-soaked street at dusk,
 
 type Structured = Record<string, unknown>;
 
+/**
+ * How the demo ended when it did not produce a video: said as an outcome (what happened, what to do),
+ * never as an internal error. `code` is the exit status.
+ */
+export class DemoOutcome extends Error {
+  override name = 'DemoOutcome';
+  constructor(
+    message: string,
+    readonly code = 1,
+  ) {
+    super(message);
+  }
+}
+
 function bar(fraction: number, width = 30): string {
   const n = Math.round(Math.max(0, Math.min(1, fraction)) * width);
   return `[${'#'.repeat(n)}${'-'.repeat(width - n)}] ${String(Math.round(fraction * 100)).padStart(3)}%`;
 }
 
 export async function demo(args: string[]): Promise<void> {
+  try {
+    await run(args);
+  } catch (err) {
+    if (!(err instanceof DemoOutcome)) throw err;
+    process.stderr.write(`\n${err.message}\n`);
+    process.exitCode = err.code;
+  }
+}
+
+async function run(args: string[]): Promise<void> {
   const yes = args.includes('--yes') || args.includes('-y');
   const modelArg = args.find((a) => a.startsWith('--model='))?.slice('--model='.length);
   const prompt = args.filter((a) => !a.startsWith('-')).join(' ') || DEFAULT_PROMPT;
@@ -40,8 +64,9 @@ export async function demo(args: string[]): Promise<void> {
       ...(onprogress ? { onprogress, resetTimeoutOnProgress: true } : {}),
     });
     if (r.isError) {
+      // The server's own one-sentence message (what went wrong, what to do), as the agent would see it.
       const text = (r.content as { type: string; text?: string }[]).map((c) => (c.type === 'text' ? c.text : '')).join(' ');
-      throw new Error(text);
+      throw new DemoOutcome(`${name} did not succeed: ${text.replace(/^Error(?: \([a-z_]+\))?: /, '')}`);
     }
     return r.structuredContent as Structured;
   };
@@ -57,11 +82,12 @@ export async function demo(args: string[]): Promise<void> {
       const price = plan.estimated_cost_usd === undefined ? 'an unknown price' : `$${plan.estimated_cost_usd.toFixed(2)}`;
       err(`This will generate a REAL video on ${plan.provider} for ${price}.\n`);
       if (!yes) {
-        if (!process.stdin.isTTY) throw new Error('Refusing to spend money without confirmation: run again with --yes.');
+        if (!process.stdin.isTTY)
+          throw new DemoOutcome('Nothing was submitted and nothing was spent: there is no terminal to confirm the price. Run again with --yes to accept it.');
         const rl = createInterface({ input: process.stdin, output: process.stderr });
         const answer = await rl.question('Proceed? [y/N] ');
         rl.close();
-        if (!/^y(es)?$/i.test(answer.trim())) throw new Error('Canceled; nothing was submitted.');
+        if (!/^y(es)?$/i.test(answer.trim())) throw new DemoOutcome('Not confirmed: nothing was submitted and nothing was spent.');
       }
     } else {
       err('No provider key is set: using the built-in simulator (simulated: true, a placeholder clip).\n');
@@ -84,7 +110,10 @@ export async function demo(args: string[]): Promise<void> {
       if (typeof job['progress'] === 'number') draw(job['progress']);
     }
     err('\n');
-    if (job['status'] !== 'succeeded') throw new Error(`The job ended ${String(job['status'])}: ${JSON.stringify(job['error'] ?? job['next_action'])}`);
+    if (job['status'] !== 'succeeded') {
+      const e = job['error'] as { message?: string } | undefined;
+      throw new DemoOutcome(`The job ${jobId} ended ${String(job['status'])}: ${e?.message ?? String(job['next_action'] ?? 'no reason given')}`);
+    }
     draw(1);
     if (job['local_path']) {
       err(`Saved${job['simulated'] ? ' (simulated)' : ''}:\n`);

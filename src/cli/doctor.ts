@@ -3,6 +3,7 @@
  * where the provider documents one), and whether the state and output directories are writable.
  */
 import { constants as fsConstants, promises as fs } from 'node:fs';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, REAL_PROVIDERS, type Config } from '../config.js';
 import { toAgentMessage } from '../errors.js';
@@ -39,11 +40,12 @@ async function checkKeys(config: Config, out: (s: string) => void): Promise<bool
       let line: string;
       if (!adapter?.checkAccount) line = `  · ${id.padEnd(11)} not checked: ${id} documents no free account endpoint; the first generate_video will tell`;
       else {
+        const signal = AbortSignal.timeout(config.callBudgetMs);
         try {
-          line = `  ✓ ${id.padEnd(11)} ${await adapter.checkAccount({ signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) })}`;
+          line = `  ✓ ${id.padEnd(11)} ${await adapter.checkAccount({ signal })}`;
         } catch (err) {
           ok = false;
-          line = `  ✗ ${id.padEnd(11)} ${toAgentMessage(err).message}`;
+          line = `  ✗ ${id.padEnd(11)} ${accountCheckFailure(config, id, err, signal)}`;
         }
       }
       out(line);
@@ -52,8 +54,18 @@ async function checkKeys(config: Config, out: (s: string) => void): Promise<bool
   return ok;
 }
 
-/** Per provider, for the key check. */
-const CHECK_TIMEOUT_MS = 10_000;
+/**
+ * What a failed account check means, as an outcome: no answer in time, or an account endpoint the
+ * base URL does not serve (a 404 here is not "unknown job", which is what the adapters' status
+ * classification would say), else the adapter's own one-sentence message.
+ */
+function accountCheckFailure(config: Config, id: (typeof REAL_PROVIDERS)[number], err: unknown, signal: AbortSignal): string {
+  const p = config.providers[id];
+  if (signal.aborted) return `no answer from ${p.baseUrl} within ${config.callBudgetMs / 1000} s; check ${p.baseUrlEnv} and your network.`;
+  const { code, message } = toAgentMessage(err);
+  if (code === 'not_found') return `${p.baseUrl} has no ${id} account endpoint (HTTP 404); check ${p.baseUrlEnv}.`;
+  return message;
+}
 
 export async function doctor(args: string[] = []): Promise<void> {
   const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -86,6 +98,13 @@ export async function doctor(args: string[] = []): Promise<void> {
   if (!args.includes('--offline') && !(await checkKeys(config, out))) ok = false;
   out(
     `Downloads: ${config.download ? 'on' : 'off (VIDEOGEN_DOWNLOAD=off)'}; wait cap ${config.maxWaitSeconds} s; daily budget ${config.budgetUsdDaily ?? 'none'}; confirm above ${config.confirmAboveUsd ?? 'never'}`,
+  );
+  const { configuredClients } = await import('./init.js');
+  const clients = await configuredClients({ platform: process.platform, home: homedir(), env: process.env }, config.cwd);
+  out(
+    clients.length
+      ? `Clients: ${clients.map((c) => `${c.id} (${c.file})`).join(', ')}`
+      : 'Clients: no MCP client config starts videogen yet; run `videogen-mcp init` to see them, `videogen-mcp init <client>` to add it.',
   );
   out(ok ? 'All good.' : 'Fix the items marked ✗.');
   if (!ok) process.exitCode = 1;

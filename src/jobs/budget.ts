@@ -5,15 +5,17 @@
  *    client that cannot ask gets a refusal saying which setting allows the call. Nothing the agent can
  *    pass bypasses the human;
  *  - VIDEOGEN_BUDGET_USD_DAILY caps estimated spend per calendar day (local time), enforced across
- *    every server process sharing the state directory: a reservation is appended to `spend.jsonl`
- *    under a cross-process lock (proper-lockfile), and released if the submit proves no job was made.
+ *    every server process sharing the store: the store books each reservation atomically with the cap
+ *    check (JobStore.reserveSpend: serialized within the process and across processes, so 200
+ *    concurrent calls get exact answers, never a lock error), and a reservation is released when the
+ *    submit proves no job was made. A team store adds a per-principal cap.
  */
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
-import lockfile from 'proper-lockfile';
 import type { ProviderId } from '../catalog/types.js';
 import { VideogenError } from '../errors.js';
+import { localDay, type JobStore } from '../store/types.js';
 import type { JobRecord } from './ledger.js';
+
+export { localDay };
 
 export interface SpendRequest {
   key: string;
@@ -24,48 +26,39 @@ export interface SpendRequest {
   output_resolution: string | undefined;
   estimated_cost_usd: number | undefined;
   max_cost_usd: number | undefined;
+  /** The team member spending (HTTP); undefined for a single user. */
+  principal?: string | undefined;
 }
 
 export interface ConfirmAsker {
-  confirm?: ((q: Omit<SpendRequest, 'key' | 'max_cost_usd'>) => Promise<boolean>) | undefined;
-}
-
-interface SpendLine {
-  key: string;
-  day: string;
-  usd: number;
-  at: string;
-  provider: ProviderId;
-  model: string;
-  /** Set on a line that cancels an earlier reservation with the same key. */
-  released?: true;
+  confirm?: ((q: Omit<SpendRequest, 'key' | 'max_cost_usd' | 'principal'>) => Promise<boolean>) | undefined;
 }
 
 export interface SpendTotals {
   day: string;
   today_estimated_usd: number;
   all_time_estimated_usd: number;
+  today_billed_usd: number;
+  all_time_billed_usd: number;
   daily_cap_usd: number | undefined;
-}
-
-export function localDay(t: number = Date.now()): string {
-  const d = new Date(t);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
 
-export class SpendGuard {
-  private readonly file: string;
-  private readonly reserved = new Set<string>();
+export interface SpendGuardOptions {
+  /** Cap on the whole store's estimated spend per local day (VIDEOGEN_BUDGET_USD_DAILY; a team's budget). */
+  dailyCapUsd: number | undefined;
+  /** Cap per principal per day (teams). */
+  principalDailyCapUsd?: number | undefined;
+  confirmAboveUsd: number | undefined;
+  now?: () => number;
+}
 
+export class SpendGuard {
   constructor(
-    stateDir: string,
-    private readonly opts: { dailyCapUsd: number | undefined; confirmAboveUsd: number | undefined; now?: () => number },
-  ) {
-    this.file = path.join(stateDir, 'spend.jsonl');
-  }
+    private readonly store: JobStore,
+    private readonly opts: SpendGuardOptions,
+  ) {}
 
   private now(): number {
     return this.opts.now?.() ?? Date.now();
@@ -89,16 +82,14 @@ export class SpendGuard {
         );
     }
     const cap = this.opts.dailyCapUsd;
-    if (cap !== undefined) {
+    const principalCap = req.principal !== undefined ? this.opts.principalDailyCapUsd : undefined;
+    if (cap !== undefined || principalCap !== undefined) {
       if (est === undefined)
         throw new VideogenError(
           'budget',
-          `A daily budget is set (VIDEOGEN_BUDGET_USD_DAILY=${cap}) and the price of ${where} is unknown, so the call was refused; nothing was submitted. Choose a provider with a known price, or unset VIDEOGEN_BUDGET_USD_DAILY.`,
+          `A daily budget is set (VIDEOGEN_BUDGET_USD_DAILY=${cap ?? principalCap}) and the price of ${where} is unknown, so the call was refused; nothing was submitted. Choose a provider with a known price, or unset VIDEOGEN_BUDGET_USD_DAILY.`,
           { noJobCreated: true },
         );
-      // A replay of a submit whose answer was lost already holds a reservation under its key: not twice.
-      const spent = (await this.totals(req.key)).today_estimated_usd;
-      if (spent + est > cap + 1e-9) throw this.overCap(spent, cap, est);
     }
     const threshold = this.opts.confirmAboveUsd;
     if (threshold !== undefined && (est === undefined || est > threshold)) {
@@ -108,7 +99,9 @@ export class SpendGuard {
           `${where} is estimated at ${est === undefined ? 'an unknown price' : usd(est)}, above VIDEOGEN_CONFIRM_ABOVE_USD=${threshold}, and this client cannot ask the user to confirm (no form elicitation support). Nothing was submitted. To allow it, raise VIDEOGEN_CONFIRM_ABOVE_USD in the server's environment.`,
           { noJobCreated: true },
         );
-      const { key: _k, max_cost_usd: _m, ...question } = req;
+      // Do not ask the human about a call the budget would refuse anyway.
+      if (est !== undefined && (cap !== undefined || principalCap !== undefined)) await this.precheck(req, est, cap, principalCap);
+      const { key: _k, max_cost_usd: _m, principal: _p, ...question } = req;
       const ok = await asker.confirm(question);
       if (!ok)
         throw new VideogenError(
@@ -117,96 +110,49 @@ export class SpendGuard {
           { noJobCreated: true },
         );
     }
-    // Every priced submit is recorded (spend reporting); with a cap, the check is repeated under the lock.
-    if (est !== undefined && est > 0) await this.reserve(req, cap, est);
+    // Every priced submit is booked (spend reporting); the cap is checked atomically with the booking.
+    if (est !== undefined && est > 0) {
+      const r = await this.store.reserveSpend(
+        { key: req.key, usd: est, provider: req.provider, model: req.model, principal: req.principal, at: this.now() },
+        { daily_usd: cap, principal_daily_usd: principalCap },
+      );
+      if (!r.ok) throw this.overCap(r.spent_usd, r.cap_usd, est, r.scope);
+    }
   }
 
-  private overCap(spent: number, cap: number, est: number): VideogenError {
+  /** A cheap look before asking the human; the booking re-checks atomically. */
+  private async precheck(req: SpendRequest, est: number, cap: number | undefined, principalCap: number | undefined): Promise<void> {
+    const all = await this.store.spendTotals();
+    if (cap !== undefined && all.today_estimated_usd + est > cap + 1e-9) throw this.overCap(all.today_estimated_usd, cap, est, 'total');
+    if (principalCap !== undefined) {
+      const mine = await this.store.spendTotals({ principal: req.principal });
+      if (mine.today_estimated_usd + est > principalCap + 1e-9) throw this.overCap(mine.today_estimated_usd, principalCap, est, 'principal');
+    }
+  }
+
+  private overCap(spent: number, cap: number, est: number, scope: 'total' | 'principal'): VideogenError {
+    const whose = scope === 'principal' ? 'Your daily budget' : 'Daily budget';
+    const raise = scope === 'principal' ? "Ask the team's admin to raise your daily budget" : "Raise VIDEOGEN_BUDGET_USD_DAILY in the server's environment";
     return new VideogenError(
       'budget',
-      `Daily budget reached: ${usd(spent)} of ${usd(cap)} already estimated today, and this call is estimated at ${usd(est)}. Nothing was submitted. Raise VIDEOGEN_BUDGET_USD_DAILY in the server's environment, or wait until tomorrow.`,
+      `${whose} reached: ${usd(spent)} of ${usd(cap)} already estimated today, and this call is estimated at ${usd(est)}. Nothing was submitted. ${raise}, or wait until tomorrow.`,
       { noJobCreated: true },
     );
   }
 
-  private async withLock<T>(fn: () => Promise<T>): Promise<T> {
-    await fs.mkdir(path.dirname(this.file), { recursive: true });
-    await fs.appendFile(this.file, '');
-    const release = await lockfile.lock(this.file, { retries: { retries: 50, minTimeout: 20, maxTimeout: 200 }, stale: 10_000 });
-    try {
-      return await fn();
-    } finally {
-      await release();
-    }
-  }
-
-  /** Atomically check the cap again and append a reservation. */
-  private async reserve(req: SpendRequest, cap: number | undefined, est: number): Promise<void> {
-    await this.withLock(async () => {
-      if (cap !== undefined) {
-        const spent = (await this.totalsUnlocked(req.key)).today_estimated_usd;
-        if (spent + est > cap + 1e-9) throw this.overCap(spent, cap, est);
-      }
-      const line: SpendLine = {
-        key: req.key,
-        day: localDay(this.now()),
-        usd: est,
-        at: new Date(this.now()).toISOString(),
-        provider: req.provider,
-        model: req.model,
-      };
-      await fs.appendFile(this.file, JSON.stringify(line) + '\n');
-      this.reserved.add(req.key);
-    });
-  }
-
   /** The submit proved no job was created: give the reservation back. */
-  async release(key: string): Promise<void> {
-    if (!this.reserved.delete(key)) return;
-    await this.withLock(async () => {
-      const line = { key, day: localDay(this.now()), usd: 0, at: new Date(this.now()).toISOString(), released: true };
-      await fs.appendFile(this.file, JSON.stringify(line) + '\n');
-    });
+  async release(key: string, principal?: string): Promise<void> {
+    await this.store.releaseSpend(key, principal);
   }
 
-  commit(key: string, _record: JobRecord): void {
-    this.reserved.delete(key);
+  /** The reservation became a job (or an unknown outcome that may be billed): it stays booked. */
+  commit(key: string, record: JobRecord): void {
+    this.store.commitSpend(key, record.principal).catch(() => undefined);
   }
 
-  /** Today's and all-time estimated spend; `exceptKey` leaves out that key's own reservation. */
-  async totals(exceptKey?: string): Promise<SpendTotals> {
-    return this.totalsUnlocked(exceptKey);
-  }
-
-  private async totalsUnlocked(exceptKey?: string): Promise<SpendTotals> {
-    let text = '';
-    try {
-      text = await fs.readFile(this.file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    const byKey = new Map<string, SpendLine>();
-    for (const raw of text.split('\n')) {
-      if (!raw.trim()) continue;
-      let line: SpendLine;
-      try {
-        line = JSON.parse(raw) as SpendLine;
-      } catch {
-        continue; // a torn last line after kill -9
-      }
-      if (line.released) byKey.delete(line.key);
-      else byKey.set(line.key, line);
-    }
-    const day = localDay(this.now());
-    let today = 0;
-    let all = 0;
-    for (const l of byKey.values()) {
-      if (l.key === exceptKey) continue;
-      all += l.usd;
-      if (l.day === day) today += l.usd;
-    }
-    return { day, today_estimated_usd: round(today), all_time_estimated_usd: round(all), daily_cap_usd: this.opts.dailyCapUsd };
+  /** Today's and all-time spend, estimated and billed. */
+  async totals(principal?: string): Promise<SpendTotals> {
+    const t = await this.store.spendTotals(principal !== undefined ? { principal } : {});
+    return { ...t, daily_cap_usd: this.opts.dailyCapUsd };
   }
 }
-
-const round = (n: number) => Math.round(n * 10_000) / 10_000;

@@ -16,15 +16,20 @@ import { log } from '../log.js';
 import { copyLocalVideo, downloadVideo, videoFileName, type SavedVideo } from '../media/download.js';
 import type { ProviderAdapter } from '../providers/types.js';
 import { decodeJobId } from './job-id.js';
-import type { JobRecord, Ledger } from './ledger.js';
+import type { JobRecord, JobStore, Lease } from './ledger.js';
 
 export interface SaverDeps {
   config: Config;
-  ledger: Ledger;
+  ledger: JobStore;
   adapters: Partial<Record<ProviderId, ProviderAdapter>>;
   roots: () => Promise<string[]>;
   now: () => number;
 }
+
+/** A save holds the job's lease this long at a time, renewed every third of it while it downloads. */
+const SAVE_LEASE_MS = 60_000;
+/** The detail of a job another process is saving. */
+const SAVING_ELSEWHERE = 'The video is ready and another server process is saving it; call check_job again in a few seconds for local_path.';
 
 /** A temporary download file this old was left by a process that died mid-download. */
 const STALE_PART_MS = 60 * 60_000;
@@ -38,7 +43,7 @@ export class VideoSaver {
   private get config(): Config {
     return this.deps.config;
   }
-  private get ledger(): Ledger {
+  private get ledger(): JobStore {
     return this.deps.ledger;
   }
   private now(): number {
@@ -67,7 +72,34 @@ export class VideoSaver {
     return p;
   }
 
+  /**
+   * One download per job, whichever process finishes it: the saver holds the job's lease in the store
+   * while it downloads (renewed as it goes), re-reads the record under it, and leaves the job alone
+   * when another process holds it — that process records `local_path` when done.
+   */
   private async doSave(rec: JobRecord, signal: AbortSignal | undefined): Promise<JobRecord> {
+    const lease = await this.ledger.acquireLease(rec.job_id, SAVE_LEASE_MS);
+    if (!lease) return { ...rec, detail: SAVING_ELSEWHERE };
+    let held: Lease | undefined = lease;
+    const renew = setInterval(() => {
+      if (held)
+        void this.ledger.renewLease(held, SAVE_LEASE_MS).then(
+          (l) => (held = l),
+          () => undefined,
+        );
+    }, SAVE_LEASE_MS / 3);
+    renew.unref();
+    try {
+      const current = (await this.ledger.get(rec.job_id)) ?? rec;
+      if (current.local_path && existsSync(current.local_path)) return current;
+      return await this.download({ ...rec, ...current }, signal);
+    } finally {
+      clearInterval(renew);
+      if (held) await this.ledger.releaseLease(held).catch(() => undefined);
+    }
+  }
+
+  private async download(rec: JobRecord, signal: AbortSignal | undefined): Promise<JobRecord> {
     const dir = await this.outputDir();
     await this.sweepStaleParts(dir);
     const baseName = videoFileName(rec.job_id, rec.params.prompt);

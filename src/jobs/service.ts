@@ -10,7 +10,7 @@ import { log } from '../log.js';
 import { allowedRoots } from '../media/local-input.js';
 import type { JobHandle, JobStatus, ProviderAdapter } from '../providers/types.js';
 import { decodeJobId } from './job-id.js';
-import { Ledger, TERMINAL, type JobRecord } from './ledger.js';
+import { TERMINAL, type JobRecord, type JobStore } from './ledger.js';
 import { VideoSaver } from './saver.js';
 import type { SpendGuard } from './budget.js';
 import { generate, reconcilePending, type DryRunPlan, type GenerateContext, type GenerateInput, type GenerateOutcome, type SubmitEnv } from './submit/index.js';
@@ -18,10 +18,12 @@ import type { ReconcileReport } from './submit/reconcile.js';
 
 export type { ConfirmQuestion, DryRunPlan, GenerateContext, GenerateInput, GenerateOutcome, JobOutcome, StillSubmitting } from './submit/index.js';
 export { fingerprintOf } from './submit/index.js';
+export { MEDIA_FIELDS } from './submit/media.js';
 
 export interface JobServiceDeps {
   config: Config;
-  ledger: Ledger;
+  /** The store (src/store/types.ts): the file store, or PostgreSQL for a team. */
+  ledger: JobStore;
   adapters: Partial<Record<ProviderId, ProviderAdapter>>;
   /** The client's MCP roots as local paths (empty when it offers none). */
   roots: () => Promise<string[]>;
@@ -56,7 +58,7 @@ export class JobService {
   get config(): Config {
     return this.deps.config;
   }
-  get ledger(): Ledger {
+  get ledger(): JobStore {
     return this.deps.ledger;
   }
 

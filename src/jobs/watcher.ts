@@ -4,11 +4,14 @@
  * even if the agent never asks. One timer for all jobs (armed for the earliest due job), so a thousand
  * jobs in flight cost one timer and a map.
  *
- * A job is watched by one process at a time: the watcher takes a lease in the job's record and skips
- * jobs another live process holds, so two editor windows do not double the polling.
+ * A job is polled by one process at a time: the watcher takes the job's lease in the store before each
+ * poll (JobStore.acquireLease) and leaves the poll to the holder when another process has it, so two
+ * editor windows do not double the polling, and only one of them downloads the video. The lease lasts
+ * VIDEOGEN_LEASE_SECONDS (default 300 s); the holder re-takes it on every poll, so it lapses only when
+ * the holder stops.
  */
 import { log } from '../log.js';
-import { TERMINAL, type JobRecord } from './ledger.js';
+import { TERMINAL, type JobRecord, type Lease } from './ledger.js';
 import { nextPollDelayMs } from './schedule.js';
 import type { JobService } from './service.js';
 
@@ -21,10 +24,58 @@ interface Watched {
   jobId: string;
   dueAt: number;
   retryAfterMs?: number;
+  /** The poll lease this watcher last took on the job. */
+  lease?: Lease;
+}
+
+/**
+ * Due times in a binary min-heap with lazy deletion: an entry whose job is gone or whose due time has
+ * changed since it was pushed is dropped when it reaches the top. Arming and ticking cost O(log n), so
+ * 5,000 jobs in flight cost what 5 do per event.
+ */
+class DueHeap {
+  private readonly a: { at: number; w: Watched }[] = [];
+  push(w: Watched): void {
+    const a = this.a;
+    a.push({ at: w.dueAt, w });
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p]!.at <= a[i]!.at) break;
+      [a[p], a[i]] = [a[i]!, a[p]!];
+      i = p;
+    }
+  }
+  /** The earliest live entry (dropping stale ones), without removing it. */
+  peek(live: (w: Watched, at: number) => boolean): Watched | undefined {
+    while (this.a.length && !live(this.a[0]!.w, this.a[0]!.at)) this.pop();
+    return this.a[0]?.w;
+  }
+  pop(): void {
+    const a = this.a;
+    const last = a.pop();
+    if (!a.length || !last) return;
+    a[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < a.length && a[l]!.at < a[m]!.at) m = l;
+      if (r < a.length && a[r]!.at < a[m]!.at) m = r;
+      if (m === i) break;
+      [a[m], a[i]] = [a[i]!, a[m]!];
+      i = m;
+    }
+  }
+  clear(): void {
+    this.a.length = 0;
+  }
 }
 
 export class Watcher {
   private readonly jobs = new Map<string, Watched>();
+  private readonly heap = new DueHeap();
   private timer: NodeJS.Timeout | undefined;
   private armedFor = Infinity;
   private running = 0;
@@ -42,25 +93,37 @@ export class Watcher {
   watch(rec: JobRecord): void {
     if (this.stopped || TERMINAL.has(rec.status)) return;
     if (!this.service.deps.adapters[rec.provider]) return;
-    const existing = this.jobs.get(rec.job_id);
-    const dueAt = existing?.dueAt ?? this.service.now() + this.delayFor(rec);
-    this.jobs.set(rec.job_id, { jobId: rec.job_id, dueAt });
+    if (this.jobs.has(rec.job_id)) return;
+    this.schedule({ jobId: rec.job_id, dueAt: Infinity }, this.service.now() + this.delayFor(rec));
+  }
+
+  /** Set a watched job's due time (and register it). */
+  private schedule(w: Watched, dueAt: number): void {
+    this.jobs.set(w.jobId, w);
+    w.dueAt = dueAt;
+    if (dueAt !== Infinity) this.heap.push(w);
     this.arm();
   }
 
-  /** Adopt unfinished jobs from the ledger (after a restart), unless another live process watches them. */
+  /**
+   * Adopt unfinished jobs from the ledger (after a restart), and finish saving succeeded ones whose
+   * video was not saved. Reads only those jobs (the store's unfinished and unsaved sets), never the
+   * whole history. Jobs another live process is polling are watched too, but polled only by whoever
+   * holds the job's lease (see pollOne), so two processes never double the polling.
+   */
   async adopt(): Promise<number> {
-    const now = this.service.now();
+    const since = this.service.now() - ADOPT_MAX_AGE_MS;
+    const ledger = this.service.ledger;
     let n = 0;
-    for (const rec of await this.service.ledger.list()) {
-      if (TERMINAL.has(rec.status) || now - Date.parse(rec.created_at) > ADOPT_MAX_AGE_MS) {
-        if (rec.status === 'succeeded' && !rec.local_path && now - Date.parse(rec.updated_at) < ADOPT_MAX_AGE_MS && this.service.deps.adapters[rec.provider])
-          void this.service.save(rec).catch(() => {});
-        continue;
-      }
-      if (rec.lease && rec.lease.pid !== process.pid && rec.lease.until > now && isAlive(rec.lease.pid)) continue;
+    for (const rec of await ledger.listUnfinished({ sinceMs: since })) {
+      if (!this.service.deps.adapters[rec.provider]) continue;
       this.watch(rec);
       n++;
+    }
+    if (this.service.config.download && ledger.listUnsaved) {
+      for (const rec of await ledger.listUnsaved({ sinceMs: since })) {
+        if (this.service.deps.adapters[rec.provider]) void this.service.save(rec).catch(() => {});
+      }
     }
     return n;
   }
@@ -80,8 +143,9 @@ export class Watcher {
   nudge(jobId: string, inMs: number): void {
     const w = this.jobs.get(jobId);
     if (!w) return;
-    w.dueAt = Math.min(w.dueAt, this.service.now() + inMs);
-    this.arm();
+    const at = this.service.now() + inMs;
+    // In flight (Infinity) stays in flight: pollOne reschedules it when done.
+    if (w.dueAt !== Infinity && at < w.dueAt) this.schedule(w, at);
   }
 
   stop(): void {
@@ -89,7 +153,10 @@ export class Watcher {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.jobs.clear();
+    this.heap.clear();
   }
+
+  private readonly live = (w: Watched, at: number) => this.jobs.get(w.jobId) === w && w.dueAt === at;
 
   private delayFor(rec: JobRecord, retryAfterMs?: number): number {
     const adapter = this.service.deps.adapters[rec.provider];
@@ -103,9 +170,9 @@ export class Watcher {
   }
 
   private arm(): void {
-    if (this.stopped) return;
-    let earliest = Infinity;
-    for (const w of this.jobs.values()) if (w.dueAt < earliest) earliest = w.dueAt;
+    // With every poll slot busy, the next one to finish re-arms (no timer spinning at 0 ms meanwhile).
+    if (this.stopped || this.running >= MAX_CONCURRENT_POLLS) return;
+    const earliest = this.heap.peek(this.live)?.dueAt ?? Infinity;
     if (earliest === Infinity) return;
     if (this.timer && earliest >= this.armedFor) return;
     if (this.timer) clearTimeout(this.timer);
@@ -124,9 +191,10 @@ export class Watcher {
 
   private tick(): void {
     const now = this.service.now();
-    const due = [...this.jobs.values()].filter((w) => w.dueAt <= now).sort((a, b) => a.dueAt - b.dueAt);
-    for (const w of due) {
-      if (this.running >= MAX_CONCURRENT_POLLS) break;
+    while (this.running < MAX_CONCURRENT_POLLS) {
+      const w = this.heap.peek(this.live);
+      if (!w || w.dueAt > now) break;
+      this.heap.pop();
       w.dueAt = Infinity; // in flight
       this.running++;
       void this.pollOne(w).finally(() => {
@@ -142,31 +210,27 @@ export class Watcher {
     try {
       rec = await this.service.load(w.jobId);
       if (!TERMINAL.has(rec.status)) {
-        const lease = { pid: process.pid, until: this.service.now() + 5 * 60_000 };
-        rec = await this.service.refresh({ ...rec, lease });
+        // One poller per job across processes: whoever holds the lease polls; the others keep
+        // watching (the holder may die, and its lease then expires) and read what it records.
+        const lease = await this.service.ledger.acquireLease(w.jobId, this.service.config.leaseMs);
+        if (lease) {
+          w.lease = lease;
+          rec = await this.service.refresh(rec);
+        }
       }
       if (rec.status === 'succeeded' && !rec.local_path && this.service.config.download) rec = await this.service.save(rec);
     } catch (err) {
       log.warn('watcher poll failed', { job_id: w.jobId, error: err instanceof Error ? err.message : String(err) });
-      const cur = this.jobs.get(w.jobId);
-      if (cur) cur.dueAt = this.service.now() + 30_000;
+      if (this.jobs.get(w.jobId) === w) this.schedule(w, this.service.now() + 30_000);
       return;
     }
     for (const fn of this.listeners.get(w.jobId) ?? []) fn(rec);
     if (TERMINAL.has(rec.status) || this.stopped) {
       this.jobs.delete(w.jobId);
+      const done = TERMINAL.has(rec.status) && (rec.status !== 'succeeded' || rec.local_path || !this.service.config.download);
+      if (done && w.lease) void this.service.ledger.releaseLease(w.lease).catch(() => undefined);
       return;
     }
-    const cur = this.jobs.get(w.jobId);
-    if (cur) cur.dueAt = this.service.now() + this.delayFor(rec);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if (this.jobs.get(w.jobId) === w) this.schedule(w, this.service.now() + this.delayFor(rec));
   }
 }

@@ -205,10 +205,13 @@ function refuseOutside(shown: string, field: MediaField, roots: string[]): never
   );
 }
 
-/** Path-segment aware containment: /work/a contains /work/a/x but not /work/ab. */
-export function isInside(root: string, candidate: string): boolean {
-  const rel = path.relative(root, candidate);
-  return rel === '' || (!path.isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${path.sep}`));
+/**
+ * Path-segment aware containment: /work/a contains /work/a/x but not /work/ab. `p` is the platform's
+ * path module (a parameter so Windows rules — drive letters, case-insensitive names, UNC — are tested anywhere).
+ */
+export function isInside(root: string, candidate: string, p: path.PlatformPath = path): boolean {
+  const rel = p.relative(root, candidate);
+  return rel === '' || (!p.isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${p.sep}`));
 }
 
 /**

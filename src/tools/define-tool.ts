@@ -52,6 +52,11 @@ export interface ToolDef<I extends z.ZodObject, O extends z.ZodObject> {
   inputSchema: I;
   outputSchema: O;
   annotations: Required<Pick<ToolAnnotations, 'readOnlyHint' | 'destructiveHint' | 'idempotentHint' | 'openWorldHint'>> & { title?: string };
+  /**
+   * False for a tool that needs only the config (list_models): the server answers it without loading
+   * the job runtime, so the first call is as fast as the cold start. Its ctx.service/ctx.watcher throw.
+   */
+  runtime?: false;
   handler(args: z.output<I>, ctx: ToolContext): Promise<ToolResult<z.input<O>>>;
 }
 

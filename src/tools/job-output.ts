@@ -22,6 +22,9 @@ export const jobShape = {
   video_url: z.string().optional(),
   video_expires_at: z.string().optional(),
   local_path: z.string().optional(),
+  /** Team server only: a signed, expiring URL of the saved video on this server (send the bearer token). */
+  download_url: z.string().optional(),
+  download_expires_at: z.string().optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   poll_after_seconds: z.number().optional(),
   next_action: z.string(),

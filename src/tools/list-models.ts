@@ -33,6 +33,8 @@ export const listModels = defineTool({
   }),
   outputSchema: z.object({ models: z.array(modelOut) }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  // The catalog is in the main bundle: answering never loads the job runtime (undici, adapters, ledger).
+  runtime: false,
   async handler({ model, provider, mode, available_only }, ctx) {
     const cfg = ctx.config;
     const rate = { apiframeUsdPerCredit: cfg.apiframeUsdPerCredit };

@@ -32,13 +32,12 @@ describe('README', () => {
     expect(ci).toMatch(/^npm ci && npm test$/m);
   });
 
-  it('mcp.example.json is a working stdio config using only known variables', () => {
+  it('mcp.example.json runs the installed command (served in test/e2e/install) using only known variables', () => {
     const cfg = JSON.parse(readFileSync('mcp.example.json', 'utf8')) as {
       mcpServers: Record<string, { command: string; args: string[]; env: Record<string, string> }>;
     };
     const server = Object.values(cfg.mcpServers)[0]!;
-    expect(server.command).toBe('npx');
-    expect(server.args.join(' ')).toMatch(/videogen-mcp@\d+\.\d+\.\d+/);
+    expect(server.command).toBe('videogen-mcp');
     for (const k of Object.keys(server.env)) expect(readme, k).toContain(`\`${k}\``);
   });
 
@@ -47,5 +46,15 @@ describe('README', () => {
     expect(readme).toContain('claude mcp add');
     expect(readme).toContain('"inputs"');
     expect(readme).toContain('mcp_servers:');
+  });
+
+  it('points no client at a registry version that does not exist yet, and labels the registry path', () => {
+    // Every `npx … videogen-mcp` in the README is the after-publishing path, unpinned, and said to be so.
+    expect(readme).not.toMatch(/videogen-mcp@\d/);
+    expect(readme).toMatch(/From the npm registry — after publishing \(not available yet\)/);
+    for (const m of readme.matchAll(/npx -y videogen-mcp/g)) {
+      const around = readme.slice(Math.max(0, m.index - 400), m.index + 200);
+      expect(around, `npx at ${m.index}`).toMatch(/after publishing|not on the npm registry yet/i);
+    }
   });
 });

@@ -20,8 +20,13 @@ export interface RawServer {
 }
 
 export function startRaw(env: Record<string, string>, cwd: string, bin: string = BIN): RawServer {
+  return startCommand(process.execPath, [bin], env, cwd);
+}
+
+/** Any command that should serve MCP on stdio (an installed bin, npx, a client config's command). */
+export function startCommand(command: string, args: string[], env: Record<string, string>, cwd: string): RawServer {
   // Only what the server needs: never the developer's real keys.
-  const proc = spawn(process.execPath, [bin], {
+  const proc = spawn(command, args, {
     cwd,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? cwd, VIDEOGEN_LOG_LEVEL: 'info', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -105,7 +105,7 @@ describe('a request the HTTP client refuses to build', () => {
       return realSubmit(req, opts);
     };
     const ledger = new Ledger(stateDir);
-    const guard = new SpendGuard(stateDir, { dailyCapUsd: 50, confirmAboveUsd: undefined });
+    const guard = new SpendGuard(ledger, { dailyCapUsd: 50, confirmAboveUsd: undefined });
     const service = new JobService({ config, ledger, adapters, roots: async () => [], guard });
     const before = fake.requests.length;
     await expect(service.generate({ ...ARGS, idempotency_key: 'refused-1' })).rejects.toMatchObject({ noJobCreated: true });

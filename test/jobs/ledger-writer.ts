@@ -16,7 +16,7 @@ function record(id: string, i: number): JobRecord {
     provider: 'simulator',
     model: 'hailuo-02',
     params: { prompt: `${prefix} ${i} ${'x'.repeat(2000)}` },
-    status: i % 3 === 0 ? 'running' : 'queued',
+    status: i % 4 === 3 ? 'succeeded' : i % 3 === 0 ? 'running' : 'queued',
     simulated: true,
     created_at: now,
     updated_at: now,
@@ -24,7 +24,7 @@ function record(id: string, i: number): JobRecord {
 }
 
 for (let i = 0; i < count; i++) {
-  await ledger.put(record(`${prefix}-${i}`, i));
+  await ledger.put({ ...record(`${prefix}-${i}`, i), idempotency_key: `${prefix}-key-${i}` });
   if (shared) await ledger.put(record(`shared-${i % 10}`, i));
   if (i === 5) process.stdout.write('ready\n');
 }

@@ -40,6 +40,7 @@ describe('ledger', () => {
     for (let i = 0; i < 10; i++) expect(ids.has(`shared-${i}`)).toBe(true);
     expect(all).toHaveLength(310);
     // every file under its final name is one whole, valid record; no temp files left behind
+    expect(readdirSync(path.join(dir, 'tmp'))).toEqual([]);
     const files = readdirSync(path.join(dir, 'jobs'));
     expect(files.filter((f) => !f.endsWith('.json'))).toEqual([]);
     for (const f of files) expect(() => JSON.parse(readFileSync(path.join(dir, 'jobs', f), 'utf8'))).not.toThrow();
@@ -68,9 +69,10 @@ describe('ledger', () => {
       .map((r) => Number(r.job_id.slice(2)))
       .sort((x, y) => x - y);
     expect(ks[ks.length - 1]! + 1 - ks.length).toBeLessThanOrEqual(1);
-    // stray temp files (if the kill hit one) are swept by prune once stale
-    await ledger.prune(Date.now() + 120_000);
+    // temp files the kill left (writes go through tmp/) are swept when a process opens the ledger
     expect(readdirSync(jobsDir).filter((f) => !f.endsWith('.json'))).toEqual([]);
+    expect(readdirSync(path.join(dir, 'tmp'))).toEqual([]);
+    expect(readdirSync(path.join(dir, 'locks'))).toEqual([]);
   });
 
   it('keeps the first terminal status, and facts another process learned', async () => {

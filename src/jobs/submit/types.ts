@@ -6,7 +6,7 @@ import type { Config } from '../../config.js';
 import type { JobHandle, ProviderAdapter } from '../../providers/types.js';
 import type { SpendGuard, SpendRequest } from '../budget.js';
 import type { Deadline } from '../deadline.js';
-import type { JobRecord, Ledger } from '../ledger.js';
+import type { JobRecord, JobStore } from '../ledger.js';
 
 export interface GenerateInput extends VideoParams {
   model: string;
@@ -89,7 +89,8 @@ export interface ResolvedRequest {
 /** What the steps need from the job service. */
 export interface SubmitEnv {
   config: Config;
-  ledger: Ledger;
+  /** The store (src/store/types.ts): the file store, or PostgreSQL for a team. */
+  ledger: JobStore;
   adapters: Partial<Record<ProviderId, ProviderAdapter>>;
   /** The provider's adapter, or a `not_configured` error naming the key to set (JobService.adapter). */
   adapter(provider: ProviderId): ProviderAdapter;
