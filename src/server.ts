@@ -20,7 +20,8 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
 import type { Config } from './config.js';
-import { toAgentMessage } from './errors.js';
+import { VideogenError, toAgentMessage } from './errors.js';
+import { createDeadline } from './jobs/deadline.js';
 import { log, withClientLog } from './log.js';
 import { downgradeInitialize, downgradeResult, downgradeToolList, featuresFor, requestProtocolVersion, type ClientFeatures } from './protocol.js';
 import type { Runtime, RuntimeOptions } from './runtime.js';
@@ -131,7 +132,11 @@ export function createServer(opts: ServerOptions): VideogenServer {
         const sink = clientLogSink(extra, rawArgs, (level) => LOG_ORDER.indexOf(level) >= LOG_ORDER.indexOf(clientLogLevel));
         try {
           const args = parseToolInput(tool.name, tool.inputSchema, rawArgs);
+          refuseBlankStrings(args);
           opts.remote?.precheck(tool.name, args);
+          // One deadline per call, covering everything it does (issue #10 §1).
+          const budgetMs = callBudgetMs(config, args);
+          const deadline = createDeadline(budgetMs, extra.signal);
           const rt = tool.runtime === false ? undefined : await getRuntime();
           let res: { structured: unknown; summary?: string; links?: ResourceLinkItem[] } = await withClientLog(sink.send, () =>
             (tool.handler as (a: unknown, c: unknown) => ReturnType<typeof tool.handler>)(args, {
@@ -147,6 +152,8 @@ export function createServer(opts: ServerOptions): VideogenServer {
               server,
               extra,
               client,
+              deadline,
+              budgetMs,
             }),
           );
           // Load the runtime once the answer is out, so the next call (and adopting unfinished jobs) does not wait for it.
@@ -233,4 +240,29 @@ function remoteSummary(summary: string, before: Record<string, unknown>, after: 
       out = out.split(b['local_path']).join(typeof a['download_url'] === 'string' ? a['download_url'] : '(saved on the server: see download_url)');
   }
   return out;
+}
+
+/**
+ * A call's time budget in ms: its wait (`wait_seconds`, capped at VIDEOGEN_MAX_WAIT_SECONDS) when it
+ * waits longer than VIDEOGEN_CALL_BUDGET_SECONDS, else VIDEOGEN_CALL_BUDGET_SECONDS (default 10 s).
+ */
+export function callBudgetMs(config: Pick<Config, 'callBudgetMs' | 'maxWaitSeconds'>, args: unknown): number {
+  const wait = args && typeof args === 'object' ? (args as Record<string, unknown>)['wait_seconds'] : undefined;
+  const waitMs = typeof wait === 'number' && Number.isFinite(wait) && wait > 0 ? Math.min(wait, config.maxWaitSeconds) * 1000 : 0;
+  return Math.max(config.callBudgetMs, waitMs);
+}
+
+/**
+ * Every string argument of every tool must say something: an empty or whitespace-only value is
+ * refused naming its field, instead of being dropped or read as "absent" somewhere downstream.
+ */
+export function refuseBlankStrings(args: unknown): void {
+  if (!args || typeof args !== 'object') return;
+  for (const [field, value] of Object.entries(args as Record<string, unknown>)) {
+    if (typeof value === 'string' && value.trim() === '')
+      throw new VideogenError(
+        'invalid_input',
+        `${field} is ${value === '' ? 'empty' : 'blank (only whitespace)'}: give it a value or leave the field out. Nothing was submitted.`,
+      );
+  }
 }

@@ -3,61 +3,24 @@
  * status refresh (shared by the watcher, check_job and bounded waits), saving finished videos, cancel.
  * It knows nothing about MCP.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { requireModel, validateParams, getModel, type ModelSpec, type Mode, type ProviderId, type ResolvedModel, type VideoParams } from '../catalog/index.js';
+import { getModel, type ProviderId } from '../catalog/index.js';
 import { PROVIDER_ENV, type Config } from '../config.js';
 import { VideogenError, toAgentMessage } from '../errors.js';
 import { log } from '../log.js';
-import { allowedRoots, resolveMediaInput, type MediaField } from '../media/local-input.js';
-import { checkMediaLimits, mediaLimitsFor } from '../media/limits.js';
-import { sniffMedia } from '../media/sniff.js';
-import { NetworkError } from '../providers/http.js';
-import type { CallOptions, JobHandle, JobStatus, LocalMedia, ProviderAdapter } from '../providers/types.js';
+import { allowedRoots } from '../media/local-input.js';
+import type { JobHandle, JobStatus, ProviderAdapter } from '../providers/types.js';
+import { decodeJobId } from './job-id.js';
+import { TERMINAL, type JobRecord, type JobStore } from './ledger.js';
+import type { CallOptions } from '../providers/types.js';
 import { remainingMs } from './deadline.js';
-import { decodeJobId, encodeJobId } from './job-id.js';
-import { TERMINAL, sanitizeParams, type JobRecord, type JobStore, type PendingSubmit } from './ledger.js';
-import { extendSource } from './extend.js';
-import { planRoute, type RouteCandidate } from './routing.js';
 import { VideoSaver } from './saver.js';
-import type { SpendGuard, SpendRequest } from './budget.js';
+import type { SpendGuard } from './budget.js';
+import { generate, reconcilePending, type DryRunPlan, type GenerateContext, type GenerateInput, type GenerateOutcome, type SubmitEnv } from './submit/index.js';
+import type { ReconcileReport } from './submit/reconcile.js';
 
-export const MEDIA_FIELDS: readonly MediaField[] = ['first_frame_image_url', 'last_frame_image_url', 'source_video_url'];
-
-export interface GenerateInput extends VideoParams {
-  model: string;
-  provider?: ProviderId | undefined;
-  idempotency_key?: string | undefined;
-  dry_run?: boolean | undefined;
-  max_cost_usd?: number | undefined;
-}
-
-export interface GenerateContext {
-  signal?: AbortSignal | undefined;
-  /** Ask the human to confirm a spend; resolves true to go ahead. Undefined: the client cannot ask. */
-  confirm?: ((question: ConfirmQuestion) => Promise<boolean>) | undefined;
-}
-
-/** What the human is asked to confirm: model, provider, duration, resolution and price. */
-export type ConfirmQuestion = Omit<SpendRequest, 'key' | 'max_cost_usd'>;
-
-export interface DryRunPlan {
-  dry_run: true;
-  model: string;
-  mode: Mode;
-  provider: ProviderId;
-  native_model: string;
-  endpoint: string;
-  params: VideoParams;
-  estimated_cost_usd: number | undefined;
-  simulated: boolean;
-  alternatives: { provider: ProviderId; native_model: string; estimated_cost_usd: number | undefined }[];
-}
-
-export interface GenerateOutcome {
-  record: JobRecord;
-  /** The job already existed for this idempotency key; nothing was submitted. */
-  reused: boolean;
-}
+export type { ConfirmQuestion, DryRunPlan, GenerateContext, GenerateInput, GenerateOutcome, JobOutcome, StillSubmitting } from './submit/index.js';
+export { fingerprintOf } from './submit/index.js';
+export { MEDIA_FIELDS } from './submit/media.js';
 
 export interface JobServiceDeps {
   config: Config;
@@ -72,8 +35,7 @@ export interface JobServiceDeps {
 
 export class JobService {
   private readonly saver: VideoSaver;
-  /** Calls in flight per idempotency_key: a retry that arrives while the first call runs waits for it. */
-  private readonly submitting = new Map<string, Promise<unknown>>();
+  private readonly submitEnv: SubmitEnv;
   private readonly refreshing = new Map<string, Promise<JobRecord>>();
   private readonly failedPolls = new Map<string, number>();
   readonly now: () => number;
@@ -81,7 +43,20 @@ export class JobService {
   constructor(readonly deps: JobServiceDeps) {
     this.now = deps.now ?? Date.now;
     this.saver = new VideoSaver({ config: deps.config, ledger: deps.ledger, adapters: deps.adapters, roots: deps.roots, now: this.now });
+    this.submitEnv = {
+      config: deps.config,
+      ledger: deps.ledger,
+      adapters: deps.adapters,
+      adapter: (p) => this.adapter(p),
+      guard: deps.guard,
+      now: this.now,
+      allowedRoots: () => this.allowedRoots(),
+      onJobRecorded: (rec) => this.onJobRecorded?.(rec),
+    };
   }
+
+  /** Set by the runtime: start watching a job a submit or reconciliation recorded. */
+  onJobRecorded: ((rec: JobRecord) => void) | undefined;
 
   get config(): Config {
     return this.deps.config;
@@ -105,297 +80,18 @@ export class JobService {
 
   // ---- generate ------------------------------------------------------------------------------
 
-  async generate(input: GenerateInput, ctx: GenerateContext = {}): Promise<GenerateOutcome | DryRunPlan> {
-    const k = input.idempotency_key;
-    if (k === undefined || input.dry_run) return this.generateOnce(input, ctx);
-    // Serialize calls sharing a key, so the second sees the first's job (or pending submit) in the
-    // ledger instead of submitting a second, billed job next to it.
-    const prev = this.submitting.get(k) ?? Promise.resolve();
-    const run = prev.then(() => this.generateOnce(input, ctx));
-    const tail = run.catch(() => undefined);
-    this.submitting.set(k, tail);
-    try {
-      return await run;
-    } finally {
-      if (this.submitting.get(k) === tail) this.submitting.delete(k);
-    }
+  /** generate_video's submit path: the named steps in ./submit/ (see ./submit/index.ts). */
+  generate(input: GenerateInput, ctx: GenerateContext = {}): Promise<GenerateOutcome | DryRunPlan> {
+    return generate(this.submitEnv, input, ctx);
   }
 
-  private async generateOnce(input: GenerateInput, ctx: GenerateContext): Promise<GenerateOutcome | DryRunPlan> {
-    const resolved = requireModel(input.model);
-    const { model: _m, provider, idempotency_key, dry_run, max_cost_usd, ...raw } = input;
-    const validated = validateParams(resolved, raw);
-    const { params, mode } = validated;
-    // A slug naming several offers (gen4.5: Runway's text_to_video and image_to_video) pins the one
-    // that fits this request's mode.
-    const routed: ResolvedModel = validated.pinned ? { ...resolved, pinned: validated.pinned } : resolved;
-    // A slug that pins an offer is part of what was asked for: the same key with another tier's slug is a different request.
-    const fingerprint = fingerprintOf(
-      routed.pinned ? `${resolved.model.id}@${routed.pinned.provider}/${routed.pinned.native_model}` : resolved.model.id,
-      params,
-      provider,
-    );
-
-    if (idempotency_key !== undefined && !dry_run) {
-      const existing = await this.ledger.findByIdempotencyKey(idempotency_key);
-      if (existing) {
-        if (existing.fingerprint !== undefined && existing.fingerprint !== fingerprint)
-          throw new VideogenError(
-            'conflict',
-            `idempotency_key "${idempotency_key}" was already used for a different request (job ${existing.job_id}). Use a new key for a new video.`,
-          );
-        return { record: existing, reused: true };
-      }
-    }
-
-    const plan = planRoute(routed, params, mode, this.config, provider);
-    // Extending needs the source job's own task id, and a source that can be extended where this goes.
-    const extend =
-      params.extend_job_id !== undefined
-        ? await extendSource(params.extend_job_id, plan.candidates[0]!.offer.provider, (id) => this.ledger.get(id))
-        : undefined;
-    const wireOverrides: VideoParams = extend ? { extend_job_id: extend.taskId } : {};
-    const media = await this.resolveMedia(params, ctx.signal);
-    const first = plan.candidates[0]!;
-    this.checkMediaFor(resolved.model, first.offer.provider, params, media);
-
-    if (dry_run) {
-      return {
-        dry_run: true,
-        model: resolved.model.id,
-        mode,
-        provider: first.offer.provider,
-        native_model: first.offer.native_model,
-        endpoint: first.offer.endpoint,
-        params: sanitizeParams(params),
-        estimated_cost_usd: first.estimateUsd,
-        simulated: plan.simulated,
-        alternatives: plan.candidates
-          .slice(1)
-          .map((c) => ({ provider: c.offer.provider, native_model: c.offer.native_model, estimated_cost_usd: c.estimateUsd })),
-      };
-    }
-
-    const key = idempotency_key ?? randomUUID();
-    const pending = await this.ledger.getPendingSubmit(key);
-    let candidates = plan.candidates;
-    const replaying = pending !== undefined;
-    if (pending) {
-      if (pending.fingerprint !== fingerprint)
-        throw new VideogenError('conflict', `idempotency_key "${key}" is already in use for a different request. Use a new key.`);
-      // A previous submit with this key may have reached its provider. Replay it there only, and only
-      // where the provider deduplicates by key; elsewhere, report the unknown outcome.
-      const again = candidates.find((c) => c.offer.provider === pending.provider && c.offer.native_model === pending.native_model);
-      const adapter = this.deps.adapters[pending.provider];
-      if (!again || !adapter?.idempotentSubmit) throw unknownOutcome(pending.provider, key, 'A previous submit with this idempotency_key');
-      candidates = [again];
-    }
-
-    // A caller's key is claimed exclusively in the shared ledger before anything is spent, so two
-    // server processes given the same key at the same moment cannot both submit. (Generated keys are
-    // unique and need no claim.)
-    let claimed = false;
-    if (!replaying && idempotency_key !== undefined) {
-      if (!(await this.ledger.claimPendingSubmit(pendingSubmitFor(key, candidates[0]!, resolved, params, fingerprint, this.now()))))
-        throw new VideogenError(
-          'conflict',
-          `Another call with idempotency_key "${key}" is being submitted right now (by another server process); nothing was submitted by this one. Call generate_video again with the same key in a few seconds to get its job.`,
-          { noJobCreated: true },
-        );
-      claimed = true;
-      // The other process may have finished between our first look and the claim.
-      const existing = await this.ledger.findByIdempotencyKey(key);
-      if (existing) {
-        await this.ledger.clearPendingSubmit(key);
-        if (existing.fingerprint !== undefined && existing.fingerprint !== fingerprint)
-          throw new VideogenError(
-            'conflict',
-            `idempotency_key "${key}" was already used for a different request (job ${existing.job_id}). Use a new key for a new video.`,
-          );
-        return { record: existing, reused: true };
-      }
-    }
-
-    const failedOver: { provider: ProviderId; message: string }[] = [];
-    const state = { sent: false };
-    let done = false;
-    try {
-      for (const cand of candidates) {
-        const adapter = this.adapter(cand.offer.provider);
-        try {
-          await this.deps.guard.authorize(spendRequest(key, resolved, params, cand, max_cost_usd), ctx);
-          const record = await this.submitTo(adapter, cand, resolved, params, mode, media, key, fingerprint, plan.simulated, state, ctx.signal, wireOverrides);
-          done = true;
-          if (failedOver.length) {
-            record.failed_over_from = failedOver.map((f) => f.provider);
-            record.detail = `Routed to ${cand.offer.provider} after ${failedOver.map((f) => `${f.provider} failed (${f.message})`).join('; ')}.`;
-            await this.ledger.put(record);
-          }
-          return { record, reused: false };
-        } catch (err) {
-          // Only a failure that proves no job exists gives the reservation back: a lost or 5xx answer
-          // may still be billed.
-          if (err instanceof VideogenError && err.noJobCreated) await this.deps.guard.release(key);
-          if (err instanceof VideogenError && err.noJobCreated && cand !== candidates[candidates.length - 1] && isFailoverable(err)) {
-            log.warn(`failing over from ${cand.offer.provider}`, { code: err.code });
-            failedOver.push({ provider: cand.offer.provider, message: toAgentMessage(err).message.slice(0, 160) });
-            continue;
-          }
-          throw err;
-        }
-      }
-      throw new VideogenError('internal', 'No provider was tried.');
-    } finally {
-      // Nothing went out (or it provably created nothing): free the key for a later call.
-      if (claimed && !done && !state.sent) await this.ledger.clearPendingSubmit(key);
-    }
-  }
-
-  private async submitTo(
-    adapter: ProviderAdapter,
-    cand: RouteCandidate,
-    resolved: ResolvedModel,
-    params: VideoParams,
-    mode: Mode,
-    media: Map<MediaField, LocalMedia>,
-    key: string,
-    fingerprint: string,
-    simulated: boolean,
-    /** Set once the paid request may have reached the provider. */
-    state: { sent: boolean },
-    signal: AbortSignal | undefined,
-    /** Values that go on the wire in place of the caller's (extend_job_id → the upstream task id). */
-    wireOverrides: VideoParams = {},
-  ): Promise<JobRecord> {
-    this.checkMediaFor(resolved.model, cand.offer.provider, params, media);
-    const wire: VideoParams = { ...params, ...wireOverrides };
-    for (const [field, m] of media) {
-      wire[field] = adapter.prepareMedia
-        ? await adapter.prepareMedia(m, field, signal ? { signal } : {})
-        : `data:${m.mime};base64,${m.bytes.toString('base64')}`;
-    }
-    const nowIso = new Date(this.now()).toISOString();
-    // Written BEFORE the paid request goes out: a lost response can then be replayed with this key.
-    await this.ledger.putPendingSubmit(pendingSubmitFor(key, cand, resolved, params, fingerprint, this.now()));
-    let result;
-    try {
-      state.sent = true;
-      // Deliberately not tied to the caller's signal: a client that cancels its tool call mid-submit
-      // must not abandon a request the provider may already be billing. The per-attempt deadline in
-      // the request helper still bounds it, and the job is recorded as soon as the answer arrives.
-      result = await adapter.submit({ model: resolved.model, offer: cand.offer, params: wire, idempotencyKey: key }, {});
-    } catch (err) {
-      if (err instanceof VideogenError && err.noJobCreated) {
-        state.sent = false;
-        await this.ledger.clearPendingSubmit(key);
-        throw err;
-      }
-      if (err instanceof NetworkError && err.maybeSent && adapter.idempotentSubmit) {
-        throw new VideogenError(
-          'unavailable',
-          `${cand.offer.provider} did not confirm the submit (${err.networkCode}). It may have created the job; call generate_video again with idempotency_key "${key}" and the same parameters to replay it safely: the provider deduplicates by that key, so you are not charged twice.`,
-          { provider: cand.offer.provider, cause: err },
-        );
-      }
-      // A 5xx after the submit arrived proves nothing either way: give the key that replays it safely.
-      if (err instanceof VideogenError && err.code === 'unavailable' && adapter.idempotentSubmit) {
-        throw new VideogenError(
-          'unavailable',
-          `${err.message} The job may or may not exist; call generate_video again with idempotency_key "${key}" and the same parameters to retry safely: the provider deduplicates by that key, so you are not charged twice.`,
-          {
-            provider: cand.offer.provider,
-            cause: err,
-            ...(err.providerText !== undefined ? { providerText: err.providerText } : {}),
-            ...(err.httpStatus !== undefined ? { httpStatus: err.httpStatus } : {}),
-          },
-        );
-      }
-      if (err instanceof VideogenError && err.code === 'unknown_outcome') {
-        await this.recordUnknown(cand, resolved, params, key, fingerprint, err);
-        throw err;
-      }
-      if (!adapter.idempotentSubmit && !(err instanceof VideogenError && err.noJobCreated)) {
-        const unk = unknownOutcome(cand.offer.provider, key, 'This submit');
-        await this.recordUnknown(cand, resolved, params, key, fingerprint, unk);
-        throw unk;
-      }
-      throw err;
-    }
-    const jobId = encodeJobId(cand.offer.provider, resolved.model.id, result.handle);
-    const record: JobRecord = {
-      job_id: jobId,
-      provider: cand.offer.provider,
-      model: resolved.model.id,
-      native_model: cand.offer.native_model,
-      params: sanitizeParams(params),
-      status: 'queued',
-      simulated,
-      idempotency_key: key,
-      fingerprint,
-      mode,
-      created_at: nowIso,
-      updated_at: nowIso,
-      ...(cand.estimateUsd !== undefined ? { estimated_cost_usd: cand.estimateUsd } : {}),
-      ...(result.billed_usd !== undefined ? { billed_cost_usd: result.billed_usd } : {}),
-    };
-    applyStatus(record, result.status ?? { state: 'queued' }, this.now());
-    const saved = await this.ledger.put(record);
-    await this.ledger.clearPendingSubmit(key);
-    this.deps.guard.commit(key, saved);
-    log.info('job submitted', { job_id: jobId, provider: cand.offer.provider, model: resolved.model.id });
-    return saved;
-  }
-
-  private async recordUnknown(cand: RouteCandidate, resolved: ResolvedModel, params: VideoParams, key: string, fingerprint: string, err: VideogenError) {
-    const nowIso = new Date(this.now()).toISOString();
-    await this.ledger.put({
-      job_id: `unknown_${key}`,
-      provider: cand.offer.provider,
-      model: resolved.model.id,
-      native_model: cand.offer.native_model,
-      params: sanitizeParams(params),
-      status: 'unknown',
-      simulated: false,
-      idempotency_key: key,
-      fingerprint,
-      error: { code: 'unknown_outcome', message: toAgentMessage(err).message },
-      created_at: nowIso,
-      updated_at: nowIso,
-      ...(cand.estimateUsd !== undefined ? { estimated_cost_usd: cand.estimateUsd } : {}),
-    });
-  }
-
-  private async resolveMedia(params: VideoParams, signal: AbortSignal | undefined): Promise<Map<MediaField, LocalMedia>> {
-    const out = new Map<MediaField, LocalMedia>();
-    const needsLocal = MEDIA_FIELDS.some((f) => params[f] !== undefined && !/^https?:\/\//i.test(params[f]!));
-    if (!needsLocal) return out;
-    const roots = await this.allowedRoots();
-    for (const field of MEDIA_FIELDS) {
-      const value = params[field];
-      if (value === undefined || /^https?:\/\//i.test(value)) continue;
-      signal?.throwIfAborted();
-      const r = await resolveMediaInput(value, field, { roots, cwd: this.config.cwd });
-      if (r.kind === 'local') out.set(field, r.media);
-      else params[field] = r.url;
-    }
-    return out;
+  /** Settle pending submits whose sender died (start-up and periodic; see ./submit/reconcile.ts). */
+  reconcile(): Promise<ReconcileReport> {
+    return reconcilePending(this.submitEnv);
   }
 
   async allowedRoots(): Promise<string[]> {
     return allowedRoots(await this.deps.roots(), this.config.cwd, this.config.inputDirs);
-  }
-
-  /** Provider-specific media rules, checked before anything is uploaded or spent. */
-  private checkMediaFor(model: ModelSpec, provider: ProviderId, params: VideoParams, media: Map<MediaField, LocalMedia>): void {
-    for (const field of MEDIA_FIELDS) {
-      const m = media.get(field);
-      if (m) {
-        const info = sniffMedia(m.bytes);
-        if (info) checkMediaLimits(info, m.bytes.length, mediaLimitsFor(provider, field, { family: model.family }), field);
-      } else if (provider === 'runway' && params[field]?.startsWith('http://')) {
-        throw new VideogenError('invalid_input', `${field}: Runway only fetches https:// URLs. Use an https URL or a local file path.`);
-      }
-    }
   }
 
   // ---- status --------------------------------------------------------------------------------
@@ -710,53 +406,6 @@ async function withinDeadline<T>(work: Promise<T>, opts: StatusOptions): Promise
 
 function callOptions(opts: StatusOptions): CallOptions {
   return { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}) };
-}
-
-function isFailoverable(err: VideogenError): boolean {
-  // Proven-no-job failures that another provider may not share. Validation and conflicts are the
-  // request's own fault and would fail everywhere. A money guard (max_cost_usd, the daily cap, the
-  // confirmation threshold) refuses this offer's price, which a cheaper next offer may meet; a human's
-  // "no" (declined) is final.
-  return ['not_configured', 'auth', 'insufficient_credits', 'unavailable', 'quota', 'rate_limited', 'budget', 'rejected'].includes(err.code);
-}
-
-function pendingSubmitFor(key: string, cand: RouteCandidate, resolved: ResolvedModel, params: VideoParams, fingerprint: string, now: number): PendingSubmit {
-  return {
-    idempotency_key: key,
-    provider: cand.offer.provider,
-    model: resolved.model.id,
-    native_model: cand.offer.native_model,
-    params: sanitizeParams(params),
-    fingerprint,
-    created_at: new Date(now).toISOString(),
-  };
-}
-
-function spendRequest(key: string, resolved: ResolvedModel, params: VideoParams, cand: RouteCandidate, maxCostUsd: number | undefined): SpendRequest {
-  return {
-    key,
-    model: resolved.model.id,
-    provider: cand.offer.provider,
-    native_model: cand.offer.native_model,
-    duration_seconds: params.duration_seconds,
-    output_resolution: params.output_resolution,
-    estimated_cost_usd: cand.estimateUsd,
-    max_cost_usd: maxCostUsd,
-  };
-}
-
-function unknownOutcome(provider: ProviderId, key: string, what: string): VideogenError {
-  return new VideogenError(
-    'unknown_outcome',
-    `${what} to ${provider} may or may not have created a job: its response was lost, and ${provider} has no idempotency keys, so nothing was resubmitted (idempotency_key "${key}"). Check your ${provider} dashboard's task history before trying again, to avoid paying twice.`,
-    { provider },
-  );
-}
-
-export function fingerprintOf(model: string, params: VideoParams, provider: ProviderId | undefined): string {
-  const keys = Object.keys(params).sort() as (keyof VideoParams)[];
-  const canonical = JSON.stringify([model, provider ?? null, keys.map((k) => [k, params[k]])]);
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
 }
 
 /** Fold a normalized provider status into a record (mutates it). */

@@ -9,6 +9,7 @@ import type { ServerNotification, ServerRequest, ToolAnnotations } from '@modelc
 import type * as z from 'zod';
 import type { Config } from '../config.js';
 import type { ClientFeatures } from '../protocol.js';
+import type { Deadline } from '../jobs/deadline.js';
 import type { JobService } from '../jobs/service.js';
 import type { Watcher } from '../jobs/watcher.js';
 
@@ -20,6 +21,14 @@ export interface ToolContext {
   extra: RequestHandlerExtra<ServerRequest, ServerNotification>;
   /** What the client's protocol version defines (elicitation, progress messages …); see protocol.ts. */
   client: ClientFeatures;
+  /**
+   * This call's one deadline (jobs/deadline.ts), created at the tool boundary (server.ts): its signal
+   * aborts when the budget is spent or the client cancels. Pass `{ signal, deadline: at }` to every
+   * request the call makes; work that outlives the call takes its own signal.
+   */
+  deadline: Deadline;
+  /** The budget `deadline` was created with, in ms. */
+  budgetMs: number;
 }
 
 /** Extra content items besides the JSON text (resource links to saved videos). */

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { MODELS, PROVIDER_IDS, estimateUsd, offerServes, requireModel, validateParams, type Mode, type VideoParams } from '../catalog/index.js';
 import type { Config } from '../config.js';
 import { VideogenError } from '../errors.js';
-import type { ConfirmQuestion, GenerateInput } from '../jobs/service.js';
+import type { ConfirmQuestion, GenerateContext, GenerateInput } from '../jobs/service.js';
 import { defineTool, type ToolContext } from './define-tool.js';
 import { jobSummary, toJobOutput, videoLink } from './job-output.js';
 import { lenientBoolean, lenientNumber, numericPassThrough } from './schema.js';
@@ -71,6 +71,8 @@ const output = z.looseObject({
   local_path: z.string().optional(),
   estimated_cost_usd: z.number().optional(),
   dry_run: planShape.optional(),
+  /** Set when the submit's answer had not arrived by the deadline: call again with this key. */
+  idempotency_key: z.string().optional(),
 });
 
 export const generateVideo = defineTool({
@@ -88,7 +90,8 @@ export const generateVideo = defineTool({
   async handler(args, ctx) {
     const { wait_seconds, ...req } = args;
     const input = Object.fromEntries(Object.entries(req).filter(([, v]) => v !== undefined)) as unknown as GenerateInput;
-    const outcome = await ctx.service.generate(input, { signal: ctx.extra.signal, confirm: confirmer(ctx) }).catch((err: unknown) => {
+    const gctx: GenerateContext = { signal: ctx.extra.signal, deadline: ctx.deadline, budgetMs: ctx.budgetMs, confirm: confirmer(ctx) };
+    const outcome = await ctx.service.generate(input, gctx).catch((err: unknown) => {
       throw withAlternatives(err, input);
     });
     if ('dry_run' in outcome) {
@@ -116,9 +119,26 @@ export const generateVideo = defineTool({
         },
       };
     }
+    if ('submitting' in outcome) {
+      const key = outcome.idempotency_key;
+      return {
+        summary: `Submitted to ${outcome.provider}, whose answer has not arrived within this call's time budget. The submit continues in the background and its outcome is recorded; nothing will be sent twice.`,
+        structured: {
+          provider: outcome.provider,
+          model: outcome.model,
+          simulated: outcome.simulated,
+          idempotency_key: key,
+          detail: `Waiting for ${outcome.provider} to confirm the submit (since ${outcome.since}).`,
+          next_action: `Call generate_video again in about 10 s with the same arguments and idempotency_key "${key}": it returns this job once ${outcome.provider} answers, and never submits it twice. list_jobs also shows it then.`,
+          ...(outcome.estimated_cost_usd !== undefined ? { estimated_cost_usd: outcome.estimated_cost_usd } : {}),
+        },
+      };
+    }
     let rec = outcome.record;
     if (!outcome.reused) ctx.watcher.watch(rec);
-    rec = (await waitWithProgress(rec.job_id, wait_seconds, ctx)) ?? rec;
+    // The wait fits inside what is left of the call's deadline (gctx.deadline restarts after a confirmation).
+    const left = Math.max(0, ((gctx.deadline?.at ?? Date.now()) - Date.now()) / 1000);
+    rec = (await waitWithProgress(rec.job_id, wait_seconds === undefined ? undefined : Math.min(wait_seconds, left), ctx)) ?? rec;
     const reusedNote = outcome.reused ? 'This idempotency_key already has a job; nothing new was submitted. ' : '';
     const out = toJobOutput(rec, ctx.service);
     return {
