@@ -60,6 +60,8 @@ export const JobRow = z.object({
   local_path: jobShape.local_path,
   /** Team server only: the signed URL that replaces local_path for a remote client. */
   download_url: z.string().optional(),
+  /** Why a job failed, by code only (`unknown_outcome`: it may exist upstream and be billed; check_job says what to do). */
+  error: z.object({ code: z.string() }).optional(),
 });
 export type JobRow = z.infer<typeof JobRow>;
 
@@ -70,6 +72,8 @@ export function toJobRow(rec: JobRecord): JobRow {
     model: rec.model,
     created_at: rec.created_at,
     ...(rec.local_path ? { local_path: rec.local_path } : {}),
+    // An unknown outcome is shown as failed (nothing to wait for) but never hidden: its code says it may exist upstream.
+    ...(rec.error ? { error: { code: rec.error.code } } : {}),
   };
 }
 

@@ -17,7 +17,7 @@ export const MAX_RESULT_CHARS = 40_000;
 const SUMMARY_ROWS_CHARS = 1_300;
 
 function rowLine(r: z.infer<typeof JobRow>): string {
-  return `${r.job_id} ${r.status} ${r.model} ${r.created_at}${r.local_path ? ` ${r.local_path}` : ''}`;
+  return `${r.job_id} ${r.status}${r.error ? ` (${r.error.code})` : ''} ${r.model} ${r.created_at}${r.local_path ? ` ${r.local_path}` : ''}`;
 }
 
 export const listJobs = defineTool({
