@@ -1,0 +1,46 @@
+/**
+ * Requests an outsider can send before any token is checked: a malformed request target, broken
+ * percent-encoding in a download path. Each gets a clear 4xx; the server keeps serving everyone else.
+ */
+import { connect as netConnect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALICE, startTestServer, type TestServer } from './support.js';
+
+/** One raw HTTP/1.1 request; resolves to the status line (or '' when the server hung up). */
+function rawRequest(port: number, head: string): Promise<string> {
+  return new Promise((resolve) => {
+    let got = '';
+    const s = netConnect(port, '127.0.0.1', () => s.write(head));
+    s.on('data', (d) => {
+      got += String(d);
+      if (got.includes('\r\n')) s.end();
+    });
+    s.on('error', () => resolve(got.split('\r\n')[0] ?? ''));
+    s.on('close', () => resolve(got.split('\r\n')[0] ?? ''));
+    s.setTimeout(5_000, () => s.destroy());
+  });
+}
+
+describe('hostile requests to videogen-mcp http', () => {
+  let srv: TestServer;
+  beforeAll(async () => {
+    srv = await startTestServer();
+  });
+  afterAll(async () => {
+    await srv.close();
+  });
+
+  it('answers a request target that is not a valid URL with 400 and keeps serving (no crash before auth)', async () => {
+    for (const target of ['http://[', 'http://[::1', '//[/mcp']) {
+      const status = await rawRequest(srv.port, `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+      expect(status, target).toMatch(/^HTTP\/1\.1 400/);
+    }
+    const res = await fetch(new URL('/healthz', srv.url));
+    expect(res.status).toBe(200);
+  });
+
+  it('answers broken percent-encoding in a download path with 404, not 500', async () => {
+    const res = await fetch(new URL('/downloads/%E0%A4%A/x.mp4?exp=1&sig=x', srv.url), { headers: { authorization: `Bearer ${ALICE}` } });
+    expect(res.status).toBe(404);
+  });
+});
