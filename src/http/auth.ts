@@ -29,6 +29,13 @@ const JWT_CLOCK_TOLERANCE_S = 30;
 /** Discovery and JWKS requests give up after this long (the client's request is waiting). */
 const DISCOVERY_TIMEOUT_MS = 5_000;
 
+/**
+ * A JWT subject that can name a principal: 1 to 255 characters, not blank, no control characters. The
+ * empty principal is the unauthenticated (loopback) user's, and a subject is written into every record,
+ * log line and download signature of its principal.
+ */
+export const isPrincipalSubject = (sub: string): boolean => sub.length <= 255 && sub.trim() !== '' && !/[\u0000-\u001f\u007f-\u009f]/.test(sub);
+
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
 export function principalOf(auth: AuthInfo | undefined): string | undefined {
@@ -119,6 +126,7 @@ export class JwtVerifier implements OAuthTokenVerifier {
     const missing = this.oauth.scopes.filter((s) => !scopes.includes(s));
     if (missing.length) throw new InsufficientScopeError(`The access token lacks the scope ${missing.join(' ')}`);
     const principal = payload.sub!;
+    if (!isPrincipalSubject(principal)) throw new InvalidTokenError("The access token's sub claim is not accepted here: it must name a user");
     return {
       token,
       clientId: typeof payload['client_id'] === 'string' ? payload['client_id'] : principal,
