@@ -4,7 +4,7 @@
  */
 import { connect as netConnect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALICE, startTestServer, type TestServer } from './support.js';
+import { ALICE, connect, startTestServer, type TestServer } from './support.js';
 
 /** One raw HTTP/1.1 request; resolves to the status line (or '' when the server hung up). */
 function rawRequest(port: number, head: string): Promise<string> {
@@ -42,5 +42,23 @@ describe('hostile requests to videogen-mcp http', () => {
   it('answers broken percent-encoding in a download path with 404, not 500', async () => {
     const res = await fetch(new URL('/downloads/%E0%A4%A/x.mp4?exp=1&sig=x', srv.url), { headers: { authorization: `Bearer ${ALICE}` } });
     expect(res.status).toBe(404);
+  });
+
+  it("never shows a remote client a path on the server, in any field (the simulator's file: video_url included)", async () => {
+    const alice = await connect(srv.url, ALICE);
+    try {
+      const job = (await alice.call('generate_video', { model: 'hailuo-02', prompt: 'a quiet harbour' })).structuredContent as { job_id: string };
+      const done = await alice.call('check_job', { job_id: job.job_id, wait_seconds: 20 });
+      expect((done.structuredContent as { status: string }).status).toBe('succeeded');
+      const listed = await alice.call('list_jobs', {});
+      for (const r of [done, listed]) {
+        const all = JSON.stringify(r);
+        expect(all).not.toMatch(/file:\/\//);
+        expect(all).not.toContain(srv.workDir);
+        expect(all).not.toContain(process.cwd());
+      }
+    } finally {
+      await alice.close();
+    }
   });
 });
