@@ -74,6 +74,15 @@ class HttpError extends Error {
 
 /** Refuse to expose an unauthenticated server beyond this machine. */
 export function checkExposure(http: HttpConfig): void {
+  // Behind a reverse proxy on this machine, "loopback without authentication" is open to everyone the
+  // proxy serves: a token setting that names nobody is a mistake, never a way to turn authentication off.
+  const asked = http.tokenSources ?? [];
+  if (http.tokens.size === 0 && asked.length && !http.oauth)
+    throw new VideogenError(
+      'config',
+      `${asked.join(' and ')} ${asked.length > 1 ? 'are' : 'is'} set but name${asked.length > 1 ? '' : 's'} no token, so the server would run without authentication. Add name:token entries (e.g. alice:$(openssl rand -hex 32)), or unset ${asked.join(' and ')} to serve this machine alone without authentication.`,
+      { envVar: asked[0]! },
+    );
   if (http.tokens.size === 0 && !http.oauth && !isLoopbackHost(http.host))
     throw new VideogenError(
       'config',

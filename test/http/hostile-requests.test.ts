@@ -2,8 +2,11 @@
  * Requests an outsider can send before any token is checked: a malformed request target, broken
  * percent-encoding in a download path. Each gets a clear 4xx; the server keeps serving everyone else.
  */
+import { writeFileSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers.js';
 import { ALICE, connect, startTestServer, type TestServer } from './support.js';
 
 /** One raw HTTP/1.1 request; resolves to the status line (or '' when the server hung up). */
@@ -60,5 +63,17 @@ describe('hostile requests to videogen-mcp http', () => {
     } finally {
       await alice.close();
     }
+  });
+});
+
+describe('videogen-mcp http start-up with authentication asked for but empty', () => {
+  // Behind a reverse proxy on the same machine, a loopback server without auth is open to the world:
+  // a tokens file that names nobody, or an unexpanded ${...}, must not quietly mean "no authentication".
+  it('refuses to start when VIDEOGEN_AUTH_TOKENS_FILE or VIDEOGEN_AUTH_TOKENS is set but names no token', async () => {
+    const file = path.join(tempDir('videogen-tokens-'), 'tokens');
+    writeFileSync(file, '# alice:<token> lines go here\n\n', { mode: 0o600 });
+    await expect(startTestServer({ VIDEOGEN_AUTH_TOKENS: '', VIDEOGEN_AUTH_TOKENS_FILE: file })).rejects.toThrow(/VIDEOGEN_AUTH_TOKENS_FILE.*no token/);
+    await expect(startTestServer({ VIDEOGEN_AUTH_TOKENS: '${TEAM_TOKENS}' })).rejects.toThrow(/VIDEOGEN_AUTH_TOKENS.*no token/);
+    await expect(startTestServer({ VIDEOGEN_AUTH_TOKENS: ' , ' })).rejects.toThrow(/VIDEOGEN_AUTH_TOKENS.*no token/);
   });
 });
