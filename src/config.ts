@@ -185,8 +185,9 @@ export interface HttpConfig {
   /** Static bearer tokens: token → principal name (a principal may have several, for rotation). Empty when none are configured. */
   tokens: Map<string, string>;
   /**
-   * The settings that asked for static tokens (VIDEOGEN_AUTH_TOKENS, VIDEOGEN_AUTH_TOKENS_FILE), even when
-   * they named none: asked-for authentication that comes out empty must never mean "no authentication".
+   * The settings that asked for authentication (VIDEOGEN_AUTH_TOKENS, VIDEOGEN_AUTH_TOKENS_FILE, an unexpanded
+   * VIDEOGEN_AUTH_ISSUER), even when they named none: asked-for authentication that comes out empty must
+   * never mean "no authentication".
    */
   tokenSources?: string[];
   /** OAuth 2.1 resource server settings, when VIDEOGEN_AUTH_ISSUER is set. */
@@ -259,6 +260,8 @@ export function loadHttpConfig(env: Env = process.env, flags: HttpFlags = {}, re
     parseTokens(text, 'VIDEOGEN_AUTH_TOKENS_FILE', tokens);
   }
   const issuer = value(env, 'VIDEOGEN_AUTH_ISSUER');
+  // An unexpanded ${...} issuer asks for authentication too (checkExposure refuses to run without it).
+  if (issuer === undefined && env['VIDEOGEN_AUTH_ISSUER']?.trim()) tokenSources.push('VIDEOGEN_AUTH_ISSUER');
   const audience = value(env, 'VIDEOGEN_AUTH_AUDIENCE');
   let oauth: HttpConfig['oauth'];
   if (issuer !== undefined) {

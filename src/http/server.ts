@@ -80,7 +80,7 @@ export function checkExposure(http: HttpConfig): void {
   if (http.tokens.size === 0 && asked.length && !http.oauth)
     throw new VideogenError(
       'config',
-      `${asked.join(' and ')} ${asked.length > 1 ? 'are' : 'is'} set but name${asked.length > 1 ? '' : 's'} no token, so the server would run without authentication. Add name:token entries (e.g. alice:$(openssl rand -hex 32)), or unset ${asked.join(' and ')} to serve this machine alone without authentication.`,
+      `${asked.join(' and ')} ${asked.length > 1 ? 'are' : 'is'} set but name${asked.length > 1 ? '' : 's'} no token or issuer (empty, or an unexpanded \${...}), so the server would run without authentication. Add name:token entries (e.g. alice:$(openssl rand -hex 32)) or the issuer's URL, or unset ${asked.join(' and ')} to serve this machine alone without authentication.`,
       { envVar: asked[0]! },
     );
   if (http.tokens.size === 0 && !http.oauth && !isLoopbackHost(http.host))

@@ -75,5 +75,6 @@ describe('videogen-mcp http start-up with authentication asked for but empty', (
     await expect(startTestServer({ VIDEOGEN_AUTH_TOKENS: '', VIDEOGEN_AUTH_TOKENS_FILE: file })).rejects.toThrow(/VIDEOGEN_AUTH_TOKENS_FILE.*no token/);
     await expect(startTestServer({ VIDEOGEN_AUTH_TOKENS: '${TEAM_TOKENS}' })).rejects.toThrow(/VIDEOGEN_AUTH_TOKENS.*no token/);
     await expect(startTestServer({ VIDEOGEN_AUTH_TOKENS: ' , ' })).rejects.toThrow(/VIDEOGEN_AUTH_TOKENS.*no token/);
+    await expect(startTestServer({ VIDEOGEN_AUTH_TOKENS: '', VIDEOGEN_AUTH_ISSUER: '${IDP_URL}' })).rejects.toThrow(/VIDEOGEN_AUTH_ISSUER.*no token or issuer/);
   });
 });
