@@ -108,7 +108,10 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
       await pg.init(); // migrations, once, whichever instance starts first
     } catch (err) {
       await pg.close();
-      throw new VideogenError('config', `cannot reach the database at VIDEOGEN_DATABASE_URL (${pg.id}): ${err instanceof Error ? err.message : String(err)}`, {
+      // The operator reads this, not an agent: the driver's own words, not the tool call's advice.
+      const raw = err instanceof VideogenError && err.code === 'unavailable' && err.cause !== undefined ? err.cause : err;
+      const why = raw instanceof Error ? `${(raw as { code?: string }).code ? `${(raw as { code?: string }).code}: ` : ''}${raw.message}` : String(raw);
+      throw new VideogenError('config', `cannot reach the database at VIDEOGEN_DATABASE_URL (${pg.id}): ${redact(why).slice(0, 300)}`, {
         envVar: 'VIDEOGEN_DATABASE_URL',
         cause: err,
       });

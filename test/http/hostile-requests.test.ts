@@ -78,3 +78,15 @@ describe('videogen-mcp http start-up with authentication asked for but empty', (
     await expect(startTestServer({ VIDEOGEN_AUTH_TOKENS: '', VIDEOGEN_AUTH_ISSUER: '${IDP_URL}' })).rejects.toThrow(/VIDEOGEN_AUTH_ISSUER.*no token or issuer/);
   });
 });
+
+describe('videogen-mcp http start-up with the database down', () => {
+  it("says what the operator needs (the driver's error, no tool-call advice, no password)", async () => {
+    const err = await startTestServer({ VIDEOGEN_DATABASE_URL: 'postgres://videogen:s3cret-db-pass@127.0.0.1:1/videogen' }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(err?.message).toMatch(/cannot reach the database at VIDEOGEN_DATABASE_URL .*ECONNREFUSED/);
+    expect(err?.message).not.toMatch(/idempotency_key|Try again in a minute/);
+    expect(err?.message).not.toContain('s3cret-db-pass');
+  });
+});
