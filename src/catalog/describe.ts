@@ -50,7 +50,12 @@ export function summarizeModel(model: ModelSpec, opts: PriceOptions = {}): Model
     aspect_ratios: [...model.params.aspect_ratios],
     // Endpoints and wire details are in describeModel (list_models with a model filter): the plain
     // listing stays light on the agent's context.
-    offers: model.offers.map((o) => ({ provider: o.provider, native_model: o.native_model, price_usd: offerUsdRange(model, o, opts) })),
+    offers: model.offers.map((o) => ({
+      provider: o.provider,
+      native_model: o.native_model,
+      price_usd: offerUsdRange(model, o, opts),
+      ...(o.unreleased ? { unreleased: true as const } : {}),
+    })),
   };
 }
 
@@ -72,6 +77,8 @@ function offerDetail(model: ModelSpec, offer: Offer, opts: PriceOptions): OfferD
     typical_seconds: offer.typical_seconds ?? model.typical_seconds,
   };
   if (offer.notes !== undefined) d.notes = offer.notes;
+  if (offer.unreleased !== undefined) d.unreleased = offer.unreleased;
+  if (offer.retired_aliases?.length) d.retired_aliases = offer.retired_aliases.map((r) => r.slug);
   return d;
 }
 
@@ -154,10 +161,11 @@ export function modelsMarkdownTable(): string {
     for (const o of m.offers) {
       if (o.provider === 'simulator') continue;
       const slugs = byProvider.get(o.provider) ?? [];
-      if (!slugs.includes(o.native_model)) slugs.push(o.native_model);
+      const shown = `\`${o.native_model}\`${o.unreleased ? ' (unreleased)' : ''}${o.retired_aliases?.length ? ` (was ${o.retired_aliases.map((r) => `\`${r.slug}\``).join(', ')})` : ''}`;
+      if (!slugs.includes(shown)) slugs.push(shown);
       byProvider.set(o.provider, slugs);
     }
-    for (const [p, slugs] of byProvider) providers.push(`${PROVIDER_LABELS[p]}: ${slugs.map((s) => `\`${s}\``).join(', ')}`);
+    for (const [p, slugs] of byProvider) providers.push(`${PROVIDER_LABELS[p]}: ${slugs.join(', ')}`);
     if (m.offers.some((o) => o.provider === 'simulator')) providers.push('simulator');
     const ratios = m.params.aspect_ratios.filter((r) => !/^\d{3,}:\d{3,}$/.test(r));
     const row = [

@@ -115,6 +115,7 @@ const MINIMAX_WIRE: Wire = {
   output_resolution: 'resolution',
   prompt_optimizer: 'prompt_optimizer',
   callback_url: 'callback_url',
+  watermark: 'aigc_watermark',
 };
 /** Hailuo 2.3 and 2.3-Fast take no last frame on MiniMax. */
 const { last_frame_image_url: _noLastFrame, ...MINIMAX_WIRE_23 } = MINIMAX_WIRE;

@@ -66,6 +66,7 @@ const SAMPLE_INPUTS: Record<Mode, VideoParams> = {
   'image-to-video': { prompt: 'sample', first_frame_image_url: 'https://example.com/first.png' },
   'first-last-frame': { prompt: 'sample', first_frame_image_url: 'https://example.com/first.png', last_frame_image_url: 'https://example.com/last.png' },
   'video-to-video': { prompt: 'sample', source_video_url: 'https://example.com/source.mp4' },
+  extend: { prompt: 'sample', extend_job_id: 'job_sample' },
 };
 
 export interface OfferCombination {
@@ -119,7 +120,9 @@ export function priceTable(model: ModelSpec, offer: Offer, opts: PriceOptions = 
     if (credits !== undefined) row.credits = credits;
     rows.push(row);
   }
-  const table: PriceTable = { kind: p.kind, rows };
+  // A price nobody publishes has no rows: one "unknown" per combination says nothing the kind does not
+  // (and would fill list_models with dozens of lines for a 4–15 s model).
+  const table: PriceTable = { kind: p.kind, rows: p.kind === 'unknown' ? [] : rows };
   if (p.kind === 'per_second') {
     table.usd_per_second = p.usd_per_second;
     if (p.credits_per_second !== undefined) table.credits_per_second = p.credits_per_second;

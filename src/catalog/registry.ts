@@ -7,10 +7,11 @@
  */
 import { VideogenError } from '../errors.js';
 import { HAILUO_MODELS } from './hailuo.js';
+import { HAILUO3_MODELS } from './hailuo3.js';
 import { RUNWAY_MODELS } from './runway.js';
 import type { ModelSpec, Offer, ResolvedModel } from './types.js';
 
-export const MODELS: readonly ModelSpec[] = [...HAILUO_MODELS, ...RUNWAY_MODELS];
+export const MODELS: readonly ModelSpec[] = [...HAILUO_MODELS, ...HAILUO3_MODELS, ...RUNWAY_MODELS];
 
 export interface AliasEntry {
   /** The name as written in the catalog. */
@@ -24,30 +25,66 @@ function key(value: string): string {
   return value.trim().toLowerCase();
 }
 
-function buildIndex(models: readonly ModelSpec[]): Map<string, AliasEntry> {
-  const index = new Map<string, AliasEntry>();
+interface Index {
+  /** By case-folded name. */
+  folded: Map<string, AliasEntry>;
+  /**
+   * Provider slugs that differ only in case from another provider's slug (MiniMax's `MiniMax-H3`,
+   * RunAPI's `minimax-h3`): each resolves only when written exactly, so neither steals the other.
+   */
+  cased: Map<string, AliasEntry>;
+  /** Folded names shared by several cased slugs, with the spellings that resolve. */
+  ambiguous: Map<string, string[]>;
+}
+
+function buildIndex(models: readonly ModelSpec[]): Index {
+  const folded = new Map<string, AliasEntry>();
+  const cased = new Map<string, AliasEntry>();
+  const ambiguous = new Map<string, string[]>();
   const add = (alias: string, model: ModelSpec, offer: Offer | undefined) => {
     const k = key(alias);
-    const prev = index.get(k);
+    const spellings = ambiguous.get(k);
+    if (spellings && offer) {
+      const same = cased.get(alias.trim());
+      if (same && same.model === model && same.offers.every((o) => o.provider === offer.provider))
+        cased.set(alias.trim(), { ...same, offers: [...same.offers, offer] });
+      else if (!same) {
+        cased.set(alias.trim(), { alias, model, offers: [offer] });
+        spellings.push(alias);
+      } else throw new Error(`catalog: the name "${alias}" is claimed twice (${same.model.id} and ${model.id})`);
+      return;
+    }
+    const prev = folded.get(k);
     if (!prev) {
-      index.set(k, { alias, model, offers: offer ? [offer] : [] });
+      folded.set(k, { alias, model, offers: offer ? [offer] : [] });
       return;
     }
     // The same slug on two endpoints of one provider (Runway gen4.5) names both offers.
     const sameProvider = offer && prev.offers.length > 0 && prev.offers.every((o) => o.provider === offer.provider);
-    if (prev.model !== model || !sameProvider) throw new Error(`catalog: the name "${alias}" is claimed twice (${prev.model.id} and ${model.id})`);
-    index.set(k, { ...prev, offers: [...prev.offers, offer] });
+    if (prev.model === model && sameProvider) {
+      folded.set(k, { ...prev, offers: [...prev.offers, offer] });
+      return;
+    }
+    // Two providers' slugs that differ only in case: each must be written as its provider writes it.
+    if (offer && prev.offers.length > 0 && prev.alias.trim() !== alias.trim()) {
+      folded.delete(k);
+      cased.set(prev.alias.trim(), prev);
+      cased.set(alias.trim(), { alias, model, offers: [offer] });
+      ambiguous.set(k, [prev.alias, alias]);
+      return;
+    }
+    throw new Error(`catalog: the name "${alias}" is claimed twice (${prev.model.id} and ${model.id})`);
   };
   for (const m of models) add(m.id, m, undefined);
   for (const m of models) for (const a of m.aliases) add(a, m, undefined);
   for (const m of models)
     for (const o of m.offers)
-      for (const a of o.aliases ?? []) {
+      for (const a of [...(o.aliases ?? []), ...(o.retired_aliases ?? []).map((r) => r.slug)]) {
         // A provider slug equal to a model id stays the (unpinned) model id.
         if (models.some((x) => key(x.id) === key(a))) continue;
         add(a, m, o);
       }
-  return index;
+  return { folded, cased, ambiguous };
 }
 
 const INDEX = buildIndex(MODELS);
@@ -58,16 +95,20 @@ export function getModel(id: string): ModelSpec | undefined {
 
 /** Every name that resolves, with what it resolves to. */
 export function allAliases(): AliasEntry[] {
-  return [...INDEX.values()];
+  return [...INDEX.folded.values(), ...INDEX.cased.values()];
 }
 
 /** By id, model alias or offer alias, case-insensitive; returns the pinned offer for provider-native slugs. */
 export function resolveModel(value: string): ResolvedModel | undefined {
-  const entry = INDEX.get(key(value));
+  const entry = INDEX.cased.get(value.trim()) ?? INDEX.folded.get(key(value));
   if (!entry) return undefined;
   if (entry.offers.length === 0) return { model: entry.model };
   const only = entry.offers.length === 1 ? entry.offers[0] : undefined;
   return only ? { model: entry.model, pinned: only, pinned_offers: entry.offers } : { model: entry.model, pinned_offers: entry.offers };
+}
+
+function resolveFolded(spellings: readonly string[]): string {
+  return [...new Set(spellings.map((a) => INDEX.cased.get(a.trim())!.model.id))].join(' or ');
 }
 
 /** Levenshtein distance, for "did you mean". */
@@ -91,7 +132,18 @@ export function requireModel(value: string): ResolvedModel {
   const resolved = resolveModel(raw);
   if (resolved) return resolved;
   const k = key(raw);
-  const close = [...INDEX.values()]
+  const spellings = INDEX.ambiguous.get(k);
+  if (spellings) {
+    const which = spellings.map((a) => {
+      const e = INDEX.cased.get(a.trim())!;
+      return `"${a}" (${e.offers[0]?.provider ?? e.model.id})`;
+    });
+    throw new VideogenError(
+      'invalid_input',
+      `"${raw.trim()}" could mean ${which.join(' or ')}: provider slugs are matched exactly when two providers spell them alike. Write one as shown, or use model ${resolveFolded(spellings)} to let any provider serve it.`,
+    );
+  }
+  const close = allAliases()
     .map((e) => ({ e, d: Math.min(distance(k, key(e.alias)), key(e.alias).includes(k) && k.length >= 3 ? 1 : Infinity) }))
     .filter((x) => x.d <= Math.max(2, Math.floor(k.length / 3)))
     .sort((a, b) => a.d - b.d)

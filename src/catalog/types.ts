@@ -9,7 +9,8 @@ export type ProviderId = (typeof PROVIDER_IDS)[number];
 /** The five real backends (everything but the simulator). */
 export type RealProviderId = Exclude<ProviderId, 'simulator'>;
 
-export const MODES = ['text-to-video', 'image-to-video', 'first-last-frame', 'video-to-video'] as const;
+/** `extend`: continue a finished video from its job (RunAPI runway/extend_video). */
+export const MODES = ['text-to-video', 'image-to-video', 'first-last-frame', 'video-to-video', 'extend'] as const;
 export type Mode = (typeof MODES)[number];
 
 /** The common request vocabulary: field names mirror the seed parameter tables. */
@@ -23,6 +24,16 @@ export interface VideoParams {
   aspect_ratio?: string;
   prompt_optimizer?: boolean;
   callback_url?: string;
+  /** Integer 0–4294967295: the same seed and request give similar results (Runway `seed`). */
+  seed?: number;
+  /** What should not appear (Runway Veo `negativePrompt`). */
+  negative_prompt?: string;
+  /** Audio track on or off (Runway Veo `audio`). */
+  generate_audio?: boolean;
+  /** Visible AI-generated watermark on or off (MiniMax `aigc_watermark`). */
+  watermark?: boolean;
+  /** The job_id of a finished video to continue (RunAPI `runway/extend_video` `source_task_id`). */
+  extend_job_id?: string;
 }
 export type ParamName = keyof VideoParams;
 /** Every field of the common vocabulary, in the order messages list them. */
@@ -36,6 +47,25 @@ export const PARAM_NAMES = [
   'aspect_ratio',
   'prompt_optimizer',
   'callback_url',
+  'seed',
+  'negative_prompt',
+  'generate_audio',
+  'watermark',
+  'extend_job_id',
+] as const satisfies readonly ParamName[];
+
+/**
+ * Optional fields only some offers take. A model takes one when at least one of its (released, real)
+ * offers maps it in `wire_fields`; a request that sets it is routed only to offers that take it.
+ */
+export const OFFER_FIELDS = [
+  'callback_url',
+  'prompt_optimizer',
+  'seed',
+  'negative_prompt',
+  'generate_audio',
+  'watermark',
+  'extend_job_id',
 ] as const satisfies readonly ParamName[];
 
 /**
@@ -67,7 +97,8 @@ export interface FieldPresence {
   prompt: 'required' | 'optional';
   first_frame: 'required' | 'optional' | 'forbidden';
   last_frame: 'optional' | 'forbidden';
-  source_video: 'required' | 'forbidden';
+  /** `optional`: a reference video (MiniMax H3), not a video to edit. */
+  source_video: 'required' | 'optional' | 'forbidden';
   aspect_ratio: 'required' | 'optional' | 'forbidden' | 'conditional';
 }
 
@@ -80,6 +111,11 @@ export interface ParamSpace {
   default_resolution?: string;
   /** Applied when the model takes an aspect ratio (presence `optional`) and none is given. */
   default_aspect_ratio?: string;
+  /**
+   * Per-mode default aspect ratio, for models whose ratio is needed in one mode only (MiniMax H3:
+   * text-only requests need a concrete ratio; with frames the ratio follows the image).
+   */
+  default_aspect_ratio_by_mode?: Readonly<Partial<Record<Mode, string>>>;
   /** The longest prompt any offer of this model accepts; offers with a lower limit carry a rule. */
   prompt_max_chars: number;
   presence: FieldPresence;
@@ -134,6 +170,16 @@ export interface Offer {
   /** Typical generation time in seconds, used to schedule polling. */
   typical_seconds?: number;
   notes?: string;
+  /**
+   * Set when the provider lists the model but marks it unreleased (with the source). Such an offer is
+   * shown by list_models but never routed to, and its slug is refused with this reason.
+   */
+  unreleased?: string;
+  /**
+   * A retired provider slug this offer answers for (e.g. Runway's `gen4_aleph` → `aleph2`): the slug
+   * still resolves here, and the successor is what goes on the wire.
+   */
+  retired_aliases?: readonly { slug: string; source: string }[];
 }
 
 export interface ModelSpec {
@@ -186,6 +232,8 @@ export interface OfferSummary {
   native_model: string;
   /** USD range over every combination the offer serves, where known; 'unknown' when no price is known. */
   price_usd: { min: number; max: number } | 'unknown';
+  /** Present when the provider lists the offer as unreleased: never routed to. */
+  unreleased?: true;
 }
 
 /** One price line for `list_models`: USD, or 'unknown' when the price is not known (never invented). */
@@ -224,6 +272,10 @@ export interface OfferDetail {
   price: PriceTable;
   typical_seconds: number;
   notes?: string;
+  /** Why the offer is listed but never routed to (the provider marks it unreleased). */
+  unreleased?: string;
+  /** Retired provider slugs that now name this offer. */
+  retired_aliases?: string[];
 }
 /** The full parameter table of one model for `list_models` with a model filter. */
 export interface ModelDetail extends Omit<ModelSummary, 'offers'> {

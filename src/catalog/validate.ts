@@ -5,9 +5,13 @@
  */
 import * as z from 'zod';
 import { VideogenError } from '../errors.js';
+import { MODELS } from './registry.js';
 import { conditionFields, violatedRules } from './rules.js';
 import type { JointRule, Mode, ModelSpec, Offer, ParamName, ResolvedModel, VideoParams } from './types.js';
-import { PARAM_NAMES } from './types.js';
+import { OFFER_FIELDS, PARAM_NAMES } from './types.js';
+
+/** Runway's seed range (providers.md §5.2: 0–4294967295), the widest any provider documents. */
+export const SEED_MAX = 4_294_967_295;
 
 /** The common request shape. Numbers may arrive as numeric strings from loose clients. */
 export const VIDEO_PARAMS_SCHEMA = z.strictObject({
@@ -20,6 +24,11 @@ export const VIDEO_PARAMS_SCHEMA = z.strictObject({
   aspect_ratio: z.string().optional(),
   prompt_optimizer: z.boolean().optional(),
   callback_url: z.string().optional(),
+  extend_job_id: z.string().optional(),
+  seed: z.union([z.number(), z.string()]).optional(),
+  negative_prompt: z.string().optional(),
+  generate_audio: z.boolean().optional(),
+  watermark: z.boolean().optional(),
 });
 
 /** Names agents borrow from provider docs, and the common field they mean. */
@@ -36,12 +45,16 @@ const FIELD_HINTS: Readonly<Record<string, ParamName>> = {
   video_url: 'source_video_url',
   ratio: 'aspect_ratio',
   webhook_url: 'callback_url',
+  negativeprompt: 'negative_prompt',
+  audio: 'generate_audio',
+  aigc_watermark: 'watermark',
 };
 
-const MODE_FIELDS = ['first_frame_image_url', 'last_frame_image_url', 'source_video_url'] as const;
+const MODE_FIELDS = ['extend_job_id', 'first_frame_image_url', 'last_frame_image_url', 'source_video_url'] as const;
 
 export function detectMode(params: VideoParams): Mode {
   const has = (f: (typeof MODE_FIELDS)[number]) => typeof params[f] === 'string' && params[f].trim() !== '';
+  if (has('extend_job_id')) return 'extend';
   if (has('source_video_url')) return 'video-to-video';
   if (has('last_frame_image_url')) return 'first-last-frame';
   if (has('first_frame_image_url')) return 'image-to-video';
@@ -96,7 +109,13 @@ function normalize(model: ModelSpec, input: unknown): Normalized {
         }
       } else {
         const field = String(issue.path[0] ?? '');
-        const expected = field === 'prompt_optimizer' ? 'true or false' : field === 'duration_seconds' ? 'a whole number of seconds' : 'a string';
+        const expected = ['prompt_optimizer', 'generate_audio', 'watermark'].includes(field)
+          ? 'true or false'
+          : field === 'duration_seconds'
+            ? 'a whole number of seconds'
+            : field === 'seed'
+              ? `a whole number from 0 to ${SEED_MAX}`
+              : 'a string';
         errors.push(`${field} must be ${expected}.`);
         delete raw[field];
       }
@@ -104,11 +123,25 @@ function normalize(model: ModelSpec, input: unknown): Normalized {
   }
 
   const params: VideoParams = {};
-  for (const f of ['prompt', 'first_frame_image_url', 'last_frame_image_url', 'source_video_url', 'callback_url'] as const) {
+  for (const f of [
+    'prompt',
+    'first_frame_image_url',
+    'last_frame_image_url',
+    'source_video_url',
+    'callback_url',
+    'negative_prompt',
+    'extend_job_id',
+  ] as const) {
     const v = raw[f];
     if (typeof v === 'string' && v.trim() !== '') params[f] = v.trim();
   }
-  if (typeof raw.prompt_optimizer === 'boolean') params.prompt_optimizer = raw.prompt_optimizer;
+  for (const f of ['prompt_optimizer', 'generate_audio', 'watermark'] as const) if (typeof raw[f] === 'boolean') params[f] = raw[f];
+  const seed = raw.seed;
+  if (typeof seed === 'number' || typeof seed === 'string') {
+    const n = typeof seed === 'string' && seed.trim() === '' ? NaN : Number(seed);
+    if (Number.isInteger(n) && n >= 0 && n <= SEED_MAX) params.seed = n;
+    else errors.push(`seed must be a whole number from 0 to ${SEED_MAX} (got ${JSON.stringify(seed).slice(0, 40)}).`);
+  }
 
   const d = raw.duration_seconds;
   if (typeof d === 'number' || typeof d === 'string') {
@@ -206,7 +239,17 @@ function valueErrors(model: ModelSpec, p: VideoParams): string[] {
   if (p.aspect_ratio !== undefined && s.aspect_ratios.length > 0 && !s.aspect_ratios.includes(p.aspect_ratio))
     out.push(`aspect_ratio ${p.aspect_ratio} is not offered by ${model.id}; allowed: ${list(s.aspect_ratios)}.`);
   if (p.prompt_optimizer !== undefined && !s.prompt_optimizer) out.push(`prompt_optimizer is not taken by ${model.id}; remove it.`);
+  for (const f of OFFER_FIELDS) {
+    if (f === 'prompt_optimizer' || f === 'callback_url' || p[f] === undefined || modelTakes(model, f)) continue;
+    const takers = MODELS.filter((m) => modelTakes(m, f)).map((m) => m.id);
+    out.push(`${f} is not taken by ${model.id}; remove it${takers.length ? `, or use a model that takes it: ${takers.join(', ')}` : ''}.`);
+  }
   return out;
+}
+
+/** Whether some released, real offer of the model sends `field` to its provider. */
+export function modelTakes(model: ModelSpec, field: ParamName): boolean {
+  return model.offers.some((o) => o.provider !== 'simulator' && !o.unreleased && o.wire_fields[field] !== undefined);
 }
 
 function ruleCoverage(rules: readonly JointRule[]): Set<ParamName> {
@@ -245,7 +288,8 @@ export function validateParams(resolved: ResolvedModel, input: VideoParams): { p
 
   // Defaults.
   const s = model.params;
-  if (params.duration_seconds === undefined && s.durations.length > 0) {
+  const extending = mode === 'extend';
+  if (params.duration_seconds === undefined && s.durations.length > 0 && !extending) {
     const d = pickDefault(s.default_duration, s.durations, pinned, (o) => o.serves.durations);
     if (d !== undefined) params.duration_seconds = d;
   }
@@ -253,8 +297,8 @@ export function validateParams(resolved: ResolvedModel, input: VideoParams): { p
     const r = pickDefault(s.default_resolution, s.resolutions, pinned, (o) => o.serves.resolutions);
     if (r !== undefined) params.output_resolution = r;
   }
-  if (params.aspect_ratio === undefined && s.presence.aspect_ratio === 'optional' && s.aspect_ratios.length > 0) {
-    const a = pickDefault(s.default_aspect_ratio, s.aspect_ratios, pinned, (o) => o.serves.aspect_ratios);
+  if (params.aspect_ratio === undefined && s.presence.aspect_ratio === 'optional' && s.aspect_ratios.length > 0 && !extending) {
+    const a = pickDefault(s.default_aspect_ratio_by_mode?.[mode] ?? s.default_aspect_ratio, s.aspect_ratios, pinned, (o) => o.serves.aspect_ratios);
     if (a !== undefined) params.aspect_ratio = a;
   }
 
@@ -290,6 +334,7 @@ export function validateParams(resolved: ResolvedModel, input: VideoParams): { p
 export function offerServes(model: ModelSpec, offer: Offer, params: VideoParams, mode: Mode): string | undefined {
   const reasons: string[] = [];
   const sv = offer.serves;
+  if (offer.unreleased) return `is listed by ${offer.provider} but not released (${offer.unreleased}), so it is never routed to`;
   if (sv.modes && !sv.modes.includes(mode)) reasons.push(`serves only ${sv.modes.join(', ')}`);
   if (params.duration_seconds !== undefined && sv.durations && !sv.durations.includes(params.duration_seconds))
     reasons.push(sv.durations.length ? `serves only ${durationText(sv.durations)} s` : 'takes no duration_seconds');
@@ -297,8 +342,7 @@ export function offerServes(model: ModelSpec, offer: Offer, params: VideoParams,
     reasons.push(sv.resolutions.length ? `serves only ${list(sv.resolutions)}` : 'takes no output_resolution');
   if (params.aspect_ratio !== undefined && sv.aspect_ratios && !sv.aspect_ratios.includes(params.aspect_ratio))
     reasons.push(sv.aspect_ratios.length ? `takes aspect_ratio ${list(sv.aspect_ratios)} only` : 'takes no aspect_ratio');
-  for (const f of ['callback_url', 'prompt_optimizer'] as const)
-    if (params[f] !== undefined && offer.wire_fields[f] === undefined) reasons.push(`takes no ${f}`);
+  for (const f of OFFER_FIELDS) if (params[f] !== undefined && offer.wire_fields[f] === undefined) reasons.push(`takes no ${f}`);
   for (const r of violatedRules(sv.rules ?? [], params)) reasons.push(r.message.replace(/\.$/, ''));
   // Offers without `modes` serve every mode of the model.
   if (!sv.modes && !model.modes.includes(mode)) reasons.push(`serves only ${model.modes.join(', ')}`);

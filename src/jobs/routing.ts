@@ -43,6 +43,15 @@ export function planRoute(resolved: ResolvedModel, params: VideoParams, mode: Mo
     return { candidates: [{ offer: simulatorOffer, estimateUsd: 0 }], simulated: true };
   }
 
+  // A provider's own slug names exactly one offer, whatever else the call says: it goes to that offer
+  // or is refused with the reason, never quietly to a sibling offer (another tier, another provider).
+  const pinned = resolved.pinned;
+  if (pinned)
+    return {
+      candidates: [{ offer: pinnedRoute(model, pinned, params, mode, configured, requestedProvider), estimateUsd: estimate(pinned) }],
+      simulated: false,
+    };
+
   if (requestedProvider !== undefined) {
     const env = PROVIDER_ENV[requestedProvider as keyof typeof PROVIDER_ENV];
     const offers = model.offers.filter((o) => o.provider === requestedProvider);
@@ -68,13 +77,6 @@ export function planRoute(resolved: ResolvedModel, params: VideoParams, mode: Mo
     };
   }
 
-  const pinned = resolved.pinned;
-  if (pinned && configured.has(pinned.provider)) {
-    const reason = offerServes(model, pinned, params, mode);
-    if (reason !== undefined) throw notServed(model, [pinned], params, mode, `${pinned.native_model} on ${pinned.provider} ${reason}`);
-    return { candidates: [{ offer: pinned, estimateUsd: estimate(pinned) }], simulated: false };
-  }
-
   const real = model.offers.filter((o) => o.provider !== 'simulator');
   const available = real.filter((o) => configured.has(o.provider));
   const serving = available.filter((o) => offerServes(model, o, params, mode) === undefined);
@@ -96,6 +98,32 @@ export function planRoute(resolved: ResolvedModel, params: VideoParams, mode: Mo
     ),
     simulated: false,
   };
+}
+
+/** The pinned offer itself, or the reason it cannot be used (another provider asked for, key missing, not served). */
+function pinnedRoute(model: ModelSpec, pinned: Offer, params: VideoParams, mode: Mode, configured: Set<ProviderId>, requested: ProviderId | undefined): Offer {
+  const slug = pinned.native_model;
+  if (requested !== undefined && requested !== pinned.provider) {
+    const alt = model.offers.some((o) => o.provider === requested)
+      ? `pass model "${model.id}" with provider "${requested}"`
+      : `${requested} does not offer ${model.id}`;
+    throw new VideogenError(
+      'invalid_input',
+      `"${slug}" is ${pinned.provider}'s own model slug, so it names ${pinned.provider}'s offer only, but provider "${requested}" was asked for. Drop provider to use ${pinned.provider}, or ${alt}.`,
+      { noJobCreated: true },
+    );
+  }
+  if (!configured.has(pinned.provider)) {
+    const env = PROVIDER_ENV[pinned.provider as keyof typeof PROVIDER_ENV]?.key ?? pinned.provider;
+    throw new VideogenError(
+      'not_configured',
+      `"${slug}" is ${pinned.provider}'s own model slug and ${pinned.provider} is not configured: set ${env}, or pass model "${model.id}" to let any configured provider serve it.`,
+      { provider: pinned.provider, envVar: env, noJobCreated: true },
+    );
+  }
+  const reason = offerServes(model, pinned, params, mode);
+  if (reason !== undefined) throw notServed(model, [pinned], params, mode, `${slug} on ${pinned.provider} ${reason}`);
+  return pinned;
 }
 
 function sortCandidates(config: Config, list: RouteCandidate[]): RouteCandidate[] {

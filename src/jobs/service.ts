@@ -15,6 +15,7 @@ import { NetworkError } from '../providers/http.js';
 import type { JobHandle, JobStatus, LocalMedia, ProviderAdapter } from '../providers/types.js';
 import { decodeJobId, encodeJobId } from './job-id.js';
 import { TERMINAL, sanitizeParams, type JobRecord, type JobStore, type PendingSubmit } from './ledger.js';
+import { extendSource } from './extend.js';
 import { planRoute, type RouteCandidate } from './routing.js';
 import { VideoSaver } from './saver.js';
 import type { SpendGuard, SpendRequest } from './budget.js';
@@ -126,7 +127,12 @@ export class JobService {
     // A slug naming several offers (gen4.5: Runway's text_to_video and image_to_video) pins the one
     // that fits this request's mode.
     const routed: ResolvedModel = validated.pinned ? { ...resolved, pinned: validated.pinned } : resolved;
-    const fingerprint = fingerprintOf(resolved.model.id, params, provider);
+    // A slug that pins an offer is part of what was asked for: the same key with another tier's slug is a different request.
+    const fingerprint = fingerprintOf(
+      routed.pinned ? `${resolved.model.id}@${routed.pinned.provider}/${routed.pinned.native_model}` : resolved.model.id,
+      params,
+      provider,
+    );
 
     if (idempotency_key !== undefined && !dry_run) {
       const existing = await this.ledger.findByIdempotencyKey(idempotency_key);
@@ -141,6 +147,12 @@ export class JobService {
     }
 
     const plan = planRoute(routed, params, mode, this.config, provider);
+    // Extending needs the source job's own task id, and a source that can be extended where this goes.
+    const extend =
+      params.extend_job_id !== undefined
+        ? await extendSource(params.extend_job_id, plan.candidates[0]!.offer.provider, (id) => this.ledger.get(id))
+        : undefined;
+    const wireOverrides: VideoParams = extend ? { extend_job_id: extend.taskId } : {};
     const media = await this.resolveMedia(params, ctx.signal);
     const first = plan.candidates[0]!;
     this.checkMediaFor(resolved.model, first.offer.provider, params, media);
@@ -210,7 +222,7 @@ export class JobService {
         const adapter = this.adapter(cand.offer.provider);
         try {
           await this.deps.guard.authorize(spendRequest(key, resolved, params, cand, max_cost_usd), ctx);
-          const record = await this.submitTo(adapter, cand, resolved, params, mode, media, key, fingerprint, plan.simulated, state, ctx.signal);
+          const record = await this.submitTo(adapter, cand, resolved, params, mode, media, key, fingerprint, plan.simulated, state, ctx.signal, wireOverrides);
           done = true;
           if (failedOver.length) {
             record.failed_over_from = failedOver.map((f) => f.provider);
@@ -250,9 +262,11 @@ export class JobService {
     /** Set once the paid request may have reached the provider. */
     state: { sent: boolean },
     signal: AbortSignal | undefined,
+    /** Values that go on the wire in place of the caller's (extend_job_id → the upstream task id). */
+    wireOverrides: VideoParams = {},
   ): Promise<JobRecord> {
     this.checkMediaFor(resolved.model, cand.offer.provider, params, media);
-    const wire: VideoParams = { ...params };
+    const wire: VideoParams = { ...params, ...wireOverrides };
     for (const [field, m] of media) {
       wire[field] = adapter.prepareMedia
         ? await adapter.prepareMedia(m, field, signal ? { signal } : {})

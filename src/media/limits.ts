@@ -72,6 +72,9 @@ function dataUriPayloadBytes(encodedLimit: number): number {
   return Math.floor((encodedLimit - 32) / 4) * 3;
 }
 
+/** Runway's data-URI cap in encoded characters, decimal (the stricter reading of "5MB"). */
+const RUNWAY_DATA_URI_CHARS = 5 * MB;
+
 const IMAGE_JPEG_PNG_WEBP = ['image/jpeg', 'image/png', 'image/webp'] as const;
 
 /** The limits table. README and `list_models` may render it; tests pin the numbers. */
@@ -117,19 +120,20 @@ export const MEDIA_LIMIT_TABLE: readonly MediaLimitEntry[] = [
     by: 'Runway (ephemeral upload)',
     source: 'providers.md §5.5; docs.dev.runwayml.com/assets/inputs size table: uploads 200 MB',
   },
+  // Runway's inline cap applies to whatever model Runway serves (gen4.5, Veo, Hailuo 3 …).
   {
-    scope: { family: 'runway', providers: ['runway'], transport: 'data-uri' },
+    scope: { providers: ['runway'], transport: 'data-uri' },
     kind: 'image',
-    max_bytes: dataUriPayloadBytes(5 * MIB),
-    by: 'Runway (data URI, under 5 MB encoded)',
-    source: 'providers.md §5.2; docs.dev.runwayml.com/assets/inputs: "encoded data URI must be under 5MB (1024 × 1024 × 5 bytes)"',
+    max_bytes: dataUriPayloadBytes(RUNWAY_DATA_URI_CHARS),
+    by: 'Runway (data URI, up to 5 MB encoded)',
+    source: 'providers.md §9.2: @runwayml/sdk 4.17.1 "cap media data URIs at 5MB" (image-to-video.ts:88-90)',
   },
   {
-    scope: { family: 'runway', providers: ['runway'], transport: 'data-uri' },
+    scope: { providers: ['runway'], transport: 'data-uri' },
     kind: 'video',
-    max_bytes: dataUriPayloadBytes(16 * MIB),
-    by: 'Runway (data URI, 16 MB encoded)',
-    source: 'docs.dev.runwayml.com/assets/inputs size table: video data URI 16MB',
+    max_bytes: dataUriPayloadBytes(RUNWAY_DATA_URI_CHARS),
+    by: 'Runway (data URI, up to 5 MB encoded)',
+    source: 'providers.md §9.2: @runwayml/sdk 4.17.1 "cap media data URIs at 5MB" for videos too (video-to-video.ts:72-76), replacing §5.2\'s 16 MB',
   },
   // Through a gateway, Runway fetches the file by URL (the gateway's hosted copy). [I]
   {
@@ -170,6 +174,14 @@ export const MEDIA_LIMIT_TABLE: readonly MediaLimitEntry[] = [
     mimes: ['image/jpeg', 'image/png'],
     by: 'Atlas Cloud',
     source: 'providers.md §3.5 Atlas Hailuo `image`: "JPG/JPEG/PNG, aspect 2:5–5:2, short side >300 px, ≤20 MB" (AT-COMFY tooltips)',
+  },
+  {
+    scope: { providers: ['minimax'] },
+    kind: 'video',
+    max_bytes: 45 * MB,
+    mimes: ['video/mp4', 'video/quicktime'],
+    by: 'MiniMax V2 (inline reference video; request body ≤ 64 MB)',
+    source: 'providers.md §9.3 media: "video 50 MB, request body 64 MB" (mmx-cli sdk.mjs:1888-1893); base64 of 45 MB fits the body',
   },
   // RunAPI (`/api/v1/files`), MiniMax (data URI in the request) and the simulator document no transport
   // limits of their own; the model family's limits and DEFAULT_MAX_INPUT_BYTES apply.

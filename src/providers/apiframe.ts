@@ -41,7 +41,19 @@ export function apiframeBody(nativeModel: string, params: VideoParams): Record<s
     set('image', params.first_frame_image_url);
     set('duration', params.duration_seconds);
     set('aspect_ratio', params.aspect_ratio);
+    set('seed', params.seed);
     body['runwayParams'] = p;
+  } else if (/^veo-/.test(nativeModel)) {
+    // veoParams (AF-OAS): the common vocabulary's own names, plus image/last_frame for the frames.
+    set('image', params.first_frame_image_url);
+    set('last_frame', params.last_frame_image_url);
+    set('duration', params.duration_seconds);
+    set('resolution', params.output_resolution);
+    set('aspect_ratio', params.aspect_ratio);
+    set('generate_audio', params.generate_audio);
+    set('negative_prompt', params.negative_prompt);
+    set('seed', params.seed);
+    body['veoParams'] = p;
   } else {
     throw new VideogenError('unsupported', `Apiframe model "${nativeModel}" is not a Hailuo or Runway model; this server cannot build its parameters.`, {
       provider: PROVIDER,

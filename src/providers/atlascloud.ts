@@ -34,6 +34,8 @@ const INSUFFICIENT_RE = /insufficient|balance/i;
 /** Atlas ids whose schema has no `duration` (pro tiers are fixed length, AT-COMFY nodes). */
 const NO_DURATION_RE = /\/(t2v|i2v)-pro$/;
 
+const H3_RE = /^minimax\/h3(-[a-z-]+)?\//;
+
 /** The flat wire body in Atlas's (WaveSpeed-style) names. */
 export function atlasBody(nativeModel: string, params: VideoParams): Record<string, unknown> {
   const body: Record<string, unknown> = { model: nativeModel };
@@ -44,6 +46,16 @@ export function atlasBody(nativeModel: string, params: VideoParams): Record<stri
   set('image', params.first_frame_image_url);
   set('end_image', params.last_frame_image_url);
   if (!NO_DURATION_RE.test(nativeModel)) set('duration', params.duration_seconds);
+  if (H3_RE.test(nativeModel)) {
+    // MiniMax H3 ids (providers.md §9.5): uppercase resolutions (2K, 768P), a ratio, and H3 Max's
+    // `prompt_expansion`. Field names follow Atlas's ComfyUI nodes [I].
+    set('resolution', params.output_resolution?.toUpperCase());
+    set('aspect_ratio', params.aspect_ratio);
+    set('prompt_expansion', params.prompt_optimizer);
+    // reference-to-video takes its media as `refers: [{url, type}]` (AT-PR #108).
+    if (params.source_video_url !== undefined) body['refers'] = [{ url: params.source_video_url, type: 'video' }];
+    return body;
+  }
   set('enable_prompt_expansion', params.prompt_optimizer);
   // On Hailuo ids the resolution is part of the id (fast = 512p, standard = 768p, pro = 1080p);
   // only the older `minimax/video-02` takes a `resolution` field.

@@ -7,7 +7,11 @@
  *  - a finished task carries only a `file_id`: the download URL comes from /v1/files/retrieve and lives
  *    about an hour, so `refreshOutputs` re-reads the task and asks for a fresh one;
  *  - keys are bound to a region: a global key fails on the mainland host and the other way round;
- *  - there is no idempotency key, so a submit is sent once and a lost answer is `unknown_outcome`.
+ *  - there is no idempotency key, so a submit is sent once and a lost answer is `unknown_outcome`;
+ *  - MiniMax-H3 lives on Video Generation V2 (providers.md §9.3): `POST /v2/video_generation` with a
+ *    `content[]` of roles, a bare `{task_id}` answer, status at `GET /v2/query/video_generation/{id}`
+ *    whose finished task carries the video URL itself (`task.content.url`), and errors on HTTP status
+ *    codes with `{error:{type,message}}` (a `base_resp` is read too). Its handle carries `v: "2"`.
  */
 import * as z from 'zod';
 import { VideogenError, type ErrorCode } from '../errors.js';
@@ -23,10 +27,17 @@ const MAINLAND_HOST = 'https://api.minimaxi.com';
 const SUBMIT_PATH = '/v1/video_generation';
 const QUERY_PATH = '/v1/query/video_generation';
 const RETRIEVE_PATH = '/v1/files/retrieve';
+const V2_SUBMIT_PATH = '/v2/video_generation';
+const V2_QUERY_PATH = '/v2/query/video_generation/';
 /** Download URLs live about an hour (MiniMax's guide); report 50 min so nobody relies on the last minutes. */
 const DOWNLOAD_URL_TTL_MS = 50 * 60_000;
 /** MiniMax accepts input images under 20 MB. */
 const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
+/**
+ * A reference video goes inline (no upload endpoint is documented for V2); base64 grows 4/3, and the
+ * V2 request body is capped at 64 MB, so 45 MB of video is the most that fits next to the prompt.
+ */
+const MAX_V2_VIDEO_BYTES = 45_000_000;
 /** Only Hailuo-02 takes a last frame (first+last-frame mode). */
 const LAST_FRAME_MODELS: ReadonlySet<string> = new Set(['MiniMax-Hailuo-02']);
 /** Task ids are numeric strings; anything else did not come from MiniMax (job ids come from agents). */
@@ -45,6 +56,15 @@ const QueryResponse = z.looseObject({
   file_id: IdLike.optional(),
   base_resp: BaseResp.optional(),
 });
+/** V2 query (providers.md §9.3): `{task:{id,status,content:{url},error:{code,message}}}`. */
+const V2Task = z.looseObject({
+  task: z.looseObject({
+    id: IdLike.optional(),
+    status: z.string(),
+    content: z.looseObject({ url: z.string().optional() }).nullish(),
+    error: z.looseObject({ code: IdLike.optional(), message: z.string().optional() }).nullish(),
+  }),
+});
 const RetrieveResponse = z.looseObject({
   file: z.looseObject({ download_url: z.string().min(1) }),
 });
@@ -60,7 +80,8 @@ export class MinimaxAdapter extends HttpAdapter implements ProviderAdapter {
   readonly minPollIntervalSeconds = 5;
 
   async submit(req: SubmitRequest, opts: CallOptions): Promise<SubmitResult> {
-    const body = this.buildBody(req);
+    const v2 = req.offer.endpoint === V2_SUBMIT_PATH;
+    const body = v2 ? buildV2Body(req) : this.buildBody(req);
     const path = req.offer.endpoint.startsWith('/') ? req.offer.endpoint : SUBMIT_PATH;
     let res: HttpResponse;
     try {
@@ -91,10 +112,11 @@ export class MinimaxAdapter extends HttpAdapter implements ProviderAdapter {
         { provider: PROVIDER, providerText: res.text.slice(0, 500), httpStatus: res.status, noJobCreated: false },
       );
     }
-    return { handle: { id: parsed.data.task_id }, status: { state: 'queued' } };
+    return { handle: v2 ? { id: parsed.data.task_id, v: '2' } : { id: parsed.data.task_id }, status: { state: 'queued' } };
   }
 
   async getJob(handle: JobHandle, opts: CallOptions): Promise<JobStatus> {
+    if (handle['v'] === '2') return this.getV2Job(handle, opts);
     let res: HttpResponse;
     try {
       res = await this.get(QUERY_PATH, { task_id: taskId(handle) }, 'status', opts);
@@ -144,6 +166,60 @@ export class MinimaxAdapter extends HttpAdapter implements ProviderAdapter {
     }
   }
 
+  /** V2 (MiniMax-H3): the task itself carries the video URL; no files/retrieve step. */
+  private async getV2Job(handle: JobHandle, opts: CallOptions): Promise<JobStatus> {
+    const res = await requestJson({
+      provider: PROVIDER,
+      method: 'GET',
+      url: `${this.baseUrl}${V2_QUERY_PATH}${encodeURIComponent(taskId(handle))}`,
+      headers: this.headers(),
+      retry: 'safe',
+      signal: opts.signal,
+      timeoutMs: this.opts.timeoutMs,
+      dispatcher: this.opts.dispatcher,
+    });
+    this.check(res, 'status');
+    const parsed = V2Task.safeParse(res.json);
+    if (!parsed.success) throw unexpected(res, 'the V2 status query');
+    const task = parsed.data.task;
+    switch (task.status.toLowerCase()) {
+      case 'queued':
+      case 'pending':
+        return { state: 'queued', detail: 'Waiting in the MiniMax queue.' };
+      case 'running':
+      case 'processing':
+        return { state: 'running' };
+      case 'succeeded':
+      case 'success': {
+        const url = task.content?.url;
+        if (!url) throw unexpected(res, 'the V2 status query (succeeded without content.url)');
+        return { state: 'succeeded', videos: [{ url }] };
+      }
+      case 'cancelled':
+      case 'canceled':
+        return { state: 'canceled' };
+      case 'failed':
+      case 'expired': {
+        const code = task.error?.code;
+        const moderation = code === '1026' || code === '1027';
+        const expired = task.status.toLowerCase() === 'expired';
+        return {
+          state: 'failed',
+          reason: moderation
+            ? `MiniMax's content filter stopped the task (code ${code}). Change the prompt or image and submit again.`
+            : expired
+              ? 'MiniMax reports the task expired before it ran; no video was produced. Submit again.'
+              : 'MiniMax reports the generation failed; no video was produced. Submit again, perhaps with a different prompt or image.',
+          ...(task.error?.message ? { provider_text: task.error.message } : {}),
+          provider_code: code ?? task.status,
+          error_code: moderation ? 'moderation' : 'job_failed',
+        };
+      }
+      default:
+        return { state: 'running', detail: `MiniMax reports status "${task.status.slice(0, 40)}".` };
+    }
+  }
+
   /** The download URL lives about an hour: re-read the task's file_id and ask for a fresh one. */
   async refreshOutputs(handle: JobHandle, opts: CallOptions): Promise<readonly VideoOutput[]> {
     const status = await this.getJob(handle, opts);
@@ -151,9 +227,27 @@ export class MinimaxAdapter extends HttpAdapter implements ProviderAdapter {
     throw new VideogenError('not_found', `MiniMax task ${handle.id} is ${status.state}, so it has no video to refresh.`, { provider: PROVIDER });
   }
 
-  /** MiniMax takes images inline as data URIs. The mime type comes from the sniffed bytes, never assumed. */
+  /**
+   * MiniMax takes media inline as data URIs (the mime type comes from the sniffed bytes, never assumed):
+   * images for frames, and for MiniMax-H3 (V2) a reference video, kept small enough that the request
+   * stays under V2's 64 MB body limit (providers.md §9.3: video 50 MB decoded, body 64 MB).
+   */
   async prepareMedia(media: LocalMedia, field: 'first_frame_image_url' | 'last_frame_image_url' | 'source_video_url'): Promise<string> {
-    if (field === 'source_video_url' || media.kind !== 'image')
+    if (field === 'source_video_url') {
+      if (media.kind !== 'video' || !/^video\/(mp4|quicktime)$/.test(media.mime))
+        throw new VideogenError('invalid_input', `MiniMax takes an MP4 or MOV reference video; ${media.filename} is ${media.mime}.`, {
+          provider: PROVIDER,
+          noJobCreated: true,
+        });
+      if (media.bytes.length > MAX_V2_VIDEO_BYTES)
+        throw new VideogenError(
+          'invalid_input',
+          `MiniMax takes a reference video inline, and its request must stay under 64 MB: ${media.filename} is ${(media.bytes.length / 1e6).toFixed(1)} MB; the most that fits is ${MAX_V2_VIDEO_BYTES / 1e6} MB. Trim it, or pass an https URL.`,
+          { provider: PROVIDER, noJobCreated: true },
+        );
+      return `data:${media.mime};base64,${media.bytes.toString('base64')}`;
+    }
+    if (media.kind !== 'image')
       throw new VideogenError('invalid_input', 'MiniMax video generation takes images only (first and last frame), not a source video.', {
         provider: PROVIDER,
         noJobCreated: true,
@@ -196,6 +290,7 @@ export class MinimaxAdapter extends HttpAdapter implements ProviderAdapter {
     if (p.output_resolution !== undefined) body['resolution'] = p.output_resolution.toUpperCase();
     if (p.prompt_optimizer !== undefined) body['prompt_optimizer'] = p.prompt_optimizer;
     if (p.callback_url !== undefined) body['callback_url'] = p.callback_url;
+    if (p.watermark !== undefined) body['aigc_watermark'] = p.watermark;
     return body;
   }
 
@@ -226,6 +321,10 @@ export class MinimaxAdapter extends HttpAdapter implements ProviderAdapter {
     if (res.status < 200 || res.status >= 300) {
       const err = httpError(PROVIDER, KEY_ENV, res, phase === 'retrieve' ? 'status' : phase);
       if (err.code === 'auth') throw this.authError(`HTTP ${res.status}`, err.providerText, res.status);
+      // V2 errors ride HTTP status codes and name MiniMax's code as `base_resp` or "… (2013)" in
+      // error.message (providers.md §9.3): map a known code like V1's, keep the HTTP mapping otherwise.
+      const code = v2ErrorCode(res.json);
+      if (code !== undefined && KNOWN_CODES.has(code) && res.status < 500) throw this.baseRespError(code, err.providerText ?? '', phase);
       throw err;
     }
     const env = Envelope.safeParse(res.json);
@@ -311,6 +410,39 @@ export class MinimaxAdapter extends HttpAdapter implements ProviderAdapter {
         return make('unavailable', `MiniMax answered with error code ${code}.`, !onSubmit);
     }
   }
+}
+
+/**
+ * The V2 body (MiniMax-H3): the prompt and media as `content[]` items with roles, resolution in
+ * MiniMax's spelling (768P, 2K), ratio, duration. Exported for tests.
+ */
+export function buildV2Body(req: SubmitRequest): Record<string, unknown> {
+  const p = req.params;
+  const model = req.offer.native_model;
+  const content: Record<string, unknown>[] = [];
+  if (p.prompt !== undefined) content.push({ type: 'text', text: p.prompt });
+  if (p.source_video_url !== undefined) content.push({ type: 'video_url', video_url: { url: p.source_video_url }, role: 'reference_video' });
+  if (p.first_frame_image_url !== undefined) content.push({ type: 'image_url', image_url: { url: p.first_frame_image_url }, role: 'first_frame' });
+  if (p.last_frame_image_url !== undefined) content.push({ type: 'image_url', image_url: { url: p.last_frame_image_url }, role: 'last_frame' });
+  const body: Record<string, unknown> = { model, content };
+  if (p.duration_seconds !== undefined) body['duration'] = p.duration_seconds;
+  if (p.output_resolution !== undefined) body['resolution'] = p.output_resolution.toUpperCase();
+  if (p.aspect_ratio !== undefined) body['ratio'] = p.aspect_ratio;
+  if (p.watermark !== undefined) body['aigc_watermark'] = p.watermark;
+  if (p.callback_url !== undefined) body['callback_url'] = p.callback_url;
+  return body;
+}
+
+/** Codes baseRespError maps to something more precise than the HTTP status alone. */
+const KNOWN_CODES: ReadonlySet<number> = new Set([1002, 1004, 1008, 1026, 1027, 1028, 1030, 1039, 1042, 2013, 2049, 2061]);
+
+/** MiniMax's numeric code in a V2 error body: `base_resp.status_code`, or "… (2013)" ending error.message. */
+function v2ErrorCode(json: unknown): number | undefined {
+  const br = Envelope.safeParse(json);
+  if (br.success && br.data.base_resp && br.data.base_resp.status_code !== 0) return br.data.base_resp.status_code;
+  const msg = (json as { error?: { message?: unknown } } | undefined)?.error?.message;
+  const m = typeof msg === 'string' ? /\((\d{4})\)\s*$/.exec(msg) : null;
+  return m ? Number(m[1]) : undefined;
 }
 
 function taskId(handle: JobHandle): string {

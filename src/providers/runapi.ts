@@ -32,8 +32,16 @@ const ENDPOINT_FIELDS: Record<string, readonly (keyof VideoParams)[]> = {
     'callback_url',
   ],
   'runway/text_to_video': ['prompt', 'first_frame_image_url', 'duration_seconds', 'output_resolution', 'aspect_ratio', 'callback_url'],
-  'runway_aleph/edit_video': ['prompt', 'source_video_url', 'aspect_ratio', 'callback_url'],
+  // §1.3: extends a finished runway task; the job layer has already turned extend_job_id into its task id.
+  'runway/extend_video': ['prompt', 'extend_job_id', 'output_resolution', 'callback_url'],
+  'runway_aleph/edit_video': ['prompt', 'source_video_url', 'aspect_ratio', 'seed', 'callback_url'],
+  // providers.md §9.4: `model` is required here (it is sent: these endpoints are not fixed-model).
+  'minimax_h3/text_to_video': ['prompt', 'duration_seconds', 'output_resolution', 'aspect_ratio', 'callback_url'],
+  // (a reference video goes out as reference_video_urls: see runapiBody)
+  'minimax_h3/image_to_video': ['prompt', 'first_frame_image_url', 'last_frame_image_url', 'duration_seconds', 'output_resolution', 'callback_url'],
 };
+/** Common fields RunAPI names differently (everything else is RunAPI's own vocabulary). */
+const WIRE_NAMES: Partial<Record<keyof VideoParams, string>> = { extend_job_id: 'source_task_id' };
 /** Fixed-model endpoints where the SDK never sends `model` on the wire (RA-ALEPH `edit-video.ts`). */
 const NO_MODEL_ON_WIRE = new Set(['runway_aleph/edit_video']);
 
@@ -71,13 +79,15 @@ export function parseRunapiEndpoint(endpoint: string): Svc {
 /** The wire body for one endpoint, in RunAPI's own field names. */
 export function runapiBody(nativeModel: string, endpoint: Svc, params: VideoParams): Record<string, unknown> {
   const key = `${endpoint.svc}/${endpoint.ep}`;
-  // Unknown endpoints get every common field given: RunAPI's vocabulary is the common vocabulary.
-  const fields = ENDPOINT_FIELDS[key] ?? (Object.keys(params) as (keyof VideoParams)[]);
+  const fields = ENDPOINT_FIELDS[key];
+  if (!fields) throw new VideogenError('internal', `RunAPI endpoint ${key} has no field list in this server.`, { provider: PROVIDER, noJobCreated: true });
   const body: Record<string, unknown> = NO_MODEL_ON_WIRE.has(key) ? {} : { model: nativeModel };
   for (const f of fields) {
     const v = params[f];
-    if (v !== undefined) body[f] = v;
+    if (v !== undefined) body[WIRE_NAMES[f] ?? f] = v;
   }
+  // minimax-h3 text_to_video takes reference media as arrays (§9.4): our one reference video.
+  if (key === 'minimax_h3/text_to_video' && params.source_video_url !== undefined) body['reference_video_urls'] = [params.source_video_url];
   // Contract rule: on runway/text_to_video, aspect_ratio is forbidden once a first frame is given
   // (the frame sets the ratio). A defaulted ratio must not turn a valid request into a 422.
   if (key === 'runway/text_to_video' && body['first_frame_image_url'] !== undefined) delete body['aspect_ratio'];

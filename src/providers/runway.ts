@@ -7,14 +7,26 @@
  *  - a task over the organization's concurrency limit is THROTTLED: queued, not rejected;
  *  - a 429 on creation means the daily generation limit of the organization's tier;
  *  - there is no idempotency key, so a submit is sent once and a lost answer is `unknown_outcome`;
- *  - local images up to 5 MB go inline as data URIs, larger ones through the ephemeral uploads flow.
+ *  - local media up to 5 MB (encoded) go inline as data URIs, larger ones through the ephemeral uploads flow;
+ *  - request bodies follow @runwayml/sdk 4.20.1's per-model create params (providers.md §9.1); the drift
+ *    test checks every body built here against the pinned SDK's published types.
+ *
+ * Why this adapter and not `@runwayml/sdk` on the wire: the SDK can take a per-request `timeout`,
+ * `signal` and `maxRetries: 0`, a `baseURL` (our fake) and a `logger`, and it redacts Authorization in
+ * its logs. What it cannot give is what the one request helper (`http.ts`) guarantees for every
+ * provider: telling a lost submit that may have reached Runway (`unknown_outcome`, never resubmitted)
+ * from one that provably did not (connection refused → failover), retries that look at the call's
+ * remaining deadline, a cap on how much untrusted response body is read, and undici dispatcher
+ * injection for tests and benchmarks. Its default logger also writes to the console, which in stdio
+ * mode risks stdout. So the SDK is a pinned devDependency used for its types only (drift test).
  */
 import { FormData } from 'undici';
 import * as z from 'zod';
 import { VideogenError } from '../errors.js';
 import { NetworkError, httpError, requestJson, type HttpResponse } from './http.js';
-import { RUNWAY_PIXEL_RATIOS } from '../catalog/runway.js';
+import { RUNWAY_PIXEL_RATIOS, SEEDANCE2_PIXELS, SEEDANCE25_PIXELS } from '../catalog/runway.js';
 import { HttpAdapter } from './base.js';
+import type { VideoParams } from '../catalog/types.js';
 import type { CallOptions, JobHandle, JobStatus, LocalMedia, ProviderAdapter, SubmitRequest, SubmitResult, VideoOutput } from './types.js';
 
 const PROVIDER = 'runway' as const;
@@ -26,10 +38,12 @@ const OUTPUT_URL_TTL_MS = 24 * 3600_000;
 /** One Runway credit costs $0.01. */
 const USD_PER_CREDIT = 0.01;
 /**
- * Runway's inline limits are on the encoded data URI: 5 MB for images, 16 MB for video. Decimal
- * megabytes, the stricter reading, so an inline URI is never over the limit whichever one Runway means.
+ * Runway's inline limit is on the encoded data URI: "up to 5MB" for images, videos and audio alike
+ * (@runwayml/sdk 4.17.1 "cap media data URIs at 5MB"; providers.md §9.2, replacing §5.2's 16 MB for
+ * video). Decimal megabytes, the stricter reading, so an inline URI is never over the limit whichever
+ * one Runway means; anything larger goes through the uploads flow.
  */
-const DATA_URI_MAX_CHARS = { image: 5_000_000, video: 16_000_000 } as const;
+export const RUNWAY_DATA_URI_MAX_CHARS = 5_000_000;
 /** Largest file the uploads flow accepts. */
 const UPLOAD_MAX_BYTES = 200 * 1024 * 1024;
 /** Task ids are UUIDs; anything else did not come from Runway (job ids come from agents). */
@@ -38,13 +52,51 @@ const TASK_ID_RE = /^[A-Za-z0-9-]{1,64}$/;
 const DEFAULT_RATIO = '1280:720';
 const GEN4_RATIOS = ['1280:720', '720:1280', '1104:832', '832:1104', '960:960', '1584:672'];
 const VEO_RATIOS = ['1280:720', '720:1280', '1080:1920', '1920:1080'];
-/** Pixel ratios each model accepts, per endpoint. Models not listed are passed through unchecked. */
+/** Pixel ratios each model accepts, per endpoint. Models not listed take no pixel ratio. */
 const RATIOS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
   image_to_video: { gen4_turbo: GEN4_RATIOS, 'gen4.5': GEN4_RATIOS, 'veo3.1': VEO_RATIOS, 'veo3.1_fast': VEO_RATIOS },
   text_to_video: { 'gen4.5': ['1280:720', '720:1280'], 'veo3.1': VEO_RATIOS, 'veo3.1_fast': VEO_RATIOS },
 };
-/** Models whose `promptImage` takes a `position: "last"` entry. */
-const LAST_FRAME_MODELS: ReadonlySet<string> = new Set(['veo3.1', 'veo3.1_fast', 'gen3a_turbo']);
+/** Veo 3.1's ratio encodes the resolution: a friendly ratio and output_resolution pick one of four. */
+const VEO_PIXELS: Readonly<Record<string, string>> = {
+  '16:9@720p': '1280:720',
+  '9:16@720p': '720:1280',
+  '16:9@1080p': '1920:1080',
+  '9:16@1080p': '1080:1920',
+};
+const VEO_MODELS: ReadonlySet<string> = new Set(['veo3.1', 'veo3.1_fast']);
+/** Models whose `promptImage` takes a `position: "last"` entry (RW4 image-to-video.ts). */
+const LAST_FRAME_MODELS: ReadonlySet<string> = new Set([
+  'veo3.1',
+  'veo3.1_fast',
+  'hailuo3',
+  'h3_max',
+  'seedance2',
+  'seedance2_fast',
+  'seedance2_mini',
+  'seedance2_5',
+]);
+/** Hailuo 3 on Runway takes MiniMax's friendly ratios as they are (not pixel ratios). */
+const HAILUO3_RATIOS = ['adaptive', '21:9', '16:9', '4:3', '1:1', '3:4', '9:16'];
+
+/**
+ * The optional fields each Runway model takes, by endpoint (RW4 `*CreateParams`). A field the catalog
+ * sends to a model that does not take it is refused here too, before anything goes out.
+ */
+const OPTIONAL_FIELDS: Readonly<Record<string, readonly ('seed' | 'negativePrompt' | 'audio' | 'resolution' | 'promptExpansionMode')[]>> = {
+  gen4_turbo: ['seed'],
+  'gen4.5': ['seed'],
+  'veo3.1': ['seed', 'negativePrompt', 'audio'],
+  'veo3.1_fast': ['seed', 'negativePrompt', 'audio'],
+  hailuo3: ['resolution'],
+  h3_max: ['seed', 'resolution', 'promptExpansionMode'],
+  aleph2: ['seed'],
+  seedance2: ['seed', 'audio'],
+  seedance2_fast: ['seed', 'audio'],
+  seedance2_mini: ['seed', 'audio'],
+  seedance2_5: ['seed', 'audio'],
+};
+const SEEDANCE_MODELS: ReadonlySet<string> = new Set(['seedance2', 'seedance2_fast', 'seedance2_mini', 'seedance2_5']);
 
 const CreateResponse = z.looseObject({ id: z.string().min(1) });
 const Task = z.looseObject({
@@ -62,7 +114,7 @@ const UploadSlot = z.looseObject({
   runwayUri: z.string().min(1),
 });
 
-type Endpoint = 'image_to_video' | 'text_to_video' | 'video_to_video';
+export type Endpoint = 'image_to_video' | 'text_to_video' | 'video_to_video';
 
 export class RunwayAdapter extends HttpAdapter implements ProviderAdapter {
   readonly id = PROVIDER;
@@ -74,7 +126,7 @@ export class RunwayAdapter extends HttpAdapter implements ProviderAdapter {
 
   async submit(req: SubmitRequest, opts: CallOptions): Promise<SubmitResult> {
     const endpoint = endpointOf(req.offer.endpoint);
-    const body = buildBody(endpoint, req);
+    const body = buildRunwayBody(endpoint, req.offer.native_model, req.params);
     let res: HttpResponse;
     try {
       res = await requestJson({
@@ -155,7 +207,7 @@ export class RunwayAdapter extends HttpAdapter implements ProviderAdapter {
         noJobCreated: true,
       });
     const dataUri = `data:${media.mime};base64,${media.bytes.toString('base64')}`;
-    if (dataUri.length <= DATA_URI_MAX_CHARS[wantKind]) return dataUri;
+    if (dataUri.length <= RUNWAY_DATA_URI_MAX_CHARS) return dataUri;
     if (media.bytes.length > UPLOAD_MAX_BYTES)
       throw new VideogenError(
         'invalid_input',
@@ -273,7 +325,14 @@ function invalid(message: string): VideogenError {
 }
 
 /** `aspect_ratio` onto a pixel ratio the model takes on this endpoint. */
-function ratioFor(endpoint: Endpoint, model: string, aspect: string | undefined): string {
+function ratioFor(endpoint: Endpoint, model: string, aspect: string | undefined, resolution: string | undefined): string {
+  if (VEO_MODELS.has(model) && (aspect === undefined || !/^\d{3,4}:\d{3,4}$/.test(aspect) || !VEO_RATIOS.includes(aspect))) {
+    const key = `${aspect ?? '16:9'}@${resolution ?? '720p'}`;
+    const pixel = VEO_PIXELS[key];
+    if (!pixel)
+      throw invalid(`Runway ${model} takes aspect_ratio 16:9 or 9:16 at output_resolution 720p or 1080p (got ${aspect ?? '16:9'} at ${resolution ?? '720p'}).`);
+    return pixel;
+  }
   let ratio = DEFAULT_RATIO;
   if (aspect !== undefined) {
     const mapped = RUNWAY_PIXEL_RATIOS[aspect];
@@ -290,24 +349,47 @@ function ratioFor(endpoint: Endpoint, model: string, aspect: string | undefined)
   return ratio;
 }
 
-function buildBody(endpoint: Endpoint, req: SubmitRequest): Record<string, unknown> {
-  const p = req.params;
-  const model = req.offer.native_model;
-  // Runway has no webhook, prompt optimizer or resolution field: callback_url, prompt_optimizer and
-  // output_resolution are not sent.
+/**
+ * The create body for one model on one endpoint, in Runway's field names (RW4 `*CreateParams`).
+ * Exported for the drift test, which checks every body against the pinned SDK's types.
+ */
+export function buildRunwayBody(endpoint: Endpoint, model: string, p: VideoParams): Record<string, unknown> {
+  // Runway has no webhook or watermark field: callback_url and watermark are never sent (the catalog
+  // does not route them here).
   const body: Record<string, unknown> = { model };
+  const takes = OPTIONAL_FIELDS[model] ?? [];
+  const optional = (field: (typeof takes)[number], value: unknown, ours: string) => {
+    if (value === undefined) return;
+    if (!takes.includes(field)) throw invalid(`Runway ${model} takes no ${ours}; drop it.`);
+    body[field] = value;
+  };
   if (p.prompt !== undefined) body['promptText'] = p.prompt;
+  optional('seed', p.seed, 'seed');
+  optional('negativePrompt', p.negative_prompt, 'negative_prompt');
+  optional('audio', p.generate_audio, 'generate_audio');
   if (endpoint === 'video_to_video') {
     if (p.source_video_url === undefined) throw invalid(`Runway ${model} edits a video: give source_video_url.`);
     if (p.first_frame_image_url !== undefined || p.last_frame_image_url !== undefined)
       throw invalid(`Runway ${model} edits a video and takes no first or last frame; drop them.`);
+    if (model === 'hailuo3') {
+      // Hailuo 3 takes the video as a reference (promptVideo), with its own ratio, resolution and duration.
+      body['promptVideo'] = p.source_video_url;
+      if (p.aspect_ratio !== undefined) body['ratio'] = p.aspect_ratio;
+      if (p.output_resolution !== undefined) body['resolution'] = p.output_resolution;
+      if (p.duration_seconds !== undefined) body['duration'] = p.duration_seconds;
+      return body;
+    }
     body['videoUri'] = p.source_video_url;
+    // aleph2's outpaint target; its old `ratio` is deprecated.
+    if (p.aspect_ratio !== undefined) body['targetAspectRatio'] = p.aspect_ratio;
     return body;
   }
   if (p.source_video_url !== undefined) throw invalid(`Runway ${model} on ${endpoint} takes no source video.`);
   if (endpoint === 'image_to_video') {
-    if (p.first_frame_image_url === undefined) throw invalid(`Runway ${model} image-to-video needs first_frame_image_url.`);
-    const images: { uri: string; position: 'first' | 'last' }[] = [{ uri: p.first_frame_image_url, position: 'first' }];
+    if (p.first_frame_image_url === undefined && p.last_frame_image_url === undefined)
+      throw invalid(`Runway ${model} image-to-video needs first_frame_image_url.`);
+    const images: { uri: string; position: 'first' | 'last' }[] = [];
+    if (p.first_frame_image_url !== undefined) images.push({ uri: p.first_frame_image_url, position: 'first' });
     if (p.last_frame_image_url !== undefined) {
       if (!LAST_FRAME_MODELS.has(model)) throw invalid(`Runway ${model} takes no last frame; drop last_frame_image_url.`);
       images.push({ uri: p.last_frame_image_url, position: 'last' });
@@ -316,7 +398,24 @@ function buildBody(endpoint: Endpoint, req: SubmitRequest): Record<string, unkno
   } else if (p.first_frame_image_url !== undefined || p.last_frame_image_url !== undefined) {
     throw invalid(`Runway ${model} text-to-video takes no image; use its image-to-video offer.`);
   }
-  body['ratio'] = ratioFor(endpoint, model, p.aspect_ratio);
+  if (model === 'hailuo3') {
+    if (p.aspect_ratio !== undefined) {
+      if (!HAILUO3_RATIOS.includes(p.aspect_ratio)) throw invalid(`Runway hailuo3 takes aspect_ratio ${HAILUO3_RATIOS.join(', ')} only.`);
+      body['ratio'] = p.aspect_ratio;
+    }
+  } else if (model === 'h3_max') {
+    if (p.aspect_ratio !== undefined) throw invalid('Runway h3_max takes no aspect_ratio; drop it.');
+  } else if (SEEDANCE_MODELS.has(model)) {
+    // The catalog limits _fast and _mini to 480p/720p, the rows their 12-ratio union covers.
+    const pixels = model === 'seedance2_5' ? SEEDANCE25_PIXELS : SEEDANCE2_PIXELS;
+    const pixel = pixels[p.output_resolution ?? '720p']?.[p.aspect_ratio ?? '16:9'];
+    if (!pixel) throw invalid(`Runway ${model} has no size for aspect_ratio ${p.aspect_ratio ?? '16:9'} at ${p.output_resolution ?? '720p'}.`);
+    body['ratio'] = pixel;
+  } else {
+    body['ratio'] = ratioFor(endpoint, model, p.aspect_ratio, p.output_resolution);
+  }
+  if (takes.includes('resolution') && p.output_resolution !== undefined) body['resolution'] = p.output_resolution;
+  if (p.prompt_optimizer !== undefined) optional('promptExpansionMode', p.prompt_optimizer ? 'balanced' : 'disabled', 'prompt_optimizer');
   if (p.duration_seconds !== undefined) body['duration'] = p.duration_seconds;
   return body;
 }

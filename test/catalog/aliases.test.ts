@@ -29,7 +29,12 @@ const PINNING: [string, string, string, string, string][] = [
   ['MiniMax-Hailuo-2.3', 'hailuo-2.3', 'minimax', 'MiniMax-Hailuo-2.3', '/v1/video_generation'],
   ['MiniMax-Hailuo-2.3-Fast', 'hailuo-2.3-fast', 'minimax', 'MiniMax-Hailuo-2.3-Fast', '/v1/video_generation'],
   ['gen4_turbo', 'runway-gen4-turbo', 'runway', 'gen4_turbo', '/v1/image_to_video'],
-  ['gen4_aleph', 'runway-aleph', 'runway', 'gen4_aleph', '/v1/video_to_video'],
+  ['gen4_aleph', 'runway-aleph', 'runway', 'aleph2', '/v1/video_to_video'], // retired slug → its successor
+  ['aleph2', 'runway-aleph', 'runway', 'aleph2', '/v1/video_to_video'],
+  ['MiniMax-H3', 'hailuo-3', 'minimax', 'MiniMax-H3', '/v2/video_generation'],
+  ['minimax/h3/text-to-video', 'hailuo-3', 'atlascloud', 'minimax/h3/text-to-video', '/api/v1/model/generateVideo'],
+  ['minimax/h3-max/image-to-video', 'hailuo-3-max', 'atlascloud', 'minimax/h3-max/image-to-video', '/api/v1/model/generateVideo'],
+  ['hailuo-03', 'hailuo-3', 'apiframe', 'hailuo-03', '/v2/videos/generate'],
 ];
 
 /** Names that resolve to a model without pinning a provider. */
@@ -141,6 +146,8 @@ describe('model names', () => {
         for (const a of o.aliases ?? []) {
           // A slug equal to a model id is that model (unpinned); otherwise it pins one provider.
           if (MODELS.some((x) => x.id.toLowerCase() === a.toLowerCase())) continue;
+          // Two providers' slugs differing only in case (MiniMax-H3, minimax-h3) are told apart by case.
+          if (a === 'MiniMax-H3') continue;
           claim(a, `${m.id}@${o.provider}`);
         }
   });
@@ -167,5 +174,22 @@ describe('model names', () => {
 
   it('requireModel returns the pinned offer for a provider slug', () => {
     expect(requireModel('hailuo-02-image-to-video-standard').pinned?.native_model).toBe('hailuo-02-image-to-video-standard');
+  });
+});
+
+describe('slugs two providers spell alike except for case', () => {
+  it('each exact spelling pins its own provider; any other casing is refused naming both', () => {
+    expect(resolveModel('MiniMax-H3')?.pinned?.provider).toBe('minimax');
+    expect(resolveModel('minimax-h3')?.pinned_offers?.map((o) => o.provider)).toEqual(['runapi', 'runapi']);
+    expect(resolveModel('Minimax-H3')).toBeUndefined();
+    let message = '';
+    try {
+      requireModel('Minimax-H3');
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('"MiniMax-H3" (minimax)');
+    expect(message).toContain('"minimax-h3" (runapi)');
+    expect(message).toContain('use model hailuo-3');
   });
 });

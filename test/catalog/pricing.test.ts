@@ -181,6 +181,7 @@ describe('price figures', () => {
 });
 
 const SAMPLE: Record<Mode, VideoParams> = {
+  extend: { prompt: 'continue the shot', extend_job_id: 'job_sample' },
   'text-to-video': { prompt: p },
   'image-to-video': { prompt: p, first_frame_image_url: IMG },
   'first-last-frame': { prompt: p, first_frame_image_url: IMG, last_frame_image_url: IMG2 },
@@ -192,7 +193,8 @@ describe('a price lookup for every offer × every combination it serves', () => 
     for (const o of m.offers) {
       it(`${m.id} · ${o.provider} ${o.native_model} ${o.endpoint}`, () => {
         // Brute force over the model's whole space (independent of offerCombinations).
-        const durations = m.params.durations.length ? m.params.durations : [undefined];
+        // undefined too: a mode that takes no duration (extend) is served only without one.
+        const durations = m.params.durations.length ? [undefined, ...m.params.durations] : [undefined];
         const resolutions = m.params.resolutions.length ? m.params.resolutions : [undefined];
         const ratios = m.params.aspect_ratios.length ? [undefined, ...m.params.aspect_ratios] : [undefined];
         let served = 0;
@@ -222,10 +224,17 @@ describe('a price lookup for every offer × every combination it serves', () => 
                   }
                 }
               }
+        if (o.unreleased) {
+          // Listed, never routed: serves nothing.
+          expect(served).toBe(0);
+          return;
+        }
         expect(served, 'the offer serves at least one combination').toBeGreaterThan(0);
         expect(offerCombinations(m, o).length).toBeGreaterThan(0);
-        // Priced in full: RunAPI (matrix), the simulator (free), Runway per-second where a duration exists.
-        if (o.provider === 'runapi' || o.provider === 'simulator' || (o.provider === 'runway' && m.params.durations.length > 0)) expect(known).toBe(served);
+        // Priced in full where a price is published: RunAPI (matrix), the simulator (free), Runway per-second where a duration exists.
+        const published = o.price.kind !== 'unknown';
+        if (published && (o.provider === 'runapi' || o.provider === 'simulator' || (o.provider === 'runway' && m.params.durations.length > 0)))
+          expect(known).toBe(served);
         if (o.price.kind === 'unknown' || o.price.kind === 'credits') expect(known).toBe(0);
       });
     }

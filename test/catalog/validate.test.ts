@@ -176,8 +176,9 @@ describe('validateParams: pinned offers', () => {
   it('an unpinned model returns no pinned offer', () => {
     expect(accept('hailuo-02', { prompt: p }).pinned).toBeUndefined();
   });
-  it('gen4_aleph refuses aspect_ratio (deprecated on Runway), runway-aleph takes it', () => {
-    expect(refusal('gen4_aleph', { prompt: p, source_video_url: VID, aspect_ratio: '16:9' })).toContain('takes no aspect_ratio');
+  it('gen4_aleph (retired) pins its successor aleph2, which takes aspect_ratio as targetAspectRatio', () => {
+    expect(accept('gen4_aleph', { prompt: p, source_video_url: VID, aspect_ratio: '3:2' }).pinned?.native_model).toBe('aleph2');
     expect(refusal('runway-aleph', { prompt: p, source_video_url: VID, aspect_ratio: '16:9' })).toBeUndefined();
+    expect(refusal('runway-aleph', { prompt: p, source_video_url: VID, aspect_ratio: '5:4' })).toContain('allowed: 16:9');
   });
 });

@@ -68,7 +68,10 @@ export type FakeApiframe = FakeServer & {
 
 type Details = Record<string, string[]>;
 const HAILUO = ['hailuo-02', 'hailuo-2.3', 'hailuo-2.3-fast', 'hailuo-03'];
+const UNRELEASED = ['hailuo-03'];
 const RUNWAY = ['runway-gen4-turbo', 'runway-gen4.5'];
+/** veoParams models (§2.2); veo-3.1 and veo-3.1-fast are the ones this project routes to. */
+const VEO = ['veo-3.1', 'veo-3.1-fast'];
 const RUNWAY_RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4', '21:9'];
 const WEBHOOK_EVENTS = ['progress', 'completed', 'failed'];
 
@@ -97,9 +100,17 @@ function strict(d: Details, prefix: string, obj: Record<string, unknown>, allowe
 function validate(body: Record<string, unknown>): Details {
   const d: Details = {};
   const model = body['model'];
-  const family = HAILUO.includes(model as string) ? 'hailuoParams' : RUNWAY.includes(model as string) ? 'runwayParams' : undefined;
+  const family = HAILUO.includes(model as string)
+    ? 'hailuoParams'
+    : RUNWAY.includes(model as string)
+      ? 'runwayParams'
+      : VEO.includes(model as string)
+        ? 'veoParams'
+        : undefined;
   if (typeof model !== 'string') add(d, 'model', 'Required');
-  else if (!family) add(d, 'model', `Invalid discriminator value. Expected ${[...HAILUO, ...RUNWAY].map((m) => `'${m}'`).join(' | ')}`);
+  // Listed in the OpenAPI but "unreleased" (providers.md §9.5, §9.7): refused at model [I: wording].
+  else if (UNRELEASED.includes(model)) add(d, 'model', `Model '${model}' is not released yet`);
+  else if (!family) add(d, 'model', `Invalid discriminator value. Expected ${[...HAILUO, ...RUNWAY, ...VEO].map((m) => `'${m}'`).join(' | ')}`);
   strict(d, '', body, ['prompt', 'model', 'webhookUrl', 'webhookEvents', ...(family ? [family] : [])]);
   const prompt = body['prompt'];
   const max = family === 'hailuoParams' ? 2000 : 4000;
@@ -124,6 +135,17 @@ function validate(body: Record<string, unknown>): Details {
     enumOf(d, `${family}.resolution`, p['resolution'], ['768p', '1080p']);
     if (p['prompt_optimizer'] !== undefined && typeof p['prompt_optimizer'] !== 'boolean') add(d, `${family}.prompt_optimizer`, 'Expected boolean');
     if (p['resolution'] === '1080p' && p['duration'] === 10) add(d, `${family}.duration`, '1080p does not support 10 second videos');
+  } else if (family === 'veoParams') {
+    strict(d, family, p, ['image', 'last_frame', 'aspect_ratio', 'duration', 'resolution', 'generate_audio', 'negative_prompt', 'reference_images', 'seed']);
+    for (const k of ['image', 'last_frame']) if (p[k] !== undefined && !isUri(p[k])) add(d, `${family}.${k}`, 'Invalid url');
+    if (p['last_frame'] !== undefined && p['image'] === undefined) add(d, `${family}.last_frame`, 'last_frame requires image');
+    enumOf(d, `${family}.duration`, p['duration'], [4, 6, 8]);
+    enumOf(d, `${family}.resolution`, p['resolution'], ['720p', '1080p']);
+    enumOf(d, `${family}.aspect_ratio`, p['aspect_ratio'], ['16:9', '9:16']);
+    if (p['generate_audio'] !== undefined && typeof p['generate_audio'] !== 'boolean') add(d, `${family}.generate_audio`, 'Expected boolean');
+    if (p['negative_prompt'] !== undefined && (typeof p['negative_prompt'] !== 'string' || p['negative_prompt'].length > 2000))
+      add(d, `${family}.negative_prompt`, 'String must contain at most 2000 character(s)');
+    if (p['seed'] !== undefined && !Number.isInteger(p['seed'])) add(d, `${family}.seed`, 'Expected integer');
   } else {
     strict(d, family, p, ['image', 'duration', 'aspect_ratio', 'seed']);
     if (p['image'] !== undefined && !isUri(p['image'])) add(d, `${family}.image`, 'Invalid url');
@@ -140,6 +162,7 @@ function creditCost(body: Record<string, unknown>): number {
   const hp = (body['hailuoParams'] ?? {}) as Record<string, unknown>;
   const rp = (body['runwayParams'] ?? {}) as Record<string, unknown>;
   if (RUNWAY.includes(model)) return rp['duration'] === 10 ? 15 : 8;
+  if (VEO.includes(model)) return 20; // no published cost: a placeholder for the fake's ledger
   if (hp['resolution'] === '1080p') return 10;
   if (hp['duration'] === 10) return model === 'hailuo-02' ? 8 : 10;
   return 5;

@@ -5,7 +5,8 @@
  * - `POST /api/v1/model/generateVideo` takes a flat body and validates it against the §3.5 table for
  *   the Hailuo ids (fields per id, required image on i2v/fast ids, duration enums); violations answer
  *   400 `{"code":400,"msg":…}`. Unknown keys are refused too (stricter than the real service, so an
- *   adapter sending `resolution`, `input` or common-vocabulary names fails). A price above
+ *   adapter sending `resolution`, `input` or common-vocabulary names fails). MiniMax H3 and H3 Max ids
+ *   (§9.5) validate resolution (2K; 480P|768P), 5–15 s and a concrete ratio for text. A price above
  *   `balanceUsd` answers 402 `{"code":402,"msg":"Insufficient balance"}`.
  * - Success: `{"code":200,"message":"success","data":{id (32 hex),status:"created",outputs:[],urls:{get},…}}`.
  * - With `errorsAsHttp200`, every error is HTTP 200 with `code != 200` in the body.
@@ -77,8 +78,115 @@ interface ModelRule {
   imageRequired?: boolean;
   promptRequired?: boolean;
   durations?: number[];
+  resolutions?: string[];
+  ratios?: string[];
+  /** Text-only requests must give a concrete ratio. */
+  ratioRequired?: boolean;
+  /** `refers: [{url, type}]` with at least one item (reference-to-video). */
+  refersRequired?: boolean;
+  promptMax?: number;
   usd: number;
 }
+const H3_D = Array.from({ length: 11 }, (_, i) => i + 5);
+const H3_CONCRETE = ['21:9', '16:9', '4:3', '1:1', '3:4', '9:16'];
+/** H3 Developer: 4–15 s (§9.5). */
+const H3_DEV_D = Array.from({ length: 12 }, (_, i) => i + 4);
+/** MiniMax H3 ids (providers.md §9.5; field names from Atlas's ComfyUI nodes [I]). */
+const H3: Record<string, ModelRule> = {
+  'minimax/h3/text-to-video': {
+    fields: ['prompt', 'duration', 'resolution', 'aspect_ratio'],
+    ...{ promptRequired: true },
+    durations: H3_D,
+    resolutions: ['2K'],
+    ratios: H3_CONCRETE,
+    ratioRequired: true,
+    promptMax: 7000,
+    usd: 1,
+  },
+  'minimax/h3/image-to-video': {
+    fields: ['prompt', 'image', 'end_image', 'duration', 'resolution', 'aspect_ratio'],
+    imageRequired: true,
+    promptRequired: true,
+    durations: H3_D,
+    resolutions: ['2K'],
+    ratios: ['adaptive', ...H3_CONCRETE],
+    promptMax: 7000,
+    usd: 1,
+  },
+  'minimax/h3/reference-to-video': {
+    fields: ['prompt', 'refers', 'duration', 'resolution', 'aspect_ratio'],
+    promptRequired: true,
+    refersRequired: true,
+    durations: H3_D,
+    resolutions: ['2K'],
+    ratios: ['adaptive', ...H3_CONCRETE],
+    promptMax: 7000,
+    usd: 1,
+  },
+  'minimax/h3-max-turbo/text-to-video': {
+    fields: ['prompt', 'duration', 'resolution'],
+    promptRequired: true,
+    durations: H3_D,
+    resolutions: ['480P', '768P'],
+    promptMax: 7000,
+    usd: 1,
+  },
+  'minimax/h3-max-turbo/image-to-video': {
+    fields: ['prompt', 'image', 'end_image', 'duration', 'resolution'],
+    imageRequired: true,
+    promptRequired: true,
+    durations: H3_D,
+    resolutions: ['480P', '768P'],
+    promptMax: 7000,
+    usd: 1,
+  },
+  'minimax/h3-developer/text-to-video': {
+    fields: ['prompt', 'duration', 'resolution', 'aspect_ratio', 'prompt_expansion'],
+    promptRequired: true,
+    durations: H3_DEV_D,
+    resolutions: ['480P', '768P'],
+    ratios: H3_CONCRETE,
+    ratioRequired: true,
+    promptMax: 7000,
+    usd: 1,
+  },
+  'minimax/h3-developer/image-to-video': {
+    fields: ['prompt', 'image', 'end_image', 'duration', 'resolution', 'prompt_expansion'],
+    imageRequired: true,
+    promptRequired: true,
+    durations: H3_DEV_D,
+    resolutions: ['480P', '768P'],
+    promptMax: 7000,
+    usd: 1,
+  },
+  'minimax/h3-developer/reference-to-video': {
+    fields: ['prompt', 'refers', 'duration', 'resolution', 'aspect_ratio', 'prompt_expansion'],
+    promptRequired: true,
+    refersRequired: true,
+    durations: H3_DEV_D,
+    resolutions: ['480P', '768P'],
+    ratios: ['adaptive', ...H3_CONCRETE],
+    promptMax: 7000,
+    usd: 1,
+  },
+  'minimax/h3-max/text-to-video': {
+    fields: ['prompt', 'duration', 'resolution', 'prompt_expansion'],
+    promptRequired: true,
+    durations: H3_D,
+    resolutions: ['480P', '768P'],
+    promptMax: 7000,
+    usd: 1,
+  },
+  'minimax/h3-max/image-to-video': {
+    fields: ['prompt', 'image', 'end_image', 'duration', 'resolution', 'prompt_expansion'],
+    imageRequired: true,
+    promptRequired: true,
+    durations: H3_D,
+    resolutions: ['480P', '768P'],
+    promptMax: 7000,
+    usd: 1,
+  },
+};
 const I2V = { imageRequired: true };
 const T2V = { promptRequired: true };
 /** §3.5, for the Hailuo ids this project uses. Prices: SEED-4 / AT-DOCS where known, else a guess. */
@@ -95,6 +203,7 @@ const MODELS: Record<string, ModelRule> = {
   'minimax/hailuo-2.3/i2v-pro': { fields: ['prompt', 'image', 'enable_prompt_expansion'], ...I2V, usd: 0.49 },
   'minimax/hailuo-2.3/t2v-standard': { fields: ['prompt', 'duration', 'enable_prompt_expansion'], ...T2V, durations: [6, 10], usd: 0.28 },
   'minimax/hailuo-2.3/t2v-pro': { fields: ['prompt', 'enable_prompt_expansion'], ...T2V, usd: 0.49 },
+  ...H3,
 };
 
 function isMedia(v: unknown): boolean {
@@ -110,14 +219,30 @@ function validate(body: Record<string, unknown>): string | null {
   const extra = Object.keys(body).filter((k) => k !== 'model' && !rule.fields.includes(k));
   if (extra.length) return `unsupported parameter(s) for ${model}: ${extra.join(', ')}`;
   const prompt = body['prompt'];
-  if (prompt !== undefined && (typeof prompt !== 'string' || prompt.length > 2000)) return 'prompt must be a string of at most 2000 characters';
+  const max = rule.promptMax ?? 2000;
+  if (prompt !== undefined && (typeof prompt !== 'string' || prompt.length > max)) return `prompt must be a string of at most ${max} characters`;
   if ((rule.promptRequired || body['image'] === undefined) && (typeof prompt !== 'string' || !prompt)) return 'prompt is required';
   if (rule.imageRequired && body['image'] === undefined) return 'image is required';
   for (const k of ['image', 'end_image']) if (body[k] !== undefined && !isMedia(body[k])) return `${k} must be an http(s) URL or a base64 data URI`;
   if (body['end_image'] !== undefined && body['image'] === undefined) return 'end_image requires image';
   const d = body['duration'];
   if (d !== undefined && rule.durations && !rule.durations.includes(d as number)) return `duration must be one of [${rule.durations.join(', ')}]`;
-  for (const k of ['enable_prompt_expansion', 'go_fast']) if (body[k] !== undefined && typeof body[k] !== 'boolean') return `${k} must be a boolean`;
+  for (const k of ['enable_prompt_expansion', 'go_fast', 'prompt_expansion'])
+    if (body[k] !== undefined && typeof body[k] !== 'boolean') return `${k} must be a boolean`;
+  if (body['resolution'] !== undefined && rule.resolutions && !rule.resolutions.includes(String(body['resolution'])))
+    return `resolution must be one of [${rule.resolutions.join(', ')}]`;
+  const ratio = body['aspect_ratio'];
+  if (ratio !== undefined && rule.ratios && !rule.ratios.includes(String(ratio))) return `aspect_ratio must be one of [${rule.ratios.join(', ')}]`;
+  if (rule.ratioRequired && ratio === undefined) return 'aspect_ratio is required';
+  const refers = body['refers'];
+  if (rule.refersRequired) {
+    if (!Array.isArray(refers) || refers.length === 0) return 'refers must be a non-empty array';
+    for (const r of refers as { url?: unknown; type?: unknown }[]) {
+      if (!isMedia(r?.url) && !(typeof r?.url === 'string' && /^data:video\//.test(r.url))) return 'refers[].url must be an http(s) URL or a data URI';
+      if (r?.type !== undefined && !['image', 'video', 'audio'].includes(String(r.type))) return 'refers[].type must be image, video or audio';
+    }
+    if ((refers as { type?: unknown }[]).every((r) => r?.type === 'audio')) return 'audio references need an image or video reference';
+  }
   return null;
 }
 

@@ -7,7 +7,13 @@
  *  - `GET /v1/query/video_generation` walks Preparing → Queueing → Processing → Success|Fail, one step
  *    per status GET;
  *  - `GET /v1/files/retrieve` returns a download URL on this fake that expires (`expires_at_ms` query
- *    parameter checked against the fake's clock); an expired URL answers 403, so refreshes can be tested.
+ *    parameter checked against the fake's clock); an expired URL answers 403, so refreshes can be tested;
+ *  - Video Generation V2 for MiniMax-H3 (providers.md §9.3, §9.7): `POST /v2/video_generation` with
+ *    `content[]` roles, validated with H3's joint rules (unknown keys refused, one text item, ≤1 first
+ *    and ≤1 last frame, 768P|2K, 4–15 s, a concrete ratio without frames; defaults 2K, 5 s, 16:9 [I]),
+ *    answering a bare `{task_id}`; errors ride HTTP status codes with `{type:"error", error:{type,message}}`
+ *    (plus `base_resp` when `v2BaseResp` is set); `GET /v2/query/video_generation/{id}` walks
+ *    queued → running → succeeded with `task.content.url` (or failed with `task.error`).
  */
 import { FAKE_VIDEO, FakeClock, FakeRouter, startFake, type FakeReply, type FakeServer, type RecordedRequest } from './base.js';
 
@@ -55,6 +61,68 @@ export interface FakeMinimaxOptions {
   urlLifetimeMs?: number;
   /** Clock for URL expiry; advance it to expire download URLs (default a fresh FakeClock). */
   clock?: FakeClock;
+  /** V2 errors also carry `base_resp` (new-api#7168 says a rejected call may), so clients must read both. */
+  v2BaseResp?: boolean;
+}
+
+const H3_RATIOS = ['adaptive', '21:9', '16:9', '4:3', '1:1', '3:4', '9:16'];
+const V2_KEYS = new Set(['model', 'content', 'resolution', 'duration', 'ratio', 'aigc_watermark', 'callback_url']);
+
+/** A V2 error: HTTP status with `{type:"error", error:{type,message}}`, optionally with `base_resp` too. */
+function v2Error(status: number, type: string, message: string, code: number, withBaseResp: boolean): FakeReply {
+  return {
+    status,
+    json: {
+      type: 'error',
+      error: { type, message: `${message} (${code})` },
+      ...(withBaseResp ? { base_resp: { status_code: code, status_msg: message } } : {}),
+    },
+  };
+}
+
+/** MiniMax-H3's create rules (providers.md §9.3); undefined when valid. */
+function validateV2(b: Record<string, unknown>): string | undefined {
+  const unknown = Object.keys(b).filter((k) => !V2_KEYS.has(k));
+  if (unknown.length) return `unknown field ${unknown[0]}`;
+  if (b['model'] !== 'MiniMax-H3') return `model ${String(b['model'])} is not supported on /v2/video_generation`;
+  const content = b['content'];
+  if (!Array.isArray(content) || content.length === 0) return 'content must be a non-empty array';
+  const texts = content.filter((c: { type?: unknown }) => c?.type === 'text');
+  if (texts.length !== 1 || typeof texts[0].text !== 'string' || !texts[0].text || texts[0].text.length > 7000)
+    return 'content needs exactly one non-empty text item of at most 7000 characters';
+  let first = 0;
+  let last = 0;
+  let videos = 0;
+  for (const c of content as Record<string, unknown>[]) {
+    if (c['type'] === 'text') continue;
+    if (c['type'] === 'video_url') {
+      const url = (c['video_url'] as { url?: unknown } | undefined)?.url;
+      if (typeof url !== 'string' || !(/^data:video\/(mp4|quicktime);base64,/.test(url) || /^https?:\/\/\S+$/.test(url)))
+        return 'video_url.url must be a public URL or a video data URI';
+      if (c['role'] !== 'reference_video') return 'a video must have role reference_video';
+      videos++;
+      continue;
+    }
+    if (c['type'] !== 'image_url') return `content type ${String(c['type'])} is not supported here`;
+    const url = (c['image_url'] as { url?: unknown } | undefined)?.url;
+    if (typeof url !== 'string' || !(DATA_URI_RE.test(url) || /^https?:\/\/\S+$/.test(url))) return 'image_url.url must be a public URL or an image data URI';
+    const role = c['role'] ?? 'first_frame';
+    if (role === 'first_frame') first++;
+    else if (role === 'last_frame') last++;
+    else return `image role ${String(role)} is not supported by this fake`;
+  }
+  if (first > 1 || last > 1) return 'at most one first_frame and one last_frame';
+  if (videos > 3) return 'at most 3 reference videos';
+  if (videos > 0 && first + last > 0) return 'frames and reference media cannot be mixed';
+  const resolution = b['resolution'] ?? '2K';
+  if (resolution !== '768P' && resolution !== '2K') return 'resolution must be 768P or 2K';
+  const duration = b['duration'] ?? 5;
+  if (typeof duration !== 'number' || !Number.isInteger(duration) || duration < 4 || duration > 15) return 'duration must be an integer from 4 to 15';
+  const ratio = b['ratio'];
+  if (ratio !== undefined && !H3_RATIOS.includes(String(ratio))) return `ratio must be one of ${H3_RATIOS.join(', ')}`;
+  if (first + last + videos === 0 && ratio === 'adaptive') return 'text-only requests need a concrete ratio, not adaptive';
+  if (b['aigc_watermark'] !== undefined && typeof b['aigc_watermark'] !== 'boolean') return 'aigc_watermark must be a boolean';
+  return undefined;
 }
 
 export interface FakeMinimaxTask {
@@ -65,6 +133,8 @@ export interface FakeMinimaxTask {
   polls: number;
   outcome: 'success' | 'fail';
   fileId: string;
+  /** 2 for MiniMax-H3 on Video Generation V2. */
+  api?: 2;
 }
 
 export type FakeMinimax = FakeServer & {
@@ -127,6 +197,7 @@ function validateCreate(b: Record<string, unknown>): FakeReply | undefined {
   if (b['prompt_optimizer'] !== undefined && typeof b['prompt_optimizer'] !== 'boolean') return invalid('prompt_optimizer must be a boolean');
   if (b['callback_url'] !== undefined && (typeof b['callback_url'] !== 'string' || !/^https?:\/\//.test(b['callback_url'])))
     return invalid('callback_url must be a URL');
+  if (b['aigc_watermark'] !== undefined && typeof b['aigc_watermark'] !== 'boolean') return invalid('aigc_watermark must be a boolean');
   return undefined;
 }
 
@@ -139,6 +210,7 @@ export async function startFakeMinimax(opts: FakeMinimaxOptions = {}): Promise<F
   let urlLifetimeMs = opts.urlLifetimeMs ?? 3_600_000;
   let forced: { code: number; msg: string | undefined } | undefined = opts.forceCode === undefined ? undefined : { code: opts.forceCode, msg: undefined };
   const tasks = new Map<string, FakeMinimaxTask>();
+  const v2BaseResp = opts.v2BaseResp ?? false;
   let seq = 0;
   let self = '';
 
@@ -176,6 +248,57 @@ export async function startFakeMinimax(opts: FakeMinimaxOptions = {}): Promise<F
       }
       if (task.outcome === 'fail') return reply({ task_id: task.id, status: failStatus, file_id: '' });
       return reply({ task_id: task.id, status: 'Success', file_id: task.fileId, video_width: 1366, video_height: 768 });
+    })
+    .on('POST', '/v2/video_generation', (req) => {
+      if (forced) return v2Error(400, 'bad_request_error', forced.msg ?? DEFAULT_MESSAGES[forced.code] ?? 'error', forced.code, v2BaseResp);
+      if (req.headers['authorization'] !== `Bearer ${apiKey}`) return v2Error(401, 'authentication_error', 'invalid api key', 1004, v2BaseResp);
+      if (!req.json || typeof req.json !== 'object' || Array.isArray(req.json)) return v2Error(400, 'bad_request_error', 'body must be JSON', 2013, v2BaseResp);
+      const body = req.json as Record<string, unknown>;
+      const bad = validateV2(body);
+      if (bad) return v2Error(400, 'bad_request_error', `invalid params, ${bad}`, 2013, v2BaseResp);
+      seq++;
+      const id = String(424010985738629 + seq);
+      tasks.set(id, { id, model: 'MiniMax-H3', body, polls: 0, outcome, fileId: `v2-${id}`, api: 2 });
+      // Bare: no base_resp on a V2 create (new-api#7168; flowcraft videoV2CreateResponse).
+      return { status: 200, json: { task_id: id } };
+    })
+    .on('GET', '/v2/query/video_generation/:id', (req, params) => {
+      if (req.headers['authorization'] !== `Bearer ${apiKey}`) return v2Error(401, 'authentication_error', 'invalid api key', 1004, v2BaseResp);
+      const task = tasks.get(params['id'] ?? '');
+      if (!task || task.api !== 2) return v2Error(404, 'not_found_error', 'task not found', 2013, v2BaseResp);
+      const b = task.body;
+      const base = {
+        id: task.id,
+        model: 'MiniMax-H3',
+        created_at: 1785125529,
+        updated_at: 1785125529 + task.polls,
+        resolution: b['resolution'] ?? '2K',
+        duration: b['duration'] ?? 5,
+        ratio: b['ratio'] ?? '16:9',
+        task_type: 'generation',
+        modality: 'video',
+      };
+      const step = task.polls++;
+      if (step < pollsToComplete) return { status: 200, json: { task: { ...base, status: step === 0 && pollsToComplete > 1 ? 'queued' : 'running' } } };
+      if (task.outcome === 'fail')
+        return { status: 200, json: { task: { ...base, status: 'failed', error: { code: '1026', message: 'video description contains sensitive content' } } } };
+      return {
+        status: 200,
+        json: {
+          task: {
+            ...base,
+            status: 'succeeded',
+            content: { url: `${self}/v2files/${task.id}.mp4` },
+            usage: { total_seconds: base.duration, output_seconds: base.duration },
+          },
+        },
+      };
+    })
+    .on('GET', '/v2files/:name', (_req, params) => {
+      const id = (params['name'] ?? '').replace(/\.mp4$/, '');
+      const t = tasks.get(id);
+      if (!t || t.api !== 2) return { status: 404, body: 'not found' };
+      return { status: 200, headers: { 'content-type': 'video/mp4' }, body: VIDEO_BYTES };
     })
     .on('GET', '/v1/files/retrieve', (req) => {
       const denied = gate(req);

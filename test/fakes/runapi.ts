@@ -6,6 +6,7 @@
  *   aspect_ratio, 10 s + 1080p, last frame only on Hailuo 02) and answers violations with
  *   422 `{"error":"Validation failed","errors":{field:[msg]}}`. It is stricter than the real service in
  *   one way: unknown body keys are rejected, so an adapter that sends the wrong field names fails.
+ *   `minimax_h3/{text_to_video,image_to_video}` (providers.md §9.4) require `model: "minimax-h3"`.
  * - Create answers `{id,status:"pending"}` (or the seed pages' `{task_id,status,model}`) plus
  *   `X-RunAPI-Task-Id`; `Idempotency-Key` replays the original task, and a different body is a 409.
  * - Each status GET advances the task one step: pending → processing … → completed | failed.
@@ -67,6 +68,8 @@ const HAILUO_T2V = ['hailuo-02-text-to-video-pro', 'hailuo-02-text-to-video-stan
 const HAILUO_I2V = ['hailuo-02-image-to-video-pro', 'hailuo-02-image-to-video-standard', 'hailuo-2.3-image-to-video-pro', 'hailuo-2.3-image-to-video-standard'];
 const RUNWAY_RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4'];
 const ALEPH_RATIOS = [...RUNWAY_RATIOS, '21:9'];
+const H3_RATIOS = ['adaptive', '21:9', '16:9', '4:3', '1:1', '3:4', '9:16'];
+const H3_DURATIONS = Array.from({ length: 12 }, (_, i) => i + 4);
 
 function add(errors: Errors, field: string, msg: string): void {
   (errors[field] ??= []).push(msg);
@@ -152,6 +155,15 @@ const CONTRACT: Record<string, Check> = {
     str(b, e, 'watermark');
     str(b, e, 'callback_url');
   },
+  'runway/extend_video': (b, e) => {
+    onlyKeys(b, e, ['model', 'source_task_id', 'prompt', 'output_resolution', 'watermark', 'callback_url']);
+    str(b, e, 'model', { required: true, oneOf: ['runway'] });
+    str(b, e, 'source_task_id', { required: true });
+    str(b, e, 'prompt', { required: true });
+    str(b, e, 'output_resolution', { required: true, oneOf: ['720p', '1080p'] });
+    str(b, e, 'watermark');
+    str(b, e, 'callback_url');
+  },
   'runway_aleph/edit_video': (b, e) => {
     onlyKeys(b, e, ['model', 'prompt', 'source_video_url', 'aspect_ratio', 'seed', 'reference_image_url', 'watermark', 'callback_url']);
     str(b, e, 'model', { oneOf: ['runway-aleph'] });
@@ -163,6 +175,40 @@ const CONTRACT: Record<string, Check> = {
     str(b, e, 'watermark');
     str(b, e, 'callback_url');
   },
+  // minimax-h3 (providers.md §9.4): `model` is required on these endpoints.
+  'minimax_h3/text_to_video': (b, e) => {
+    onlyKeys(b, e, [
+      'model',
+      'prompt',
+      'duration_seconds',
+      'output_resolution',
+      'aspect_ratio',
+      'reference_image_urls',
+      'reference_video_urls',
+      'reference_audio_urls',
+      'callback_url',
+    ]);
+    str(b, e, 'model', { required: true, oneOf: ['minimax-h3'] });
+    str(b, e, 'prompt', { required: true, max: 7000 });
+    int(b, e, 'duration_seconds', { oneOf: H3_DURATIONS });
+    str(b, e, 'output_resolution', { oneOf: ['768p', '2k'] });
+    const refs = b['reference_image_urls'] !== undefined || b['reference_video_urls'] !== undefined;
+    if (!refs) str(b, e, 'aspect_ratio', { required: true, oneOf: H3_RATIOS.filter((r) => r !== 'adaptive') });
+    else str(b, e, 'aspect_ratio', { oneOf: H3_RATIOS });
+    str(b, e, 'callback_url');
+  },
+  'minimax_h3/image_to_video': (b, e) => {
+    onlyKeys(b, e, ['model', 'prompt', 'first_frame_image_url', 'last_frame_image_url', 'duration_seconds', 'output_resolution', 'callback_url']);
+    str(b, e, 'model', { required: true, oneOf: ['minimax-h3'] });
+    str(b, e, 'prompt', { required: true, max: 7000 });
+    str(b, e, 'first_frame_image_url');
+    str(b, e, 'last_frame_image_url');
+    if (b['first_frame_image_url'] === undefined && b['last_frame_image_url'] === undefined)
+      add(e, 'first_frame_image_url', 'first_frame_image_url or last_frame_image_url is required');
+    int(b, e, 'duration_seconds', { oneOf: H3_DURATIONS });
+    str(b, e, 'output_resolution', { oneOf: ['768p', '2k'] });
+    str(b, e, 'callback_url');
+  },
 };
 
 /** Customer price in cents (§1.8), for 402s and billing facts. */
@@ -171,6 +217,7 @@ function priceCents(key: string, b: Record<string, unknown>): number {
   const d = Number(b['duration_seconds'] ?? (key.startsWith('runway/') ? 5 : 6));
   const r = String(b['output_resolution'] ?? '');
   if (key === 'runway_aleph/edit_video') return 110;
+  if (key === 'runway/extend_video') return r === '1080p' ? 30 : 12;
   if (key === 'runway/text_to_video') return d === 10 ? 30 : r === '1080p' ? 30 : 12;
   if (model.endsWith('02-text-to-video-pro') || model.endsWith('02-image-to-video-pro')) return 57;
   if (model === 'hailuo-02-text-to-video-standard') return d === 10 ? 50 : 30;
@@ -257,6 +304,14 @@ export async function startFakeRunapi(opts: FakeRunapiOptions = {}): Promise<Fak
     const errors: Errors = {};
     check(body, errors);
     if (Object.keys(errors).length) return { status: 422, json: { error: 'Validation failed', errors } };
+    // runway/extend_video continues one of this account's finished runway tasks (§1.5 error codes).
+    if (key === 'runway/extend_video') {
+      const src = jobs.get(String(body['source_task_id']));
+      if (!src || src.svc !== 'runway')
+        return { status: 422, json: { error: { code: 'source_task_unusable', message: 'source task not found or not a runway task' } } };
+      if (src.polls < src.pollsToComplete || src.failWith !== undefined)
+        return { status: 409, json: { error: { code: 'source_task_not_ready', message: 'wait for the source task to complete' } } };
+    }
 
     const ikey = req.headers['idempotency-key'];
     const idemKey = typeof ikey === 'string' ? ikey : undefined;

@@ -2,8 +2,10 @@
  * A wire-faithful fake of Runway's official API (reference/providers.md §5 and §8):
  *  - requires `Authorization: Bearer <key>` (401 `{"error":"Invalid API key"}`) and
  *    `X-Runway-Version: 2024-11-06` (400 otherwise);
- *  - validates create bodies per model (ratios, durations, prompt length, `promptImage` positions,
- *    `gen4_turbo` not on text_to_video) and media: https:// URLs on a domain, `data:` URIs up to 5 MB,
+ *  - validates create bodies per model as @runwayml/sdk 4.20.1 types them (ratios, durations, prompt
+ *    length, `promptImage` positions, `gen4_turbo` not on text_to_video, unknown keys refused; Veo 3.1,
+ *    Hailuo 3, H3 Max, Aleph 2), refuses retired ids (`gen4_aleph`) at `model` naming the successor,
+ *    and checks media: https:// URLs on a domain, `data:` URIs up to 5 MB for every kind,
  *    and `runway://` URIs from its own uploads; `http://` gets
  *    `400 {"error":"promptImage: Only HTTPS URLs are allowed."}`;
  *  - tasks walk PENDING → (THROTTLED) → RUNNING{progress} → SUCCEEDED{output,cost} | FAILED, one step
@@ -21,29 +23,140 @@ export const RUNWAY_VERSION = '2024-11-06';
 
 const GEN4_RATIOS = ['1280:720', '720:1280', '1104:832', '832:1104', '960:960', '1584:672'];
 const VEO_RATIOS = ['1280:720', '720:1280', '1080:1920', '1920:1080'];
+const H3_RATIOS = ['adaptive', '21:9', '16:9', '4:3', '1:1', '3:4', '9:16'];
+/** One model on one endpoint, after @runwayml/sdk 4.20.1's `*CreateParams` (providers.md §9.1). */
 interface ModelRule {
-  ratios: readonly string[];
+  /** Undefined: the model takes no `ratio`. */
+  ratios?: readonly string[];
+  ratioRequired: boolean;
   durations: readonly number[];
   promptRequired: boolean;
   durationRequired: boolean;
+  /** Allowed promptImage positions beyond 'first'. */
   lastFrame: boolean;
+  /** A last frame needs a first one. */
+  lastNeedsFirst: boolean;
+  resolutions?: readonly string[];
+  /** Every other body key the model takes (unknown keys are refused, as Runway's validation does). */
+  extra: readonly string[];
+  /** Longest promptText (default 1000). */
+  promptMax?: number;
   creditsPerSecond: number;
 }
 const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+const rule = (r: Partial<ModelRule> & Pick<ModelRule, 'durations' | 'creditsPerSecond'>): ModelRule => ({
+  ratioRequired: true,
+  promptRequired: false,
+  durationRequired: false,
+  lastFrame: false,
+  lastNeedsFirst: true,
+  extra: [],
+  ...r,
+});
+const VEO = (credits: number, promptRequired: boolean) =>
+  rule({
+    ratios: VEO_RATIOS,
+    durations: [4, 6, 8],
+    promptRequired,
+    lastFrame: true,
+    extra: ['seed', 'negativePrompt', 'audio'],
+    creditsPerSecond: credits,
+  });
+/** hailuo3's durations 4–15 and h3_max's 5–15 are [I] in providers.md §9.7. */
+const HAILUO3 = (t2v: boolean) =>
+  rule({
+    ratios: H3_RATIOS,
+    ratioRequired: t2v,
+    durations: range(4, 15),
+    promptRequired: true,
+    lastFrame: true,
+    lastNeedsFirst: false,
+    resolutions: ['768p', '2k', '768P', '2K'],
+    creditsPerSecond: 20,
+  });
+const H3_MAX = rule({
+  durations: range(5, 15),
+  ratioRequired: false,
+  promptRequired: true,
+  lastFrame: true,
+  resolutions: ['480p', '768p'],
+  extra: ['seed', 'promptExpansionMode'],
+  creditsPerSecond: 20,
+});
+const SEEDANCE_RATIOS = [
+  ...['992:432', '864:496', '752:560', '640:640', '560:752', '496:864', '1470:630', '1280:720', '1112:834', '960:960', '834:1112', '720:1280'],
+  ...[
+    '2206:946',
+    '1920:1080',
+    '1664:1248',
+    '1440:1440',
+    '1248:1664',
+    '1080:1920',
+    '3840:1646',
+    '3840:2160',
+    '3840:2880',
+    '3840:3840',
+    '2880:3840',
+    '2160:3840',
+  ],
+];
+const SEEDANCE25_RATIOS = [...['992:432', '854:480', '752:560', '640:640', '560:752', '480:854'], ...SEEDANCE_RATIOS.slice(6, 18)];
+/** seedance2: durations 4–15 are [I] (the SDK types a number or `auto`); 36 credits/s (§5.6). */
+const SEEDANCE2 = (t2v: boolean, ratios: readonly string[] = SEEDANCE_RATIOS) =>
+  rule({
+    ratios,
+    ratioRequired: false,
+    durations: range(4, 15),
+    promptRequired: t2v,
+    lastFrame: true,
+    extra: ['seed', 'audio'],
+    promptMax: 3500,
+    creditsPerSecond: 36,
+  });
 const I2V: Record<string, ModelRule> = {
-  gen4_turbo: { ratios: GEN4_RATIOS, durations: range(2, 10), promptRequired: false, durationRequired: false, lastFrame: false, creditsPerSecond: 5 },
-  'gen4.5': { ratios: GEN4_RATIOS, durations: range(2, 10), promptRequired: true, durationRequired: true, lastFrame: false, creditsPerSecond: 12 },
-  'veo3.1': { ratios: VEO_RATIOS, durations: [4, 6, 8], promptRequired: false, durationRequired: false, lastFrame: true, creditsPerSecond: 40 },
-  'veo3.1_fast': { ratios: VEO_RATIOS, durations: [4, 6, 8], promptRequired: false, durationRequired: false, lastFrame: true, creditsPerSecond: 15 },
+  seedance2: SEEDANCE2(false),
+  seedance2_fast: SEEDANCE2(false, SEEDANCE_RATIOS.slice(0, 12)),
+  seedance2_mini: SEEDANCE2(false, SEEDANCE_RATIOS.slice(0, 12)),
+  seedance2_5: { ...SEEDANCE2(false, SEEDANCE25_RATIOS), promptMax: 15000 },
+  gen4_turbo: rule({ ratios: GEN4_RATIOS, durations: range(2, 10), extra: ['seed', 'contentModeration'], creditsPerSecond: 5 }),
+  'gen4.5': rule({
+    ratios: GEN4_RATIOS,
+    durations: range(2, 10),
+    promptRequired: true,
+    durationRequired: true,
+    extra: ['seed', 'contentModeration'],
+    creditsPerSecond: 12,
+  }),
+  'veo3.1': VEO(40, false),
+  'veo3.1_fast': VEO(15, false),
+  hailuo3: HAILUO3(false),
+  h3_max: H3_MAX,
 };
 const T2V: Record<string, ModelRule> = {
-  'gen4.5': { ratios: ['1280:720', '720:1280'], durations: range(2, 10), promptRequired: true, durationRequired: true, lastFrame: false, creditsPerSecond: 12 },
-  'veo3.1': { ratios: VEO_RATIOS, durations: [4, 6, 8], promptRequired: true, durationRequired: false, lastFrame: false, creditsPerSecond: 40 },
-  'veo3.1_fast': { ratios: VEO_RATIOS, durations: [4, 6, 8], promptRequired: true, durationRequired: false, lastFrame: false, creditsPerSecond: 15 },
+  seedance2: SEEDANCE2(true),
+  seedance2_fast: SEEDANCE2(true, SEEDANCE_RATIOS.slice(0, 12)),
+  seedance2_mini: SEEDANCE2(true, SEEDANCE_RATIOS.slice(0, 12)),
+  // The SDK types promptText as optional on seedance2_5 text-to-video.
+  seedance2_5: { ...SEEDANCE2(false, SEEDANCE25_RATIOS), promptMax: 15000 },
+  'gen4.5': rule({
+    ratios: ['1280:720', '720:1280'],
+    durations: range(2, 10),
+    promptRequired: true,
+    durationRequired: true,
+    extra: ['seed', 'contentModeration'],
+    creditsPerSecond: 12,
+  }),
+  'veo3.1': VEO(40, true),
+  'veo3.1_fast': VEO(15, true),
+  hailuo3: HAILUO3(true),
+  h3_max: H3_MAX,
 };
-const V2V_CREDITS_PER_SECOND: Record<string, number> = { gen4_aleph: 15 };
-/** Encoded data-URI limits (decimal MB, like the adapter's stricter reading). */
-const DATA_URI_MAX = { image: 5_000_000, video: 16_000_000 } as const;
+const V2V_CREDITS_PER_SECOND: Record<string, number> = { aleph2: 15 };
+const ALEPH2_TARGET_RATIOS = ['16:9', '4:3', '3:2', '1:1', '2:3', '3:4', '9:16', '21:9'];
+/** Retired ids and their successors (RW3 → RW4): refused at `model`, naming the successor (§9.7). */
+const RETIRED: Record<string, string> = { gen4_aleph: 'aleph2', veo3: 'veo3.1', gen3a_turbo: 'gen4_turbo' };
+/** Encoded data-URI limit: "up to 5MB" for images, videos and audio alike (RW4 CHANGELOG 4.17.1). */
+const DATA_URI_MAX = 5_000_000;
 const VIDEO_BYTES = FAKE_VIDEO;
 
 export interface FakeRunwayOptions {
@@ -130,7 +243,7 @@ export async function startFakeRunway(opts: FakeRunwayOptions = {}): Promise<Fak
     if (uri.startsWith('data:')) {
       const m = /^data:([a-z]+)\/[a-z0-9.+-]+;base64,[A-Za-z0-9+/]+=*$/i.exec(uri);
       if (!m || m[1]?.toLowerCase() !== kind) return error(400, `${field}: Invalid data URI.`);
-      if (uri.length > DATA_URI_MAX[kind]) return error(400, `${field}: Data URI is too large. Use an upload for files this size.`);
+      if (uri.length > DATA_URI_MAX) return error(400, `${field}: Data URI is too large (over 5MB). Use an upload for files this size.`);
       return undefined;
     }
     if (uri.startsWith('runway://')) {
@@ -150,26 +263,76 @@ export async function startFakeRunway(opts: FakeRunwayOptions = {}): Promise<Fak
     return undefined;
   }
 
-  function common(b: Record<string, unknown>, rule: ModelRule): FakeReply | undefined {
+  function common(b: Record<string, unknown>, rule: ModelRule, base: readonly string[]): FakeReply | undefined {
+    const known = new Set([
+      ...base,
+      'model',
+      'promptText',
+      'duration',
+      ...(rule.ratios ? ['ratio'] : []),
+      ...(rule.resolutions ? ['resolution'] : []),
+      ...rule.extra,
+    ]);
+    const unknown = Object.keys(b).filter((k) => !known.has(k));
+    if (unknown.length) return issue(unknown[0]!, `Unrecognized key(s) in object: ${unknown.map((k) => `'${k}'`).join(', ')}`, 'unrecognized_keys');
     const prompt = b['promptText'];
-    if (prompt === undefined ? rule.promptRequired : typeof prompt !== 'string' || !prompt || prompt.length > 1000)
-      return issue('promptText', 'promptText is required and must be 1 to 1000 characters');
-    if (typeof b['ratio'] !== 'string' || !rule.ratios.includes(b['ratio']))
-      return issue('ratio', `Invalid enum value. Expected ${rule.ratios.map((r) => `'${r}'`).join(' | ')}, received '${String(b['ratio'])}'`);
+    const promptMax = rule.promptMax ?? 1000;
+    if (prompt === undefined ? rule.promptRequired : typeof prompt !== 'string' || !prompt || prompt.length > promptMax)
+      return issue('promptText', `promptText is required and must be 1 to ${promptMax} characters`);
+    const ratio = b['ratio'];
+    if (rule.ratios && (ratio === undefined ? rule.ratioRequired : typeof ratio !== 'string' || !rule.ratios.includes(ratio)))
+      return issue('ratio', `Invalid enum value. Expected ${rule.ratios.map((r) => `'${r}'`).join(' | ')}, received '${String(ratio)}'`);
+    if (rule.resolutions && b['resolution'] !== undefined && !rule.resolutions.includes(String(b['resolution'])))
+      return issue('resolution', `Invalid enum value. Expected ${rule.resolutions.map((r) => `'${r}'`).join(' | ')}`);
     const d = b['duration'];
     if (d === undefined ? rule.durationRequired : typeof d !== 'number' || !rule.durations.includes(d))
       return issue('duration', `duration must be one of ${rule.durations.join(', ')}`);
+    const seed = b['seed'];
+    if (seed !== undefined && (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 4294967295))
+      return issue('seed', 'seed must be an integer from 0 to 4294967295');
+    if (b['audio'] !== undefined && typeof b['audio'] !== 'boolean') return issue('audio', 'Expected boolean', 'invalid_type');
+    if (b['promptExpansionMode'] !== undefined && !['disabled', 'balanced', 'quality'].includes(String(b['promptExpansionMode'])))
+      return issue('promptExpansionMode', "Invalid enum value. Expected 'disabled' | 'balanced' | 'quality'");
     return undefined;
   }
 
   function create(endpoint: string, b: Record<string, unknown>): FakeReply {
     const model = typeof b['model'] === 'string' ? b['model'] : '';
+    const successor = RETIRED[model];
+    if (successor) return issue('model', `Model '${model}' has been retired; use '${successor}' instead.`, 'invalid_enum_value');
     let credits: number;
-    if (endpoint === 'video_to_video') {
+    if (endpoint === 'video_to_video' && model === 'hailuo3') {
+      // hailuo3 on video_to_video: promptText and promptVideo required (RW4 video-to-video.ts:231).
+      const bad = common(
+        b,
+        rule({ ratios: H3_RATIOS, ratioRequired: false, durations: range(4, 15), promptRequired: true, resolutions: ['768p', '2k'], creditsPerSecond: 20 }),
+        ['promptVideo'],
+      );
+      if (bad) return bad;
+      const asset = checkAsset('promptVideo', b['promptVideo'], 'video');
+      if (asset) return asset;
+      credits = 20 * (typeof b['duration'] === 'number' ? b['duration'] : 5);
+    } else if (endpoint === 'video_to_video') {
       const perSecond = V2V_CREDITS_PER_SECOND[model];
-      if (perSecond === undefined) return issue('model', `Invalid enum value. Expected 'gen4_aleph', received '${model}'`);
-      if (typeof b['promptText'] !== 'string' || !b['promptText'] || b['promptText'].length > 1000) return issue('promptText', 'promptText is required');
-      if (b['ratio'] !== undefined) return issue('ratio', 'ratio is not accepted for gen4_aleph', 'unrecognized_keys');
+      if (perSecond === undefined) return issue('model', `Invalid enum value. Expected 'aleph2' | 'hailuo3', received '${model}'`);
+      const known = new Set([
+        'model',
+        'videoUri',
+        'promptText',
+        'seed',
+        'targetAspectRatio',
+        'keyframes',
+        'outputFormat',
+        'proresProfile',
+        'contentModeration',
+        'ratio',
+      ]);
+      const unknown = Object.keys(b).filter((k) => !known.has(k));
+      if (unknown.length) return issue(unknown[0]!, `Unrecognized key(s) in object: ${unknown.map((k) => `'${k}'`).join(', ')}`, 'unrecognized_keys');
+      if (b['promptText'] !== undefined && (typeof b['promptText'] !== 'string' || !b['promptText'] || b['promptText'].length > 1000))
+        return issue('promptText', 'promptText must be 1 to 1000 characters');
+      if (b['targetAspectRatio'] !== undefined && !ALEPH2_TARGET_RATIOS.includes(String(b['targetAspectRatio'])))
+        return issue('targetAspectRatio', `Invalid enum value. Expected ${ALEPH2_TARGET_RATIOS.map((r) => `'${r}'`).join(' | ')}`);
       const bad = checkAsset('videoUri', b['videoUri'], 'video');
       if (bad) return bad;
       credits = perSecond * 5; // the fake's source clips are 5 s
@@ -192,7 +355,7 @@ export async function startFakeRunway(opts: FakeRunwayOptions = {}): Promise<Fak
         if (
           positions.some((p) => p !== 'first' && p !== (rule.lastFrame ? 'last' : 'first')) ||
           new Set(positions).size !== positions.length ||
-          !positions.includes('first')
+          (rule.lastNeedsFirst && !positions.includes('first'))
         )
           return issue('promptImage', `${model} takes ${rule.lastFrame ? "one 'first' and at most one 'last'" : "a single 'first'"} promptImage position`);
         for (const e of entries) {
@@ -202,7 +365,9 @@ export async function startFakeRunway(opts: FakeRunwayOptions = {}): Promise<Fak
       } else if (b['promptImage'] !== undefined) {
         return issue('promptImage', 'promptImage is not accepted by text_to_video', 'unrecognized_keys');
       }
-      const bad = common(b, rule);
+      if (endpoint === 'text_to_video' && model === 'hailuo3' && b['ratio'] === 'adaptive')
+        return issue('ratio', 'adaptive needs image or video references; text-only requests require a concrete ratio');
+      const bad = common(b, rule, endpoint === 'image_to_video' ? ['promptImage'] : []);
       if (bad) return bad;
       credits = rule.creditsPerSecond * (typeof b['duration'] === 'number' ? b['duration'] : 5);
     }

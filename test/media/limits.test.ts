@@ -50,8 +50,10 @@ describe('mediaLimitsFor: the documented numbers', () => {
   it('Runway direct: 200 MB by upload, under 5 MB encoded by data URI; by URL through gateways 16/32 MB', () => {
     expect(mediaLimitsFor('runway', 'first_frame_image_url').max_bytes.value).toBe(200 * MIB);
     const dataUri = mediaLimitsFor('runway', 'first_frame_image_url', { transport: 'data-uri' }).max_bytes.value;
-    expect(Math.ceil(dataUri / 3) * 4 + 32).toBeLessThanOrEqual(5 * MIB);
-    expect(dataUri).toBeGreaterThan(3_900_000);
+    expect(Math.ceil(dataUri / 3) * 4 + 32).toBeLessThanOrEqual(5_000_000);
+    expect(dataUri).toBeGreaterThan(3_700_000);
+    // Videos too: 5 MB, no longer 16 MB (@runwayml/sdk 4.17.1, providers.md §9.2).
+    expect(mediaLimitsFor('runway', 'source_video_url', { transport: 'data-uri' }).max_bytes.value).toBe(dataUri);
     expect(mediaLimitsFor('runapi', 'first_frame_image_url', { family: 'runway' }).max_bytes.value).toBe(16 * MIB);
     expect(mediaLimitsFor('runapi', 'source_video_url', { family: 'runway' }).max_bytes.value).toBe(32 * MIB);
     const v = mediaLimitsFor('runway', 'source_video_url');

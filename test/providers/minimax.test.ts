@@ -343,3 +343,65 @@ describe('MinimaxAdapter against the fake MiniMax API', () => {
     expect('cancel' in a).toBe(false);
   });
 });
+
+describe('MiniMax-H3 on Video Generation V2 (providers.md §9.3)', () => {
+  const v2 = (params: VideoParams): SubmitRequest => {
+    const o: Offer = { ...offer('MiniMax-H3'), endpoint: '/v2/video_generation' };
+    return { model: { ...model('MiniMax-H3'), offers: [o] }, offer: o, params, idempotencyKey: 'k' };
+  };
+  const T2V: VideoParams = { prompt: 'a fox', duration_seconds: 6, output_resolution: '2k', aspect_ratio: '16:9' };
+
+  it('reads the bare {task_id} create answer, polls /v2/query/video_generation/{id} and takes task.content.url', async () => {
+    const { fake, adapter } = await setup({ pollsToComplete: 2 });
+    const { handle } = await adapter.submit(v2(T2V), {});
+    expect(handle).toMatchObject({ v: '2' });
+    expect(fake.requests[0]!.json).toEqual({ model: 'MiniMax-H3', content: [{ type: 'text', text: 'a fox' }], duration: 6, resolution: '2K', ratio: '16:9' });
+    const seen: JobStatus[] = [];
+    for (let i = 0; i < 3; i++) seen.push(await adapter.getJob(handle, {}));
+    expect(seen.map((s) => s.state)).toEqual(['queued', 'running', 'succeeded']);
+    expect(fake.requests.slice(1).map((r) => `${r.method} ${r.path}`)).toEqual(Array(3).fill(`GET /v2/query/video_generation/${handle.id}`));
+    const done = seen[2] as Extract<JobStatus, { state: 'succeeded' }>;
+    expect(done.videos[0]!.url).toBe(`${fake.url}/v2files/${handle.id}.mp4`);
+    expect((await request(done.videos[0]!.url)).statusCode).toBe(200);
+  });
+
+  it('a failed task with code 1026 is a moderation failure carrying the provider text', async () => {
+    const { adapter } = await setup({ pollsToComplete: 0, outcome: 'fail' });
+    const { handle } = await adapter.submit(v2(T2V), {});
+    expect(await adapter.getJob(handle, {})).toMatchObject({
+      state: 'failed',
+      error_code: 'moderation',
+      provider_code: '1026',
+      provider_text: expect.stringContaining('sensitive'),
+    });
+  });
+
+  it.each([false, true])('reads both error shapes (HTTP status + error.message "(code)", with base_resp too: %s)', async (withBaseResp) => {
+    const { fake, adapter } = await setup({ v2BaseResp: withBaseResp });
+    const bad = await caught(adapter.submit(v2({ ...T2V, aspect_ratio: 'adaptive' }), {}));
+    expect(bad).toMatchObject({ code: 'validation', noJobCreated: true });
+    expect(bad.providerText).toMatch(/concrete ratio/);
+    fake.forceCode(1026);
+    expect(await caught(adapter.submit(v2(T2V), {}))).toMatchObject({ code: 'moderation', noJobCreated: true });
+    fake.forceCode(1008);
+    expect(await caught(adapter.submit(v2(T2V), {}))).toMatchObject({ code: 'insufficient_credits' });
+    fake.forceCode(undefined);
+    const auth = await caught(new MinimaxAdapter({ apiKey: 'wrong', baseUrl: fake.url, timeoutMs: 5_000 }).submit(v2(T2V), {}));
+    expect(auth).toMatchObject({ code: 'auth', envVar: 'MINIMAX_API_KEY' });
+    expect(toAgentMessage(auth).message).not.toContain('wrong');
+  });
+});
+
+describe('MiniMax inline media limits', () => {
+  it('a reference video goes inline up to 45 MB (the V2 body is capped at 64 MB) and is refused above, before any request', async () => {
+    const { fake, adapter } = await setup();
+    const ok = await adapter.prepareMedia({ bytes: Buffer.alloc(1000, 1), mime: 'video/mp4', filename: 'a.mp4', kind: 'video' }, 'source_video_url');
+    expect(ok.startsWith('data:video/mp4;base64,')).toBe(true);
+    const big = await caught(
+      adapter.prepareMedia({ bytes: Buffer.alloc(45_000_001), mime: 'video/mp4', filename: 'big.mp4', kind: 'video' }, 'source_video_url'),
+    );
+    expect(big).toMatchObject({ code: 'invalid_input', noJobCreated: true });
+    expect(big.message).toMatch(/64 MB.*45 MB/);
+    expect(fake.requests).toEqual([]);
+  });
+});

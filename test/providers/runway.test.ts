@@ -147,16 +147,18 @@ describe('RunwayAdapter against the fake Runway API', () => {
     expect(fake.tasks.size).toBe(0);
   });
 
-  it('gen4_aleph video-to-video sends videoUri and promptText without a ratio', async () => {
+  it('aleph2 video-to-video sends videoUri, promptText, seed and the ratio as targetAspectRatio', async () => {
     const { fake, adapter } = await setup({ pollsToComplete: 0 });
     const { handle } = await adapter.submit(
-      submitReq('gen4_aleph', '/v1/video_to_video', { prompt: 'make it snow', source_video_url: 'https://cdn.example.com/in.mp4', aspect_ratio: '16:9' }),
+      submitReq('aleph2', '/v1/video_to_video', { prompt: 'make it snow', source_video_url: 'https://cdn.example.com/in.mp4', aspect_ratio: '16:9', seed: 7 }),
       {},
     );
     expect(fake.requestsTo('POST', '/v1/video_to_video')[0]?.json).toEqual({
-      model: 'gen4_aleph',
+      model: 'aleph2',
       promptText: 'make it snow',
       videoUri: 'https://cdn.example.com/in.mp4',
+      targetAspectRatio: '16:9',
+      seed: 7,
     });
     expect((await adapter.getJob(handle, {})).state).toBe('succeeded');
   });
