@@ -194,6 +194,12 @@ export interface HttpConfig {
   publicUrl: string | undefined;
   /** Static bearer tokens: token → principal name (a principal may have several, for rotation). Empty when none are configured. */
   tokens: Map<string, string>;
+  /**
+   * The settings that asked for authentication (VIDEOGEN_AUTH_TOKENS, VIDEOGEN_AUTH_TOKENS_FILE, an unexpanded
+   * VIDEOGEN_AUTH_ISSUER), even when they named none: asked-for authentication that comes out empty must
+   * never mean "no authentication".
+   */
+  tokenSources?: string[];
   /** OAuth 2.1 resource server settings, when VIDEOGEN_AUTH_ISSUER is set. */
   oauth: { issuer: string; audience: string; jwksUrl: string | undefined; scopes: string[] } | undefined;
   databaseUrl: string | undefined;
@@ -247,9 +253,13 @@ export function loadHttpConfig(env: Env = process.env, flags: HttpFlags = {}, re
     port = n;
   }
   const tokens = new Map<string, string>();
+  const tokenSources: string[] = [];
+  // Raw, not value(): an unexpanded ${...} or a bare comma asks for tokens as surely as a real list.
+  if (env['VIDEOGEN_AUTH_TOKENS']?.trim()) tokenSources.push('VIDEOGEN_AUTH_TOKENS');
   const inline = value(env, 'VIDEOGEN_AUTH_TOKENS');
   if (inline !== undefined) parseTokens(inline, 'VIDEOGEN_AUTH_TOKENS', tokens);
   const file = value(env, 'VIDEOGEN_AUTH_TOKENS_FILE');
+  if (file !== undefined) tokenSources.push('VIDEOGEN_AUTH_TOKENS_FILE');
   if (file !== undefined) {
     let text: string;
     try {
@@ -260,6 +270,8 @@ export function loadHttpConfig(env: Env = process.env, flags: HttpFlags = {}, re
     parseTokens(text, 'VIDEOGEN_AUTH_TOKENS_FILE', tokens);
   }
   const issuer = value(env, 'VIDEOGEN_AUTH_ISSUER');
+  // An unexpanded ${...} issuer asks for authentication too (checkExposure refuses to run without it).
+  if (issuer === undefined && env['VIDEOGEN_AUTH_ISSUER']?.trim()) tokenSources.push('VIDEOGEN_AUTH_ISSUER');
   const audience = value(env, 'VIDEOGEN_AUTH_AUDIENCE');
   let oauth: HttpConfig['oauth'];
   if (issuer !== undefined) {
@@ -296,6 +308,7 @@ export function loadHttpConfig(env: Env = process.env, flags: HttpFlags = {}, re
     port,
     publicUrl,
     tokens,
+    tokenSources,
     oauth,
     databaseUrl,
     databaseSchema,
