@@ -139,8 +139,10 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
   let ready = false;
   // No request may take the process down: whatever escapes the handler becomes a 500 for that request.
   const server = createHttpServer((req, res) => void handler(req, res).catch((err: unknown) => failRequest(res, (req.url ?? '').split('?')[0]!, err)));
-  // Long waits stream progress; never cut a request the tool call itself bounds.
-  server.requestTimeout = 0;
+  // Node's requestTimeout bounds only RECEIVING a request (headers and body), not the response, so a
+  // progress stream of a long wait is never cut; a client that trickles a body never finishes it and
+  // would otherwise hold its connection forever. 120 s receives a 16 MiB body at ~140 kB/s.
+  server.requestTimeout = 120_000;
   server.headersTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

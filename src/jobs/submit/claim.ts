@@ -13,6 +13,7 @@
  * Doing both in one write means there is no moment where a key is claimed but not recorded, or the
  * other way round.
  */
+import { hostname } from 'node:os';
 import { VideogenError } from '../../errors.js';
 import { sanitizeParams, type PendingSubmit } from '../ledger.js';
 import type { RouteCandidate } from '../routing.js';
@@ -38,6 +39,7 @@ export function pendingSubmitFor(
     fingerprint: req.fingerprint,
     created_at: new Date(env.now()).toISOString(),
     pid: process.pid,
+    host: hostname(),
     mode: req.mode,
     simulated,
     ...(cand.estimateUsd !== undefined ? { estimated_cost_usd: cand.estimateUsd } : {}),

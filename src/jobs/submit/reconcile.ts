@@ -13,6 +13,7 @@
  *    hidden, never resubmitted.
  * A pending submit whose sender is alive and still waiting is left alone (`isLive`).
  */
+import { hostname } from 'node:os';
 import { getModel } from '../../catalog/index.js';
 import { VideogenError } from '../../errors.js';
 import { log } from '../../log.js';
@@ -36,8 +37,11 @@ export const RECONCILE_INTERVAL_MS = 60_000;
 /** Whether the pending submit's sender is still waiting for its answer. */
 export function isLive(env: SubmitEnv, p: PendingSubmit): boolean {
   if (p.pid === undefined) return false;
+  const fresh = env.now() - Date.parse(p.created_at) < PENDING_STALE_MS;
+  // Another host's process (a team deployment sharing one database): its pid cannot be checked from here.
+  if (p.host !== undefined && p.host !== hostname()) return fresh;
   if (p.pid === process.pid) return inflight(env, p.idempotency_key) !== undefined;
-  return pidAlive(p.pid) && env.now() - Date.parse(p.created_at) < PENDING_STALE_MS;
+  return pidAlive(p.pid) && fresh;
 }
 
 /** Settle one orphan (see the module comment). */
@@ -57,7 +61,7 @@ export async function reconcileOne(env: SubmitEnv, p: PendingSubmit, deadline?: 
   if (!adapter && !tooOld) return { ok: false, error: unknownOutcome(p.provider, key, 'A submit') };
   if (adapter?.idempotentSubmit && p.wire && model && offer && !tooOld) {
     log.info('replaying a pending submit with its idempotency key', { provider: p.provider, idempotency_key: key });
-    const owned: PendingSubmit = { ...p, pid: process.pid };
+    const owned: PendingSubmit = { ...p, pid: process.pid, host: hostname() };
     await env.ledger.putPendingSubmit(owned);
     const run = startSubmit(env, adapter, owned, { model, offer, params: p.wire, idempotencyKey: key });
     return awaitSend(run, owned, deadline);
