@@ -14,7 +14,7 @@ import { startHarness, text, type Harness } from '../helpers.js';
 const MAX_CALLS = 2;
 const FIXTURES = path.resolve('test/fixtures/media');
 
-/** One compact line of list_models {}: "id | modes | durations | resolutions | ratios | price | providers". */
+/** One compact line of list_models {}: "id|modes|durations|resolutions|ratios|price|providers". */
 interface Line {
   id: string;
   modes: string[];
@@ -28,8 +28,8 @@ interface Line {
 function readLines(listText: string): Line[] {
   return listText
     .split('\n')
-    .map((l) => l.split(' | '))
-    .filter((cells) => cells.length === 7 && !cells[0]!.includes('model(s)'))
+    .map((l) => l.split('|'))
+    .filter((cells) => cells.length === 7 && !cells[0]!.includes(' '))
     .map(([id, modes, durations, resolutions, ratios, price, providers]) => ({
       id: id!,
       modes: modes!.split(','),
@@ -37,7 +37,7 @@ function readLines(listText: string): Line[] {
       resolutions: resolutions!.split(','),
       ratios: ratios!.split(','),
       price: price!,
-      providers: providers!.split(' '),
+      providers: providers!.split(','),
     }));
 }
 
@@ -136,7 +136,7 @@ describe('typical requests succeed from the descriptions alone, in at most 2 cal
   it('"first and last frame"', async () => {
     const a = new Agent(keyless);
     await a.start();
-    const m = a.pick((l) => l.modes.includes('first+last'));
+    const m = a.pick((l) => l.modes.includes('f+l'));
     done(
       'first and last frame',
       a,
