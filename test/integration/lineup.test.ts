@@ -429,7 +429,7 @@ describe('a request that breaks a new model’s rules is refused with 0 upstream
       /takes aspect_ratio 16:9/,
     ],
     ['seedance-2-fast at 1080p', { model: 'seedance-2-fast', prompt: P, output_resolution: '1080p' }, /allowed: 480p, 720p/],
-    ['seed out of range', { model: 'veo-3.1', prompt: P, seed: 4294967296 }, /seed must be a whole number from 0 to 4294967295/],
+    ['seed out of range', { model: 'veo-3.1', prompt: P, seed: 4294967296 }, /seed got 4294967296; allowed: a whole number from 0 to 4294967295/],
   ];
   it.each(refusals)('%s', async (_, args, says) => {
     const before = counts();
