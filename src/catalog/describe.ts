@@ -290,7 +290,7 @@ export function compactListing(
     .map(([k, v]) => `${v}=${k}`)
     .join(', ');
   const header = [
-    `${models.length} models, one per line: id|modes|durations|resolutions|ratios|USD per video ($?=unknown)|providers (*=usable now)`,
+    `${models.length} models, one per line: id|modes|durations|resolutions|ratios|USD per video|providers (—=not taken, $?=price unknown, *=usable now)`,
     [
       modeLegend && `Modes: ${modeLegend}.`,
       providerLegend && `Providers: ${providerLegend}.`,
