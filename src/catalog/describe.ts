@@ -188,7 +188,7 @@ export function modelsMarkdownTable(): string {
 export const MODE_SHORT: Readonly<Record<ModelSpec['modes'][number], string>> = {
   'text-to-video': 't2v',
   'image-to-video': 'i2v',
-  'first-last-frame': 'first+last',
+  'first-last-frame': 'f+l',
   'video-to-video': 'v2v',
   extend: 'extend',
 };
@@ -216,28 +216,109 @@ export function modelUsdRange(model: ModelSpec, opts: PriceOptions = {}): string
   return `${approx ? '≈' : ''}$${lo === hi ? fmt(lo) : `${fmt(lo)}–${fmt(hi)}`}`;
 }
 
-/** The real providers of a model, each marked `*` when usable now. */
-function providerList(model: ModelSpec, usable: (p: ProviderId) => boolean): string {
-  const ids = [...new Set(model.offers.map((o) => o.provider).filter((p) => p !== 'simulator'))];
-  return ids.map((p) => `${p}${usable(p) ? '*' : ''}`).join(' ');
+/** Two-letter provider codes for the compact listing (legend in its header). */
+export const PROVIDER_SHORT: Readonly<Record<Exclude<ProviderId, 'simulator'>, string>> = {
+  runapi: 'ra',
+  apiframe: 'af',
+  atlascloud: 'ac',
+  minimax: 'mm',
+  runway: 'rw',
+};
+
+/** The providers that can run a model: not the simulator, not an offer the provider has not released yet. */
+function realProviders(model: ModelSpec): Exclude<ProviderId, 'simulator'>[] {
+  return [
+    ...new Set(
+      model.offers
+        .filter((o) => !o.unreleased)
+        .map((o) => o.provider)
+        .filter((p): p is Exclude<ProviderId, 'simulator'> => p !== 'simulator'),
+    ),
+  ];
 }
 
+/** The real providers of a model by code, each marked `*` when usable now. */
+function providerList(model: ModelSpec, usable: (p: ProviderId) => boolean): string {
+  return realProviders(model)
+    .map((p) => `${PROVIDER_SHORT[p]}${usable(p) ? '*' : ''}`)
+    .join(',');
+}
+
+/** Where an aspect ratio sorts in the compact listing: `adaptive` first, then widest to tallest. */
+function ratioOrder(r: string): number {
+  const m = /^(\d+):(\d+)$/.exec(r);
+  return m ? -Number(m[1]) / Number(m[2]) : -Infinity;
+}
+
+/** The ratios an agent types, in one canonical order (widest first), so equal sets print equally. */
+function ratioSet(model: ModelSpec): string {
+  return simpleRatios(model)
+    .slice()
+    .sort((a, b) => ratioOrder(a) - ratioOrder(b))
+    .join(',');
+}
+
+/** The most characters the text of `list_models {}` may take before the last model line (Hermes reads 1,500). */
+export const COMPACT_LISTING_MAX_CHARS = 1500;
+
 /**
- * One line per model for `list_models {}`: id, modes, durations, resolutions, ratios, price range,
- * providers. Everything an agent needs to pick a model; `list_models {model}` gives the rules.
+ * The text of `list_models {}`: a header with the legends (modes, named ratio sets, price and usable
+ * marks), then one line per model: `id|modes|durations|resolutions|ratios|USD per video|providers`.
+ * Everything an agent needs to pick a model; `list_models {model}` gives defaults, rules and per-provider
+ * prices. A ratio list shared by two or more models is printed once in the header as R1, R2 …
+ * test/catalog checks the whole catalog, with every provider usable, against COMPACT_LISTING_MAX_CHARS,
+ * so a model that no longer fits fails the tests rather than the agent.
  */
-export function compactModelLine(model: ModelSpec, usable: (p: ProviderId) => boolean, opts: PriceOptions = {}): string {
-  const p = model.params;
-  const ratios = simpleRatios(model);
-  return [
-    model.id,
-    model.modes.map((m) => MODE_SHORT[m]).join(','),
-    p.durations.length ? `${compactNumbers(p.durations).replace(/, /g, ',')}s` : 'length of input',
-    p.resolutions.length ? p.resolutions.join(',') : '—',
-    ratios.length ? ratios.join(',') : '—',
-    modelUsdRange(model, opts),
-    providerList(model, usable),
-  ].join(' | ');
+export function compactListing(
+  models: readonly ModelSpec[],
+  usable: (p: ProviderId) => boolean,
+  opts: PriceOptions = {},
+): { header: string[]; lines: string[] } {
+  // A ratio list gets a name when naming it saves characters: printed once, then 2 characters per use.
+  const uses = new Map<string, number>();
+  for (const m of models) uses.set(ratioSet(m), (uses.get(ratioSet(m)) ?? 0) + 1);
+  const named = new Map<string, string>();
+  for (const [r, n] of [...uses].sort((a, b) => b[1] - a[1])) if (r.includes(',') && n * (r.length - 2) > r.length + 5) named.set(r, `R${named.size + 1}`);
+  const usedModes = new Set(models.flatMap((m) => m.modes));
+  const modeLegend = Object.entries(MODE_SHORT)
+    .filter(([k, v]) => usedModes.has(k as ModelSpec['modes'][number]) && k !== v)
+    .map(([k, v]) => `${v}=${k}`)
+    .join(', ');
+  const usedProviders = new Set(models.flatMap(realProviders));
+  const providerLegend = Object.entries(PROVIDER_SHORT)
+    .filter(([k]) => usedProviders.has(k as Exclude<ProviderId, 'simulator'>))
+    .map(([k, v]) => `${v}=${k}`)
+    .join(', ');
+  const header = [
+    `${models.length} models, one per line: id|modes|durations|resolutions|ratios|USD per video|providers (—=not taken, $?=price unknown, *=usable now)`,
+    [
+      modeLegend && `Modes: ${modeLegend}.`,
+      providerLegend && `Providers: ${providerLegend}.`,
+      named.size ? `Ratios: ${[...named].map(([r, name]) => `${name}=${r}`).join('; ')}.` : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
+  ].filter(Boolean);
+  const lines = models.map((model) => {
+    const p = model.params;
+    const ratios = ratioSet(model);
+    const price = modelUsdRange(model, opts);
+    return [
+      model.id,
+      model.modes.map((m) => MODE_SHORT[m]).join(','),
+      p.durations.length ? `${compactNumbers(p.durations).replace(/, /g, ',')}s` : 'as input',
+      p.resolutions.length ? p.resolutions.join(',') : '—',
+      named.get(ratios) ?? (ratios || '—'),
+      price === 'price unknown' ? '$?' : price,
+      providerList(model, usable),
+    ].join('|');
+  });
+  return { header, lines };
+}
+
+/** Characters the `list_models {}` text takes up to the end of its last model line. */
+export function compactListingChars(listing: { header: string[]; lines: string[] }): number {
+  return [...listing.header, ...listing.lines].join('\n').length;
 }
 
 function presenceText(model: ModelSpec): string[] {
@@ -290,10 +371,16 @@ export function modelParamsText(model: ModelSpec, usable: (p: ProviderId) => boo
       sv.durations ? `${compactNumbers(sv.durations).replace(/, /g, ',')}s` : '',
       sv.resolutions ? sv.resolutions.join(',') : '',
       sv.aspect_ratios
-        ? `ratios ${simpleRatios({ ...model, params: { ...model.params, aspect_ratios: sv.aspect_ratios } }).join(',') || sv.aspect_ratios.length}`
+        ? `ratios ${simpleRatios({ ...model, params: { ...model.params, aspect_ratios: sv.aspect_ratios } }).join(',') || (sv.aspect_ratios.length ? `${sv.aspect_ratios.length} pixel ratios` : 'none')}`
         : '',
     ].filter(Boolean);
-    lines.push(`- ${o.provider}${usable(o.provider) ? '*' : ''} ${o.native_model}: ${price}${limits.length ? ` (only ${limits.join('; ')})` : ''}`);
+    const status = [
+      o.unreleased ? 'unreleased: never routed to' : '',
+      o.retired_aliases?.length ? `replaces retired ${o.retired_aliases.map((r) => r.slug).join(', ')}` : '',
+    ].filter(Boolean);
+    lines.push(
+      `- ${o.provider}${usable(o.provider) ? '*' : ''} ${o.native_model}: ${price}${limits.length ? ` (only ${limits.join('; ')})` : ''}${status.length ? ` [${status.join('; ')}]` : ''}`,
+    );
   }
   if (model.notes) lines.push(`Notes: ${model.notes}`);
   return lines.join('\n');
@@ -314,7 +401,9 @@ function offerRuleList(model: ModelSpec): { id: string; message: string }[] {
 /** A model's view for `list_models {model}`: `describeModel` without wire detail (endpoints, wire field names, price sources). */
 export type ModelView = Omit<ModelDetail, 'offers' | 'rules'> & {
   rules: { id: string; message: string }[];
-  offers: (Pick<OfferDetail, 'provider' | 'native_model' | 'aliases' | 'serves' | 'notes'> & { price: Omit<PriceTable, 'source' | 'as_of'> })[];
+  offers: (Pick<OfferDetail, 'provider' | 'native_model' | 'aliases' | 'serves' | 'notes' | 'unreleased' | 'retired_aliases'> & {
+    price: Omit<PriceTable, 'source' | 'as_of'>;
+  })[];
 };
 
 export function modelView(model: ModelSpec, opts: PriceOptions = {}): ModelView {
@@ -331,6 +420,8 @@ export function modelView(model: ModelSpec, opts: PriceOptions = {}): ModelView 
         serves: o.serves,
         price,
         ...(o.notes !== undefined ? { notes: o.notes } : {}),
+        ...(o.unreleased !== undefined ? { unreleased: o.unreleased } : {}),
+        ...(o.retired_aliases ? { retired_aliases: o.retired_aliases } : {}),
       };
     }),
   };

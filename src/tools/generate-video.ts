@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { MODELS, PROVIDER_IDS, estimateUsd, offerServes, requireModel, validateParams, type Mode, type VideoParams } from '../catalog/index.js';
+import { MODELS, MODE_SHORT, PROVIDER_IDS, estimateUsd, offerServes, requireModel, validateParams, type Mode, type VideoParams } from '../catalog/index.js';
 import type { Config } from '../config.js';
 import { VideogenError } from '../errors.js';
 import type { ConfirmQuestion, GenerateContext, GenerateInput } from '../jobs/service.js';
@@ -8,11 +8,15 @@ import { jobSummary, toJobOutput, videoLink } from './job-output.js';
 import { lenientBoolean, lenientNumber, numericPassThrough } from './schema.js';
 import { waitWithProgress } from './wait-with-progress.js';
 
-/** Model ids with a mode, for the field descriptions (data-driven: a new model appears by itself). */
-const idsWith = (mode: Mode) =>
-  MODELS.filter((m) => m.modes.includes(mode))
-    .map((m) => m.id)
-    .join(', ');
+/**
+ * Which models take a field of one mode, for the field descriptions: their ids while that is short, else
+ * the mode's code in the list_models {} lines (data-driven: a new model appears by itself, and the
+ * description stops growing once a mode is common; tools/list has a token budget).
+ */
+const withMode = (mode: Mode) => {
+  const ids = MODELS.filter((m) => m.modes.includes(mode)).map((m) => m.id);
+  return ids.length <= 3 ? ids.join(', ') : `models with ${MODE_SHORT[mode]} in list_models`;
+};
 
 // Loose at run time so that a field borrowed from a provider's docs (`resolution`, `webhook_url`,
 // `image` …) reaches the catalog's validation, which refuses it naming the field to use instead; the
@@ -29,12 +33,12 @@ const input = z.looseObject({
     .string()
     .min(1)
     .optional()
-    .describe(`End frame, with a first frame (${idsWith('first-last-frame')})`),
+    .describe(`End frame, with a first frame (${withMode('first-last-frame')})`),
   source_video_url: z
     .string()
     .min(1)
     .optional()
-    .describe(`Video to edit (${idsWith('video-to-video')})`),
+    .describe(`Video to edit or follow (${withMode('video-to-video')})`),
   duration_seconds: numericPassThrough('Seconds, e.g. 6 (allowed values: list_models)').optional(),
   output_resolution: z.string().max(1000).optional().describe('e.g. 768p'),
   aspect_ratio: z.string().max(1000).optional().describe('e.g. 16:9, 9:16'),

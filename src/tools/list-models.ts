@@ -2,9 +2,8 @@ import * as z from 'zod';
 import {
   MODELS,
   MODES,
-  MODE_SHORT,
   PROVIDER_IDS,
-  compactModelLine,
+  compactListing,
   describeModel,
   modelParamsText,
   modelView,
@@ -68,16 +67,12 @@ export const listModels = defineTool({
         ? `${specs.map((m) => modelParamsText(m, usable, rate)).join('\n')}\n${keys}${wire_details ? '' : ` Wire detail (endpoints, field names, price sources): add "wire_details":true.`}`
         : `${model} does not match the provider or mode filter.`;
     } else {
-      const legend = Object.entries(MODE_SHORT)
-        .map(([k, v]) => `${v}=${k}`)
-        .join(', ');
-      // The model lines come first: with a dozen models they must still fit in the first 1,500 characters.
-      summary = [
-        `${specs.length} model(s): id | modes | durations | resolutions | ratios | USD/video | providers (*=usable now)`,
-        ...specs.map((m) => compactModelLine(m, usable, rate)),
-        `Modes: ${legend}. ${keys}`,
-        'Next: list_models {"model":"<id>"} for parameters, defaults and rules, or generate_video.',
-      ].join('\n');
+      // The header and model lines come first: they must fit in the first 1,500 characters (tested for the
+      // whole catalog with every provider usable, in test/catalog).
+      const listing = compactListing(specs, usable, rate);
+      summary = [...listing.header, ...listing.lines, keys, 'Next: list_models {"model":"<id>"} for parameters, defaults and rules, or generate_video.'].join(
+        '\n',
+      );
     }
     return { summary, structured: { models: models as unknown as z.input<typeof modelOut>[] } };
   },

@@ -87,7 +87,7 @@ describe('every tool result stays under 25,000 tokens and leads with what the ag
     for (const m of MODELS) {
       const line = head(r)
         .split('\n')
-        .find((l) => l.startsWith(`${m.id} |`));
+        .find((l) => l.startsWith(`${m.id}|`));
       expect(line, `${m.id} has a line in the first 1,500 characters`).toBeDefined();
       expect(line).toMatch(/\$|price unknown/);
       if (m.params.durations.length) expect(line).toContain(`${m.params.durations.at(-1)}s`);

@@ -592,5 +592,8 @@ describe('list_models shows the new lineup', () => {
       models: { offers: { native_model: string; retired_aliases?: string[] }[] }[];
     };
     expect(aleph.models[0]!.offers.find((o) => o.native_model === 'aleph2')?.retired_aliases).toEqual(['gen4_aleph']);
+    // …and the text the agent reads says so too, on the provider's line
+    expect(text(await h.call('list_models', { model: 'runway-aleph' }))).toMatch(/runway\*? aleph2: [^\n]*\[replaces retired gen4_aleph\]/);
+    expect(text(await h.call('list_models', { model: 'hailuo-3' }))).toMatch(/apiframe\*? hailuo-03: [^\n]*\[unreleased: never routed to\]/);
   });
 });
