@@ -74,7 +74,7 @@ rows.push({
   ours: `${weight.ours.tokens} tokens, ${weight.ours.bytes} B`,
   baseline: `${weight.minimal.tokens} tokens, ${weight.minimal.bytes} B (minimal, 1 tool)`,
   ratio: '—',
-  target: '≤ 2,500 tokens (o200k)',
+  target: '≤ 2,000 tokens (o200k)',
   result: verdict(weight.pass),
 });
 rows.push({

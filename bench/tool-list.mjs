@@ -10,5 +10,5 @@ export function weigh(result) {
 export function toolListWeight(lists) {
   const ours = weigh(lists.ours);
   const minimal = weigh(lists.minimal);
-  return { ours, minimal, target_tokens_max: 2500, pass: ours.tokens <= 2500 };
+  return { ours, minimal, target_tokens_max: 2000, pass: ours.tokens <= 2000 };
 }

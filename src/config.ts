@@ -30,6 +30,11 @@ export interface Config {
   maxWaitSeconds: number;
   /** Time budget of a tool call that does not wait (ms); see jobs/deadline.ts. */
   callBudgetMs: number;
+  /**
+   * How long after its creation a job the provider says does not exist is still given a chance
+   * (providers can lag right after a submit, Atlas by ~30 s); past it the job ends as not found (ms).
+   */
+  notFoundGraceMs: number;
   /** Simulator job length in seconds. */
   simulatorSeconds: number;
   /** Extra allowed roots for local input files. */
@@ -62,6 +67,8 @@ export const REAL_PROVIDERS = Object.keys(PROVIDER_ENV) as RealProviderId[];
 export const DEFAULT_LEASE_SECONDS = 300;
 /** Default cap on wait_seconds: clients commonly time out at 60 s. */
 export const DEFAULT_MAX_WAIT_SECONDS = 50;
+/** Default grace for "this job does not exist" answers after a submit (see Config.notFoundGraceMs). */
+export const DEFAULT_NOT_FOUND_GRACE_SECONDS = 120;
 /** Default result-size cap: Hailuo and Runway clips are tens of MB at most. */
 export const DEFAULT_MAX_DOWNLOAD_BYTES = 1024 * 1024 * 1024;
 
@@ -85,11 +92,11 @@ function parseUrl(env: Env, name: string, fallback: string): string {
   try {
     u = new URL(v);
   } catch {
-    // Not quoted: what is pasted into a URL variable by mistake is most often a key.
-    fail(name, `is not a valid URL (its value is not shown, in case it is a key pasted into the wrong variable); expected e.g. ${fallback}`);
+    // Never echo the value: a key pasted into the wrong variable would end up in the error (issue #10 §7).
+    fail(name, `is not a valid URL (got a ${v.length}-character value that is not an http(s) URL; not shown, in case it is a key); expected e.g. ${fallback}`);
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:')
-    fail(name, `must be an http(s) URL (its value is not shown, in case it is a key); expected e.g. ${fallback}`);
+    fail(name, `must be an http(s) URL (got ${/^[a-z]{2,6}:$/.test(u.protocol) ? u.protocol : 'another scheme'})`);
   return u.origin + u.pathname.replace(/\/+$/, '');
 }
 
@@ -152,6 +159,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     download: parseBool(env, 'VIDEOGEN_DOWNLOAD', true),
     maxWaitSeconds: parseNumber(env, 'VIDEOGEN_MAX_WAIT_SECONDS', { min: 0, max: 600 }) ?? DEFAULT_MAX_WAIT_SECONDS,
     callBudgetMs: (parseNumber(env, 'VIDEOGEN_CALL_BUDGET_SECONDS', { min: 1, max: 120 }) ?? DEFAULT_CALL_BUDGET_MS / 1000) * 1000,
+    notFoundGraceMs: (parseNumber(env, 'VIDEOGEN_NOT_FOUND_GRACE_SECONDS', { min: 0, max: 86_400 }) ?? DEFAULT_NOT_FOUND_GRACE_SECONDS) * 1000,
     simulatorSeconds: parseNumber(env, 'VIDEOGEN_SIMULATOR_SECONDS', { min: 0, max: 3600 }) ?? 8,
     inputDirs,
     maxDownloadBytes:
@@ -186,6 +194,12 @@ export interface HttpConfig {
   publicUrl: string | undefined;
   /** Static bearer tokens: token → principal name (a principal may have several, for rotation). Empty when none are configured. */
   tokens: Map<string, string>;
+  /**
+   * The settings that asked for authentication (VIDEOGEN_AUTH_TOKENS, VIDEOGEN_AUTH_TOKENS_FILE, an unexpanded
+   * VIDEOGEN_AUTH_ISSUER), even when they named none: asked-for authentication that comes out empty must
+   * never mean "no authentication".
+   */
+  tokenSources?: string[];
   /** OAuth 2.1 resource server settings, when VIDEOGEN_AUTH_ISSUER is set. */
   oauth: { issuer: string; audience: string; jwksUrl: string | undefined; scopes: string[] } | undefined;
   databaseUrl: string | undefined;
@@ -239,9 +253,13 @@ export function loadHttpConfig(env: Env = process.env, flags: HttpFlags = {}, re
     port = n;
   }
   const tokens = new Map<string, string>();
+  const tokenSources: string[] = [];
+  // Raw, not value(): an unexpanded ${...} or a bare comma asks for tokens as surely as a real list.
+  if (env['VIDEOGEN_AUTH_TOKENS']?.trim()) tokenSources.push('VIDEOGEN_AUTH_TOKENS');
   const inline = value(env, 'VIDEOGEN_AUTH_TOKENS');
   if (inline !== undefined) parseTokens(inline, 'VIDEOGEN_AUTH_TOKENS', tokens);
   const file = value(env, 'VIDEOGEN_AUTH_TOKENS_FILE');
+  if (file !== undefined) tokenSources.push('VIDEOGEN_AUTH_TOKENS_FILE');
   if (file !== undefined) {
     let text: string;
     try {
@@ -252,6 +270,8 @@ export function loadHttpConfig(env: Env = process.env, flags: HttpFlags = {}, re
     parseTokens(text, 'VIDEOGEN_AUTH_TOKENS_FILE', tokens);
   }
   const issuer = value(env, 'VIDEOGEN_AUTH_ISSUER');
+  // An unexpanded ${...} issuer asks for authentication too (checkExposure refuses to run without it).
+  if (issuer === undefined && env['VIDEOGEN_AUTH_ISSUER']?.trim()) tokenSources.push('VIDEOGEN_AUTH_ISSUER');
   const audience = value(env, 'VIDEOGEN_AUTH_AUDIENCE');
   let oauth: HttpConfig['oauth'];
   if (issuer !== undefined) {
@@ -288,6 +308,7 @@ export function loadHttpConfig(env: Env = process.env, flags: HttpFlags = {}, re
     port,
     publicUrl,
     tokens,
+    tokenSources,
     oauth,
     databaseUrl,
     databaseSchema,

@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'validation' // provider rejected the parameters (400/422)
   | 'moderation' // content policy
   | 'conflict' // 409, idempotency key reuse
+  | 'rejected' // the provider refused the submit for a reason we have no name for; no job was created
   | 'not_found' // unknown job
   | 'unavailable' // 5xx, network, timeout
   | 'unknown_outcome' // a submit may or may not have created a job; never resubmitted
@@ -76,13 +77,52 @@ export function quoteProviderText(provider: string, text: string): string {
 }
 
 const secrets = new Set<string>();
-/** Register a secret so that `redact` scrubs it from any text that might leave the process. */
+/** `secrets`, longest first (a whole encoding is replaced before a core inside it); rebuilt on registration. */
+let ordered: string[] = [];
+
+/**
+ * The stable cores of a secret's base64 and base64url encodings at each of the three byte alignments
+ * it can have inside a longer encoded string (a Basic auth header `user:key`, a JSON blob echoed back
+ * base64-encoded): the characters that depend only on the secret's own bytes.
+ */
+function base64Cores(value: string): string[] {
+  const out: string[] = [];
+  const bytes = Buffer.from(value, 'utf8');
+  for (let k = 0; k < 3; k++) {
+    const enc = Buffer.concat([Buffer.alloc(k), bytes]).toString('base64');
+    // Drop the group mixing in the prefix bytes, and the last group (partial bytes and padding).
+    const core = enc.slice(k === 0 ? 0 : 4, enc.length - 4);
+    if (core.length >= 8) out.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  // The whole encodings too (a secret encoded on its own), with and without padding.
+  const whole = bytes.toString('base64');
+  out.push(whole, whole.replace(/=+$/, ''), bytes.toString('base64url'));
+  return out;
+}
+
+/**
+ * Register a secret so that `redact` scrubs it from any text that might leave the process, as is and
+ * in its encoded forms: base64, base64url, URL-encoded (issue #10 §7).
+ */
 export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 6) secrets.add(value);
+  if (!value || value.length < 6) return;
+  secrets.add(value);
+  const forms = [encodeURIComponent(value), encodeURIComponent(value).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()), ...base64Cores(value)];
+  for (const f of forms) if (f !== value && f.length >= 8) secrets.add(f);
+  ordered = [...secrets].sort((a, b) => b.length - a.length);
 }
 export function redact(text: string): string {
   let out = text;
-  for (const s of secrets) if (out.includes(s)) out = out.split(s).join('[redacted]');
+  for (const s of ordered) {
+    if (out.includes(s)) out = out.split(s).join('[redacted]');
+    // Provider text is cut to a length before it gets here: a secret cut in half at the end is
+    // still a secret's beginning.
+    for (let n = Math.min(s.length - 1, out.length); n >= 8; n--)
+      if (out.endsWith(s.slice(0, n))) {
+        out = `${out.slice(0, out.length - n)}[redacted]`;
+        break;
+      }
+  }
   // Bearer tokens and well-known key shapes, even if never registered. Public job ids look like
   // `runapi_WyJ…` (base64url of a JSON array) and must stay readable, so that prefix is not a key.
   return out
@@ -141,7 +181,12 @@ function fsErrorMessage(err: NodeJS.ErrnoException): string {
 export function toAgentMessage(err: unknown): { code: ErrorCode; message: string } {
   if (err instanceof VideogenError) {
     let message = err.message;
-    if (err.providerText && err.provider) message += ` ${quoteProviderText(err.provider, err.providerText)}`;
+    // Redact before truncating: a secret cut in half by the truncation would no longer match.
+    if (err.providerText && err.provider) message += ` ${quoteProviderText(err.provider, redact(err.providerText))}`;
+    // The agent cannot change the server's environment; say who can.
+    if (err.envVar && !/ask the user/i.test(message)) message += ` ${err.envVar} is a server setting only the user can change: ask them.`;
+    // Nor can it open a provider's dashboard or console.
+    if (err.code === 'unknown_outcome' && !/ask the user/i.test(message)) message += ' Only the user can look at that account: ask them before any retry.';
     return { code: err.code, message: redact(message) };
   }
   const fsErr = err as NodeJS.ErrnoException | undefined;

@@ -48,7 +48,7 @@ async function serve(): Promise<void> {
     process.stderr.write(`videogen-mcp: configuration error: ${toAgentMessage(err).message}\n`);
     process.exit(2);
   }
-  const [{ createServer }, { StdioServerTransport }] = await Promise.all([import('./server.js'), import('@modelcontextprotocol/sdk/server/stdio.js')]);
+  const [{ createServer }, { LineTransport }] = await Promise.all([import('./server.js'), import('./stdio.js')]);
   const app = createServer({ config });
   let closing = false;
   const shutdown = (reason: string) => {
@@ -65,7 +65,9 @@ async function serve(): Promise<void> {
   process.stdin.on('close', () => shutdown('stdin closed'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
-  await app.server.connect(new StdioServerTransport(process.stdin, protocolOut));
+  // Our own line transport: unlike the SDK's, an oversized or malformed line gets a JSON-RPC error and
+  // the server keeps serving (see stdio.ts).
+  await app.server.connect(new LineTransport(process.stdin, protocolOut));
   process.stderr.write(`[videogen] info: videogen-mcp ${VERSION} ready on stdio\n`);
 }
 

@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { SpendGuard } from './jobs/budget.js';
 import { Ledger } from './jobs/ledger.js';
 import { JobService } from './jobs/service.js';
+import { RECONCILE_INTERVAL_MS } from './jobs/submit/index.js';
 import { Watcher } from './jobs/watcher.js';
 import type { JobStore } from './store/types.js';
 import { log } from './log.js';
@@ -46,8 +47,16 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     guard,
   });
   const watcher = new Watcher(service);
+  service.onJobRecorded = (rec) => watcher.watch(rec);
+  let reconciler: NodeJS.Timeout | undefined;
   let settler: NodeJS.Timeout | undefined;
   if (opts.adopt !== false) {
+    // Crash recovery (issue #10 §4): settle pending submits whose sender died — at start-up (after the
+    // store's init swept what a killed process left) and every RECONCILE_INTERVAL_MS.
+    const reconcile = () => void service.reconcile().catch((err: unknown) => log.warn('could not reconcile pending submits', { error: String(err) }));
+    reconcile();
+    reconciler = setInterval(reconcile, RECONCILE_INTERVAL_MS);
+    reconciler.unref();
     void watcher
       .adopt()
       .then((n) => n && log.info(`watching ${n} unfinished job(s) from the ledger`))
@@ -64,6 +73,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     service,
     watcher,
     close: () => {
+      if (reconciler) clearInterval(reconciler);
       if (settler) clearInterval(settler);
       watcher.stop();
     },

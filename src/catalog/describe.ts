@@ -4,7 +4,7 @@
  */
 import { allAliases, MODELS } from './registry.js';
 import { estimateUsd, offerCombinations, priceTable, type PriceOptions } from './pricing.js';
-import type { JointRule, ModelDetail, ModelSpec, ModelSummary, Offer, OfferDetail, OfferSummary, ProviderId, RuleSummary } from './types.js';
+import type { JointRule, ModelDetail, ModelSpec, ModelSummary, Offer, OfferDetail, OfferSummary, PriceTable, ProviderId, RuleSummary } from './types.js';
 
 export const PROVIDER_LABELS: Readonly<Record<ProviderId, string>> = {
   runapi: 'RunAPI',
@@ -180,4 +180,249 @@ export function modelsMarkdownTable(): string {
     lines.push(`| ${row.map(cell).join(' | ')} |`);
   }
   return lines.join('\n');
+}
+
+// ---- agent views: one compact line per model, and one model's parameters first ----------------------
+
+/** Short mode names for the compact listing (legend in its header). */
+export const MODE_SHORT: Readonly<Record<ModelSpec['modes'][number], string>> = {
+  'text-to-video': 't2v',
+  'image-to-video': 'i2v',
+  'first-last-frame': 'f+l',
+  'video-to-video': 'v2v',
+  extend: 'extend',
+};
+
+/** Aspect ratios an agent types (16:9), without Runway's pixel ratios (1280:720), which list_models {model} shows. */
+function simpleRatios(model: ModelSpec): string[] {
+  return model.params.aspect_ratios.filter((r) => !/^\d{3,}:\d{3,}$/.test(r));
+}
+
+/** USD range of a model over its real offers (unverified figures included, marked ≈), or 'price unknown'. */
+export function modelUsdRange(model: ModelSpec, opts: PriceOptions = {}): string {
+  const values: number[] = [];
+  let approx = false;
+  for (const o of model.offers) {
+    if (o.provider === 'simulator') continue;
+    const r = offerUsdRange(model, o, opts);
+    if (r === 'unknown') continue;
+    values.push(r.min, r.max);
+    if (o.price.kind === 'table' && o.price.unverified) approx = true;
+  }
+  if (!values.length) return 'price unknown';
+  const fmt = (x: number) => x.toFixed(2);
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  return `${approx ? '≈' : ''}$${lo === hi ? fmt(lo) : `${fmt(lo)}–${fmt(hi)}`}`;
+}
+
+/** Two-letter provider codes for the compact listing (legend in its header). */
+export const PROVIDER_SHORT: Readonly<Record<Exclude<ProviderId, 'simulator'>, string>> = {
+  runapi: 'ra',
+  apiframe: 'af',
+  atlascloud: 'ac',
+  minimax: 'mm',
+  runway: 'rw',
+};
+
+/** The providers that can run a model: not the simulator, not an offer the provider has not released yet. */
+function realProviders(model: ModelSpec): Exclude<ProviderId, 'simulator'>[] {
+  return [
+    ...new Set(
+      model.offers
+        .filter((o) => !o.unreleased)
+        .map((o) => o.provider)
+        .filter((p): p is Exclude<ProviderId, 'simulator'> => p !== 'simulator'),
+    ),
+  ];
+}
+
+/** The real providers of a model by code, each marked `*` when usable now. */
+function providerList(model: ModelSpec, usable: (p: ProviderId) => boolean): string {
+  return realProviders(model)
+    .map((p) => `${PROVIDER_SHORT[p]}${usable(p) ? '*' : ''}`)
+    .join(',');
+}
+
+/** Where an aspect ratio sorts in the compact listing: `adaptive` first, then widest to tallest. */
+function ratioOrder(r: string): number {
+  const m = /^(\d+):(\d+)$/.exec(r);
+  return m ? -Number(m[1]) / Number(m[2]) : -Infinity;
+}
+
+/** The ratios an agent types, in one canonical order (widest first), so equal sets print equally. */
+function ratioSet(model: ModelSpec): string {
+  return simpleRatios(model)
+    .slice()
+    .sort((a, b) => ratioOrder(a) - ratioOrder(b))
+    .join(',');
+}
+
+/** The most characters the text of `list_models {}` may take before the last model line (Hermes reads 1,500). */
+export const COMPACT_LISTING_MAX_CHARS = 1500;
+
+/**
+ * The text of `list_models {}`: a header with the legends (modes, named ratio sets, price and usable
+ * marks), then one line per model: `id|modes|durations|resolutions|ratios|USD per video|providers`.
+ * Everything an agent needs to pick a model; `list_models {model}` gives defaults, rules and per-provider
+ * prices. A ratio list shared by two or more models is printed once in the header as R1, R2 …
+ * test/catalog checks the whole catalog, with every provider usable, against COMPACT_LISTING_MAX_CHARS,
+ * so a model that no longer fits fails the tests rather than the agent.
+ */
+export function compactListing(
+  models: readonly ModelSpec[],
+  usable: (p: ProviderId) => boolean,
+  opts: PriceOptions = {},
+): { header: string[]; lines: string[] } {
+  // A ratio list gets a name when naming it saves characters: printed once, then 2 characters per use.
+  const uses = new Map<string, number>();
+  for (const m of models) uses.set(ratioSet(m), (uses.get(ratioSet(m)) ?? 0) + 1);
+  const named = new Map<string, string>();
+  for (const [r, n] of [...uses].sort((a, b) => b[1] - a[1])) if (r.includes(',') && n * (r.length - 2) > r.length + 5) named.set(r, `R${named.size + 1}`);
+  const usedModes = new Set(models.flatMap((m) => m.modes));
+  const modeLegend = Object.entries(MODE_SHORT)
+    .filter(([k, v]) => usedModes.has(k as ModelSpec['modes'][number]) && k !== v)
+    .map(([k, v]) => `${v}=${k}`)
+    .join(', ');
+  const usedProviders = new Set(models.flatMap(realProviders));
+  const providerLegend = Object.entries(PROVIDER_SHORT)
+    .filter(([k]) => usedProviders.has(k as Exclude<ProviderId, 'simulator'>))
+    .map(([k, v]) => `${v}=${k}`)
+    .join(', ');
+  const header = [
+    `${models.length} models, one per line: id|modes|durations|resolutions|ratios|USD per video|providers (—=not taken, $?=price unknown, *=usable now)`,
+    [
+      modeLegend && `Modes: ${modeLegend}.`,
+      providerLegend && `Providers: ${providerLegend}.`,
+      named.size ? `Ratios: ${[...named].map(([r, name]) => `${name}=${r}`).join('; ')}.` : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
+  ].filter(Boolean);
+  const lines = models.map((model) => {
+    const p = model.params;
+    const ratios = ratioSet(model);
+    const price = modelUsdRange(model, opts);
+    return [
+      model.id,
+      model.modes.map((m) => MODE_SHORT[m]).join(','),
+      p.durations.length ? `${compactNumbers(p.durations).replace(/, /g, ',')}s` : 'as input',
+      p.resolutions.length ? p.resolutions.join(',') : '—',
+      named.get(ratios) ?? (ratios || '—'),
+      price === 'price unknown' ? '$?' : price,
+      providerList(model, usable),
+    ].join('|');
+  });
+  return { header, lines };
+}
+
+/** Characters the `list_models {}` text takes up to the end of its last model line. */
+export function compactListingChars(listing: { header: string[]; lines: string[] }): number {
+  return [...listing.header, ...listing.lines].join('\n').length;
+}
+
+function presenceText(model: ModelSpec): string[] {
+  const pr = model.params.presence;
+  const p = model.params;
+  const out: string[] = [];
+  out.push(`prompt: ${pr.prompt}, up to ${p.prompt_max_chars} characters`);
+  if (pr.first_frame !== 'forbidden') out.push(`first_frame_image_url: ${pr.first_frame}`);
+  if (pr.last_frame !== 'forbidden') out.push('last_frame_image_url: optional, with a first frame');
+  if (pr.source_video !== 'forbidden') out.push('source_video_url: required (the video to edit)');
+  const dflt = (v: string | number | undefined) => (v === undefined ? '' : ` (default ${v})`);
+  out.push(
+    p.durations.length
+      ? `duration_seconds: ${compactNumbers(p.durations)}${dflt(p.default_duration)}`
+      : 'duration_seconds: not taken (the length follows the input)',
+  );
+  out.push(p.resolutions.length ? `output_resolution: ${p.resolutions.join(', ')}${dflt(p.default_resolution)}` : 'output_resolution: not taken');
+  if (p.aspect_ratios.length === 0 || pr.aspect_ratio === 'forbidden') out.push('aspect_ratio: not taken');
+  else
+    out.push(
+      `aspect_ratio: ${p.aspect_ratios.join(', ')}${dflt(p.default_aspect_ratio)}${pr.aspect_ratio === 'required' ? ', required' : pr.aspect_ratio === 'conditional' ? ', see rules' : ''}`,
+    );
+  if (p.prompt_optimizer) out.push('prompt_optimizer: true or false');
+  return out;
+}
+
+/**
+ * `list_models {model}` text: parameters and defaults, joint rules, then each provider with what it
+ * serves and its price. Wire detail (endpoints, field names, price sources) only in the `wire_details` view.
+ */
+export function modelParamsText(model: ModelSpec, usable: (p: ProviderId) => boolean, opts: PriceOptions = {}): string {
+  const lines = [`${model.id} (${model.title}): ${model.modes.join(', ')}.`, 'Parameters:', ...presenceText(model).map((l) => `- ${l}`)];
+  const offerRules = model.offers.flatMap((o) => (o.serves.rules ?? []).map((r) => `${o.provider} ${o.native_model}: ${r.message}`));
+  if (model.rules.length || offerRules.length)
+    lines.push('Rules:', ...model.rules.map((r) => `- ${r.message}`), ...[...new Set(offerRules)].map((l) => `- ${l}`));
+  lines.push('Providers (* = usable now; pin one with provider or a native slug as model):');
+  for (const o of model.offers) {
+    const r = offerUsdRange(model, o, opts);
+    const price =
+      o.provider === 'simulator'
+        ? 'free, placeholder clip'
+        : r === 'unknown'
+          ? 'price unknown'
+          : r.min === r.max
+            ? `$${r.min.toFixed(2)}`
+            : `$${r.min.toFixed(2)}–${r.max.toFixed(2)}`;
+    const sv = o.serves;
+    const limits = [
+      sv.modes ? sv.modes.join(',') : '',
+      sv.durations ? `${compactNumbers(sv.durations).replace(/, /g, ',')}s` : '',
+      sv.resolutions ? sv.resolutions.join(',') : '',
+      sv.aspect_ratios
+        ? `ratios ${simpleRatios({ ...model, params: { ...model.params, aspect_ratios: sv.aspect_ratios } }).join(',') || (sv.aspect_ratios.length ? `${sv.aspect_ratios.length} pixel ratios` : 'none')}`
+        : '',
+    ].filter(Boolean);
+    const status = [
+      o.unreleased ? 'unreleased: never routed to' : '',
+      o.retired_aliases?.length ? `replaces retired ${o.retired_aliases.map((r) => r.slug).join(', ')}` : '',
+    ].filter(Boolean);
+    lines.push(
+      `- ${o.provider}${usable(o.provider) ? '*' : ''} ${o.native_model}: ${price}${limits.length ? ` (only ${limits.join('; ')})` : ''}${status.length ? ` [${status.join('; ')}]` : ''}`,
+    );
+  }
+  if (model.notes) lines.push(`Notes: ${model.notes}`);
+  return lines.join('\n');
+}
+
+/** Offer-specific rules, once per message (four RunAPI endpoints share one prompt limit), prefixed by provider. */
+function offerRuleList(model: ModelSpec): { id: string; message: string }[] {
+  const byMessage = new Map<string, { id: string; providers: Set<string> }>();
+  for (const o of model.offers)
+    for (const r of o.serves.rules ?? []) {
+      const e = byMessage.get(r.message) ?? { id: r.id, providers: new Set<string>() };
+      e.providers.add(o.provider);
+      byMessage.set(r.message, e);
+    }
+  return [...byMessage].map(([message, e]) => ({ id: e.id, message: `${[...e.providers].join(', ')}: ${message}` }));
+}
+
+/** A model's view for `list_models {model}`: `describeModel` without wire detail (endpoints, wire field names, price sources). */
+export type ModelView = Omit<ModelDetail, 'offers' | 'rules'> & {
+  rules: { id: string; message: string }[];
+  offers: (Pick<OfferDetail, 'provider' | 'native_model' | 'aliases' | 'serves' | 'notes' | 'unreleased' | 'retired_aliases'> & {
+    price: Omit<PriceTable, 'source' | 'as_of'>;
+  })[];
+};
+
+export function modelView(model: ModelSpec, opts: PriceOptions = {}): ModelView {
+  const { offers, rules, ...rest } = describeModel(model, opts);
+  return {
+    ...rest,
+    rules: [...rules.map((r) => ({ id: r.id, message: r.message })), ...offerRuleList(model)],
+    offers: offers.map((o) => {
+      const { source: _s, as_of: _a, ...price } = o.price;
+      return {
+        provider: o.provider,
+        native_model: o.native_model,
+        aliases: o.aliases,
+        serves: o.serves,
+        price,
+        ...(o.notes !== undefined ? { notes: o.notes } : {}),
+        ...(o.unreleased !== undefined ? { unreleased: o.unreleased } : {}),
+        ...(o.retired_aliases ? { retired_aliases: o.retired_aliases } : {}),
+      };
+    }),
+  };
 }

@@ -7,5 +7,16 @@ export { MODELS, getModel, resolveModel, requireModel, allAliases, type AliasEnt
 export { RUNWAY_PIXEL_RATIOS } from './runway.js';
 export { detectMode, validateParams, offerServes, VIDEO_PARAMS_SCHEMA } from './validate.js';
 export { estimateUsd, estimateCredits, offerCombinations, priceTable, type PriceOptions, type OfferCombination } from './pricing.js';
-export { summarizeModel, describeModel, modelsMarkdownTable, PROVIDER_LABELS } from './describe.js';
+export {
+  summarizeModel,
+  describeModel,
+  modelsMarkdownTable,
+  PROVIDER_LABELS,
+  compactListing,
+  compactListingChars,
+  COMPACT_LISTING_MAX_CHARS,
+  modelParamsText,
+  modelView,
+  MODE_SHORT,
+} from './describe.js';
 export { evaluate as evaluateCondition, violatedRules } from './rules.js';

@@ -17,7 +17,16 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { InsufficientScopeError, InvalidTokenError, ServerError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/provider.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import { createRemoteJWKSet, customFetch, errors as joseErrors, jwtVerify, type FetchImplementation, type JWTVerifyGetKey } from 'jose';
+import {
+  createRemoteJWKSet,
+  customFetch,
+  decodeJwt,
+  decodeProtectedHeader,
+  errors as joseErrors,
+  jwtVerify,
+  type FetchImplementation,
+  type JWTVerifyGetKey,
+} from 'jose';
 import { fetch as undiciFetch } from 'undici';
 import type { HttpConfig } from '../config.js';
 import { log } from '../log.js';
@@ -28,6 +37,15 @@ const STATIC_TOKEN_NOMINAL_TTL_S = 3600;
 const JWT_CLOCK_TOLERANCE_S = 30;
 /** Discovery and JWKS requests give up after this long (the client's request is waiting). */
 const DISCOVERY_TIMEOUT_MS = 5_000;
+/** A failed discovery is answered from memory this long: callers cannot make us call the identity provider at will. */
+const DISCOVERY_RETRY_MS = 10_000;
+
+/**
+ * A JWT subject that can name a principal: 1 to 255 characters, not blank, no control characters. The
+ * empty principal is the unauthenticated (loopback) user's, and a subject is written into every record,
+ * log line and download signature of its principal.
+ */
+export const isPrincipalSubject = (sub: string): boolean => sub.length <= 255 && sub.trim() !== '' && !/[\u0000-\u001f\u007f-\u009f]/.test(sub);
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
@@ -73,20 +91,35 @@ export class JwtVerifier implements OAuthTokenVerifier {
 
   constructor(private readonly oauth: NonNullable<HttpConfig['oauth']>) {}
 
+  private failed: { at: number; error: unknown } | undefined;
+
   private getKeys(): Promise<JWTVerifyGetKey> {
     if (this.keys) return Promise.resolve(this.keys);
+    if (this.failed && Date.now() - this.failed.at < DISCOVERY_RETRY_MS) return Promise.reject(this.failed.error);
     this.discovering ??= (async () => {
       const url = this.oauth.jwksUrl ?? (await discoverJwksUrl(this.oauth.issuer));
       this.keys = createRemoteJWKSet(new URL(url), { timeoutDuration: DISCOVERY_TIMEOUT_MS, [customFetch]: undiciFetch as unknown as FetchImplementation });
+      this.failed = undefined;
       return this.keys;
-    })().finally(() => {
-      this.discovering = undefined;
-    });
+    })()
+      .catch((error: unknown) => {
+        this.failed = { at: Date.now(), error };
+        throw error;
+      })
+      .finally(() => {
+        this.discovering = undefined;
+      });
     return this.discovering;
   }
 
   async verifyAccessToken(token: string): Promise<AuthInfo> {
-    if (token.split('.').length !== 3) throw new InvalidTokenError('The bearer token is not a JWT from the configured issuer');
+    // Decoded (no network) before any key is fetched: what is not even a JWT never reaches the identity provider.
+    try {
+      decodeProtectedHeader(token);
+      decodeJwt(token);
+    } catch {
+      throw new InvalidTokenError('The bearer token is not a JWT from the configured issuer');
+    }
     let keys: JWTVerifyGetKey;
     try {
       keys = await this.getKeys();
@@ -119,6 +152,7 @@ export class JwtVerifier implements OAuthTokenVerifier {
     const missing = this.oauth.scopes.filter((s) => !scopes.includes(s));
     if (missing.length) throw new InsufficientScopeError(`The access token lacks the scope ${missing.join(' ')}`);
     const principal = payload.sub!;
+    if (!isPrincipalSubject(principal)) throw new InvalidTokenError("The access token's sub claim is not accepted here: it must name a user");
     return {
       token,
       clientId: typeof payload['client_id'] === 'string' ? payload['client_id'] : principal,

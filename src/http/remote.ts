@@ -2,7 +2,7 @@
  * What changes when the agent is on another machine than the server:
  *  - inputs: a local path names a file on the *client's* machine, which the server cannot read; and the
  *    server must never read its own files for a remote caller. Only https/http URLs and data: URIs pass;
- *  - outputs: `local_path` (a path on the server) is replaced by a signed, expiring `download_url` on
+ *  - outputs: `file:` URLs are dropped, and `local_path` (a path on the server) is replaced by a signed, expiring `download_url` on
  *    this server, in the JSON and in the `resource_link`.
  */
 import path from 'node:path';
@@ -13,7 +13,10 @@ import type { ResourceLinkItem } from '../tools/define-tool.js';
 import type { UrlSigner } from './downloads.js';
 
 export function remoteHooks(signer: UrlSigner, principal: string | undefined): RemoteHooks {
-  const rewriteJob = (job: Record<string, unknown>): Record<string, unknown> => {
+  const rewriteJob = (withFileUrls: Record<string, unknown>): Record<string, unknown> => {
+    // A file: URL (the simulator's video_url) names a path on the server: meaningless to a remote agent,
+    // and the server's layout is not its business.
+    const job = Object.fromEntries(Object.entries(withFileUrls).filter(([, v]) => !(typeof v === 'string' && /^file:/i.test(v))));
     const local = job['local_path'];
     if (typeof local !== 'string' || typeof job['job_id'] !== 'string') return job;
     const { local_path: _server, ...rest } = job;

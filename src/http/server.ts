@@ -74,6 +74,15 @@ class HttpError extends Error {
 
 /** Refuse to expose an unauthenticated server beyond this machine. */
 export function checkExposure(http: HttpConfig): void {
+  // Behind a reverse proxy on this machine, "loopback without authentication" is open to everyone the
+  // proxy serves: a token setting that names nobody is a mistake, never a way to turn authentication off.
+  const asked = http.tokenSources ?? [];
+  if (http.tokens.size === 0 && asked.length && !http.oauth)
+    throw new VideogenError(
+      'config',
+      `${asked.join(' and ')} ${asked.length > 1 ? 'are' : 'is'} set but name${asked.length > 1 ? '' : 's'} no token or issuer (empty, or an unexpanded \${...}), so the server would run without authentication. Add name:token entries (e.g. alice:$(openssl rand -hex 32)) or the issuer's URL, or unset ${asked.join(' and ')} to serve this machine alone without authentication.`,
+      { envVar: asked[0]! },
+    );
   if (http.tokens.size === 0 && !http.oauth && !isLoopbackHost(http.host))
     throw new VideogenError(
       'config',
@@ -99,7 +108,10 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
       await pg.init(); // migrations, once, whichever instance starts first
     } catch (err) {
       await pg.close();
-      throw new VideogenError('config', `cannot reach the database at VIDEOGEN_DATABASE_URL (${pg.id}): ${err instanceof Error ? err.message : String(err)}`, {
+      // The operator reads this, not an agent: the driver's own words, not the tool call's advice.
+      const raw = err instanceof VideogenError && err.code === 'unavailable' && err.cause !== undefined ? err.cause : err;
+      const why = raw instanceof Error ? `${(raw as { code?: string }).code ? `${(raw as { code?: string }).code}: ` : ''}${raw.message}` : String(raw);
+      throw new VideogenError('config', `cannot reach the database at VIDEOGEN_DATABASE_URL (${pg.id}): ${redact(why).slice(0, 300)}`, {
         envVar: 'VIDEOGEN_DATABASE_URL',
         cause: err,
       });
@@ -125,9 +137,12 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
   const readopt = setInterval(() => void runtime.watcher.adopt().catch(() => {}), Math.max(1_000, config.leaseMs / 2));
   readopt.unref();
   let ready = false;
-  const server = createHttpServer((req, res) => void handler(req, res));
-  // Long waits stream progress; never cut a request the tool call itself bounds.
-  server.requestTimeout = 0;
+  // No request may take the process down: whatever escapes the handler becomes a 500 for that request.
+  const server = createHttpServer((req, res) => void handler(req, res).catch((err: unknown) => failRequest(res, (req.url ?? '').split('?')[0]!, err)));
+  // Node's requestTimeout bounds only RECEIVING a request (headers and body), not the response, so a
+  // progress stream of a long wait is never cut; a client that trickles a body never finishes it and
+  // would otherwise hold its connection forever. 120 s receives a 16 MiB body at ~140 kB/s.
+  server.requestTimeout = 120_000;
   server.headersTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -218,7 +233,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
   const handleDownload = async (req: IncomingMessage, res: ServerResponse, url: URL, auth: AuthInfo | undefined): Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'Use GET.');
     const parts = url.pathname.split('/');
-    const jobId = decodeURIComponent(parts[2] ?? '');
+    const jobId = decodePathSegment(parts[2] ?? '');
     const principal = principalOf(auth);
     const verdict = signer.verify(principal, jobId, url.searchParams.get('exp') ?? undefined, url.searchParams.get('sig') ?? undefined);
     // A URL signed for someone else is indistinguishable from one for a job that does not exist.
@@ -246,14 +261,15 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
   };
 
   async function handler(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
     // Listening starts before the signing key is read (the public URL needs the bound port).
     if (!ready) {
       res.setHeader('Retry-After', '1');
       sendJson(res, 503, { status: 'starting', error: 'The server is starting; try again in a second.' });
       return;
     }
+    let url: URL | undefined;
     try {
+      url = requestUrl(req.url);
       if (allowedHosts) {
         const host = (req.headers.host ?? '').replace(/:\d+$/, '');
         if (!allowedHosts.has(host)) throw new HttpError(403, `Host "${host.slice(0, 100)}" is not allowed for a server bound to loopback.`);
@@ -286,15 +302,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
       if (isMcp) await handleMcp(req, res, auth);
       else await handleDownload(req, res, url, auth);
     } catch (err) {
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      if (err instanceof HttpError) sendJson(res, err.status, { error: err.message });
-      else {
-        log.error('http request failed', { path: url.pathname, error: err instanceof Error ? err.message : String(err) });
-        sendJson(res, 500, { error: 'Internal error' });
-      }
+      failRequest(res, url?.pathname ?? '', err);
     }
   }
 
@@ -317,6 +325,37 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** The request target as a URL; a target that is not one (`GET http://[ HTTP/1.1`) is the client's error. */
+function requestUrl(target: string | undefined): URL {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    throw new HttpError(400, 'The request target is not a valid URL path.');
+  }
+}
+
+/** A percent-encoded path segment; broken encoding names nothing that exists. */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(404, 'No such download.');
+  }
+}
+
+/** The answer to a request that failed: its own status for an HttpError, else a logged 500. */
+function failRequest(res: ServerResponse, path: string, err: unknown): void {
+  if (res.headersSent || res.destroyed) {
+    res.destroy();
+    return;
+  }
+  if (err instanceof HttpError) sendJson(res, err.status, { error: err.message });
+  else {
+    log.error('http request failed', { path: path.slice(0, 200), error: err instanceof Error ? err.message : String(err) });
+    sendJson(res, 500, { error: 'Internal error' });
+  }
 }
 
 /** /healthz answers within this even when the database hangs. */

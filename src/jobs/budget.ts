@@ -87,7 +87,7 @@ export class SpendGuard {
       if (est === undefined)
         throw new VideogenError(
           'budget',
-          `A daily budget is set (VIDEOGEN_BUDGET_USD_DAILY=${cap ?? principalCap}) and the price of ${where} is unknown, so the call was refused; nothing was submitted. Choose a provider with a known price, or unset VIDEOGEN_BUDGET_USD_DAILY.`,
+          `A daily budget is set (VIDEOGEN_BUDGET_USD_DAILY=${cap ?? principalCap}) and the price of ${where} is unknown, so the call was refused; nothing was submitted. Pass provider to choose one with a known price (see list_models), or ask the user whether to lift the daily budget (a server setting only they can change).`,
           { noJobCreated: true },
         );
     }
@@ -96,7 +96,7 @@ export class SpendGuard {
       if (!asker.confirm)
         throw new VideogenError(
           'budget',
-          `${where} is estimated at ${est === undefined ? 'an unknown price' : usd(est)}, above VIDEOGEN_CONFIRM_ABOVE_USD=${threshold}, and this client cannot ask the user to confirm (no form elicitation support). Nothing was submitted. To allow it, raise VIDEOGEN_CONFIRM_ABOVE_USD in the server's environment.`,
+          `${where} is estimated at ${est === undefined ? 'an unknown price' : usd(est)}, above VIDEOGEN_CONFIRM_ABOVE_USD=${threshold}, and this client cannot ask the user to confirm (no form elicitation support). Nothing was submitted. Ask the user: they can approve by raising VIDEOGEN_CONFIRM_ABOVE_USD (a server setting only they can change), or you can pick a cheaper request (see list_models).`,
           { noJobCreated: true },
         );
       // Do not ask the human about a call the budget would refuse anyway.
@@ -132,7 +132,11 @@ export class SpendGuard {
 
   private overCap(spent: number, cap: number, est: number, scope: 'total' | 'principal'): VideogenError {
     const whose = scope === 'principal' ? 'Your daily budget' : 'Daily budget';
-    const raise = scope === 'principal' ? "Ask the team's admin to raise your daily budget" : "Raise VIDEOGEN_BUDGET_USD_DAILY in the server's environment";
+    // The agent cannot change either: it should ask the person who can.
+    const raise =
+      scope === 'principal'
+        ? "Ask the user to have the team's admin raise their daily budget"
+        : 'Ask the user whether to raise the daily budget (VIDEOGEN_BUDGET_USD_DAILY, a server setting only they can change)';
     return new VideogenError(
       'budget',
       `${whose} reached: ${usd(spent)} of ${usd(cap)} already estimated today, and this call is estimated at ${usd(est)}. Nothing was submitted. ${raise}, or wait until tomorrow.`,

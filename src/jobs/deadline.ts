@@ -18,11 +18,26 @@ export interface Deadline {
   readonly signal: AbortSignal;
 }
 
-/** A deadline `budgetMs` from now, tied to the caller's signal when given. */
+/**
+ * A deadline `budgetMs` from now, tied to the caller's signal when given.
+ *
+ * Built on a plain timer and AbortController rather than `AbortSignal.any([parent,
+ * AbortSignal.timeout(ms)])`: on Node 20 a timeout signal reachable only through `any()` can be
+ * garbage-collected before it fires, and the deadline then silently never comes (seen as a 30 s call
+ * under a 10 s budget). The timer's closure holds the controller strongly until it fires; it is unref'd,
+ * so it never keeps the process alive.
+ */
 export function createDeadline(budgetMs: number, parent?: AbortSignal, now: number = Date.now()): Deadline {
   const ms = Math.max(0, Math.floor(budgetMs));
-  const timeout = AbortSignal.timeout(ms);
-  return { at: now + ms, signal: parent ? AbortSignal.any([parent, timeout]) : timeout };
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException(`The call's ${ms} ms budget is spent.`, 'TimeoutError')), ms);
+  timer.unref();
+  if (parent) {
+    if (parent.aborted) controller.abort(parent.reason);
+    else parent.addEventListener('abort', () => controller.abort(parent.reason), { once: true });
+  }
+  controller.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+  return { at: now + ms, signal: controller.signal };
 }
 
 /** Milliseconds left before `deadline` (Infinity without one; never negative). */

@@ -7,7 +7,10 @@
  */
 import { PROVIDER_IDS, type ProviderId } from '../catalog/types.js';
 import { VideogenError } from '../errors.js';
+import { HANDLE_RULES, HANDLE_VALUE_RE, handleProblem } from '../providers/handles.js';
 import type { JobHandle } from '../providers/types.js';
+
+export { HANDLE_RULES, HANDLE_VALUE_RE };
 
 export interface DecodedJobId {
   provider: ProviderId;
@@ -44,5 +47,7 @@ export function decodeJobId(jobId: string): DecodedJobId {
   const handle = parsed[1] as Record<string, unknown>;
   if (typeof handle['id'] !== 'string' || !handle['id']) throw bad('no upstream id');
   for (const v of Object.values(handle)) if (typeof v !== 'string') throw bad('malformed handle');
+  const problem = handleProblem(provider, handle);
+  if (problem) throw bad(problem);
   return { provider, model: parsed[0], handle: handle as JobHandle };
 }

@@ -10,7 +10,17 @@
  * - A combination no configured provider serves is refused before any request, naming what would serve
  *   it: another value, another model, or the key to set.
  */
-import { estimateUsd, offerServes, type ModelSpec, type Mode, type Offer, type ProviderId, type ResolvedModel, type VideoParams } from '../catalog/index.js';
+import {
+  MODELS,
+  estimateUsd,
+  offerServes,
+  type ModelSpec,
+  type Mode,
+  type Offer,
+  type ProviderId,
+  type ResolvedModel,
+  type VideoParams,
+} from '../catalog/index.js';
 import { configuredProviders, PROVIDER_ENV, REAL_PROVIDERS, type Config } from '../config.js';
 import { VideogenError } from '../errors.js';
 
@@ -58,14 +68,18 @@ export function planRoute(resolved: ResolvedModel, params: VideoParams, mode: Mo
     if (offers.length === 0)
       throw new VideogenError(
         'invalid_input',
-        `${requestedProvider} does not offer ${model.id}. It is offered by: ${providersOf(model).join(', ')}. Omit provider to route automatically.`,
+        `${requestedProvider} does not offer ${model.id}; it is offered by: ${providersOf(model).join(', ')}. Omit provider to route automatically.${servedByConfigured(new Set([requestedProvider]), model)}`,
       );
     if (!configured.has(requestedProvider))
-      throw new VideogenError('not_configured', `${requestedProvider} is not configured: set ${env.key} in the server's environment, or omit provider.`, {
-        provider: requestedProvider,
-        envVar: env.key,
-        noJobCreated: true,
-      });
+      throw new VideogenError(
+        'not_configured',
+        `${requestedProvider} is not configured (no ${env.key}). Omit provider to route automatically${servedByConfigured(configured, model)}, or ask the user to set ${env.key}.`,
+        {
+          provider: requestedProvider,
+          envVar: env.key,
+          noJobCreated: true,
+        },
+      );
     const serving = offers.filter((o) => offerServes(model, o, params, mode) === undefined);
     if (serving.length === 0) throw notServed(model, offers, params, mode, `${requestedProvider} cannot serve this request`);
     return {
@@ -85,7 +99,11 @@ export function planRoute(resolved: ResolvedModel, params: VideoParams, mode: Mo
       const keys = [...new Set(real.map((o) => PROVIDER_ENV[o.provider as keyof typeof PROVIDER_ENV]?.key).filter(Boolean))];
       throw new VideogenError(
         'not_configured',
-        `No configured provider offers ${model.id}. Set one of ${keys.join(', ')}, or pass provider: "simulator" to try it without a key.`,
+        `No configured provider offers ${model.id}: it is served by ${providersOf(model)
+          .filter((p) => p !== 'simulator')
+          .join(
+            ', ',
+          )}, and none of their keys (${keys.join(', ')}) is set.${servedByConfigured(configured, model)} Ask the user to set a key, or pass provider: "simulator" to try it without one.`,
         { noJobCreated: true },
       );
     }
@@ -135,6 +153,20 @@ function sortCandidates(config: Config, list: RouteCandidate[]): RouteCandidate[
   });
 }
 
+/**
+ * " Models your configured providers serve: …" (same modes first), so a refusal for one model names the
+ * ones that would work now instead of leaving the agent to try them one by one.
+ */
+function servedByConfigured(configured: ReadonlySet<ProviderId>, model: ModelSpec): string {
+  const real = [...configured].filter((p) => p !== 'simulator');
+  if (real.length === 0) return '';
+  const served = MODELS.filter((m) => m.id !== model.id && m.offers.some((o) => configured.has(o.provider)));
+  if (served.length === 0) return ` ${real.join(', ')} serve${real.length === 1 ? 's' : ''} no model here.`;
+  const sameMode = served.filter((m) => m.modes.some((x) => model.modes.includes(x)));
+  const list = [...sameMode, ...served.filter((m) => !sameMode.includes(m))].map((m) => `${m.id} (${m.modes.join(', ')})`);
+  return ` Models that ${real.join(', ')} serve${real.length === 1 ? 's' : ''} now: ${list.join('; ')}.`;
+}
+
 function providersOf(model: ModelSpec): string[] {
   return [...new Set(model.offers.map((o) => o.provider))];
 }
@@ -146,7 +178,7 @@ function notServed(model: ModelSpec, offers: readonly Offer[], params: VideoPara
     const reason = offerServes(model, o, params, mode);
     if (reason === undefined && configured && !configured.has(o.provider)) {
       const key = PROVIDER_ENV[o.provider as keyof typeof PROVIDER_ENV]?.key;
-      hints.push(`${o.provider} (${o.native_model}) would serve it: set ${key}`);
+      hints.push(`${o.provider} (${o.native_model}) would serve it if the user set ${key}`);
     } else if (reason !== undefined && (!configured || configured.has(o.provider))) {
       hints.push(`${o.provider} ${o.native_model} ${reason}`);
     }

@@ -2,7 +2,13 @@
  * Saving finished videos into the workspace: once per job per process, into the output directory
  * (VIDEOGEN_OUTPUT_DIR, else `videos/` under the client's first MCP root, else under the working
  * directory), refreshing an expired signed URL first where the provider allows it, and recording the
- * result in the ledger. A failed save never fails the job: it is retried by the next check_job.
+ * result in the ledger. A failed save never fails the job.
+ *
+ * Saves run in the background, never tied to a tool call's signal: check_job waits for one only as
+ * long as its deadline allows. A failed save is retried with backoff (doubling from SAVE_RETRY_BASE_MS,
+ * never sooner than the provider's poll interval), whoever asks (check_job, waits, the watcher); after
+ * MAX_SAVE_ATTEMPTS failures this process stops trying and the record's `detail` says so and points at
+ * the video URL (issue #10 §1: a redirect we will not follow was fetched 800–1,100 times in 15 s).
  */
 import { existsSync, statSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
@@ -13,7 +19,10 @@ import type { ProviderId } from '../catalog/types.js';
 import type { Config } from '../config.js';
 import { toAgentMessage } from '../errors.js';
 import { log } from '../log.js';
+import { assetPath } from '../assets.js';
 import { copyLocalVideo, downloadVideo, videoFileName, type SavedVideo } from '../media/download.js';
+import { STRICT_POLICY, policyFor, type FetchPolicy } from '../media/url-safety.js';
+import { SIMULATOR_VIDEO } from '../providers/simulator.js';
 import type { ProviderAdapter } from '../providers/types.js';
 import { decodeJobId } from './job-id.js';
 import type { JobRecord, JobStore, Lease } from './ledger.js';
@@ -24,6 +33,21 @@ export interface SaverDeps {
   adapters: Partial<Record<ProviderId, ProviderAdapter>>;
   roots: () => Promise<string[]>;
   now: () => number;
+}
+
+/** A background save's total time bound (a host trickling bytes never holds a save forever). */
+export const SAVE_MAX_MS = 30 * 60_000;
+/** Tries per job before this process gives up saving it. */
+export const MAX_SAVE_ATTEMPTS = 6;
+/** Gap after the first failed save; doubles with each further failure, up to SAVE_RETRY_CAP_MS. */
+export const SAVE_RETRY_BASE_MS = 2_000;
+const SAVE_RETRY_CAP_MS = 5 * 60_000;
+
+interface SaveFailure {
+  count: number;
+  /** Not before this time (ms). */
+  nextAt: number;
+  message: string;
 }
 
 /** A save holds the job's lease this long at a time, renewed every third of it while it downloads. */
@@ -37,6 +61,7 @@ const STALE_PART_MS = 60 * 60_000;
 export class VideoSaver {
   private readonly saving = new Map<string, Promise<JobRecord>>();
   private readonly swept = new Set<string>();
+  private readonly failures = new Map<string, SaveFailure>();
 
   constructor(private readonly deps: SaverDeps) {}
 
@@ -50,6 +75,11 @@ export class VideoSaver {
     return this.deps.now();
   }
 
+  /** Which result URLs of this provider may be fetched: https, public, unless its own base URL is not. */
+  private policy(provider: ProviderId): FetchPolicy {
+    return provider === 'simulator' ? STRICT_POLICY : policyFor(this.config.providers[provider].baseUrl);
+  }
+
   async outputDir(): Promise<string> {
     if (this.config.outputDir) return this.config.outputDir;
     const roots = await this.deps.roots();
@@ -61,15 +91,24 @@ export class VideoSaver {
     return path.join(cwd, 'videos');
   }
 
-  /** Save a finished job's video (once per job per process); resolves to the updated record. */
+  /**
+   * Save a finished job's video (once per job per process at a time); resolves to the updated record.
+   * While a failed save is backing off (or has given up), resolves at once to the record as it is.
+   */
   save(rec: JobRecord, signal?: AbortSignal): Promise<JobRecord> {
     if (rec.status !== 'succeeded' || !rec.video_url || !this.config.download) return Promise.resolve(rec);
     if (rec.local_path && existsSync(rec.local_path)) return Promise.resolve(rec);
     const inflight = this.saving.get(rec.job_id);
     if (inflight) return inflight;
+    const failed = this.failures.get(rec.job_id);
+    if (failed && (failed.count >= MAX_SAVE_ATTEMPTS || this.now() < failed.nextAt)) return Promise.resolve(rec);
     const p = this.doSave(rec, signal).finally(() => this.saving.delete(rec.job_id));
     this.saving.set(rec.job_id, p);
     return p;
+  }
+
+  isSaving(jobId: string): boolean {
+    return this.saving.has(jobId);
   }
 
   /**
@@ -117,10 +156,14 @@ export class VideoSaver {
         const fresh = await adapter.refreshOutputs(decodeJobId(rec.job_id).handle, signal ? { signal } : {});
         if (fresh[0]) ({ url, expires_at: expires } = fresh[0]);
       }
-      const saved: SavedVideo & { url?: string | undefined; expires?: string | undefined } = url.startsWith('file:')
-        ? await copyLocalVideo(fileURLToPath(url), { dir, baseName })
-        : await this.downloadWithRefresh(url, dir, baseName, rec, signal);
+      // A local file is copied only for the simulator, and only its own bundled clip: a provider's
+      // status naming file:///… never reads the user's files (issue #10 §7).
+      const saved: SavedVideo & { url?: string | undefined; expires?: string | undefined } =
+        rec.provider === 'simulator' && url.startsWith('file:') && path.resolve(fileURLToPath(url)) === assetPath(SIMULATOR_VIDEO)
+          ? await copyLocalVideo(fileURLToPath(url), { dir, baseName })
+          : await this.downloadWithRefresh(url, dir, baseName, rec, signal);
       log.info('video saved', { job_id: rec.job_id, path: saved.path, bytes: saved.bytes });
+      this.failures.delete(rec.job_id);
       return this.ledger.put({
         ...done,
         video_url: saved.url ?? url,
@@ -132,13 +175,28 @@ export class VideoSaver {
     } catch (err) {
       if (signal?.aborted) throw err;
       const msg = toAgentMessage(err).message;
-      log.warn('saving the video failed', { job_id: rec.job_id, error: msg });
-      return this.ledger.put({ ...rec, detail: `The video is ready but saving it failed: ${msg}`, updated_at: new Date(this.now()).toISOString() });
+      const count = (this.failures.get(rec.job_id)?.count ?? 0) + 1;
+      const minGap = (adapter?.minPollIntervalSeconds ?? 0) * 1000;
+      const gap = Math.min(SAVE_RETRY_CAP_MS, Math.max(minGap, SAVE_RETRY_BASE_MS * 2 ** (count - 1)));
+      this.failures.set(rec.job_id, { count, nextAt: this.now() + gap, message: msg });
+      log.warn('saving the video failed', { job_id: rec.job_id, attempt: count, error: msg });
+      const detail =
+        count >= MAX_SAVE_ATTEMPTS
+          ? `The video is ready at video_url, but saving it into the workspace failed ${count} times, so this server stopped trying (last: ${msg}). Download it from video_url instead.`
+          : `The video is ready at video_url, but saving it failed (attempt ${count} of ${MAX_SAVE_ATTEMPTS}; next try in ${Math.ceil(gap / 1000)} s): ${msg}`;
+      return this.ledger.put({ ...rec, detail, updated_at: new Date(this.now()).toISOString() });
     }
   }
 
   private async downloadWithRefresh(url: string, dir: string, baseName: string, rec: JobRecord, signal: AbortSignal | undefined) {
-    const opts = { dir, baseName, maxBytes: this.config.maxDownloadBytes, ...(signal ? { signal } : {}) };
+    const opts = {
+      dir,
+      baseName,
+      maxBytes: this.config.maxDownloadBytes,
+      policy: this.policy(rec.provider),
+      maxTotalMs: SAVE_MAX_MS,
+      ...(signal ? { signal } : {}),
+    };
     try {
       return { ...(await downloadVideo(url, opts)), url: undefined, expires: undefined };
     } catch (err) {

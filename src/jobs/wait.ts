@@ -15,12 +15,15 @@ const MAX_STEP_MS = 5_000;
 
 export interface WaitOptions {
   signal?: AbortSignal | undefined;
+  /** The tool call's deadline (absolute ms); each check inside the wait runs within it. */
+  deadline?: number | undefined;
   onProgress?: ((rec: JobRecord) => void | Promise<void>) | undefined;
 }
 
 export async function waitForJob(service: JobService, jobId: string, seconds: number, opts: WaitOptions = {}): Promise<JobRecord> {
   const deadline = Date.now() + seconds * 1000;
-  let rec = await service.check(jobId, { signal: opts.signal });
+  const call = { signal: opts.signal, deadline: opts.deadline ?? deadline };
+  let rec = await service.check(jobId, call);
   let step = FIRST_STEP_MS;
   const minStep = (service.deps.adapters[rec.provider]?.minPollIntervalSeconds ?? 1) * 1000;
   let lastSignature = '';
@@ -35,7 +38,7 @@ export async function waitForJob(service: JobService, jobId: string, seconds: nu
     if (left <= 0) break;
     await sleep(Math.min(left, Math.max(step, minStep)), undefined, opts.signal ? { signal: opts.signal } : undefined);
     step = Math.min(MAX_STEP_MS, step * BACKOFF_FACTOR);
-    rec = await service.check(jobId, { signal: opts.signal });
+    rec = await service.check(jobId, call);
   }
   return rec;
 }

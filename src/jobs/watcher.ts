@@ -13,10 +13,12 @@
 import { log } from '../log.js';
 import { TERMINAL, type JobRecord, type Lease } from './ledger.js';
 import { nextPollDelayMs } from './schedule.js';
-import type { JobService } from './service.js';
+import { MAX_POLL_FAILURES, pollBackoffMs, type JobService } from './service.js';
 
 /** Concurrent status calls, at most (the rest wait for the next tick). */
 const MAX_CONCURRENT_POLLS = 8;
+/** Time bound of one background status poll, retries included. */
+const BACKGROUND_POLL_BUDGET_MS = 45_000;
 /** Jobs older than this are not adopted from the ledger at startup. */
 const ADOPT_MAX_AGE_MS = 48 * 3600_000;
 
@@ -215,20 +217,33 @@ export class Watcher {
         const lease = await this.service.ledger.acquireLease(w.jobId, this.service.config.leaseMs);
         if (lease) {
           w.lease = lease;
-          rec = await this.service.refresh(rec);
+          // Background polls get their own bound too, so a stalled provider cannot hold a poll slot
+          // for minutes of per-attempt timeouts and retries.
+          rec = await this.service.refresh(rec, { deadline: Date.now() + BACKGROUND_POLL_BUDGET_MS });
         }
       }
       if (rec.status === 'succeeded' && !rec.local_path && this.service.config.download) rec = await this.service.save(rec);
     } catch (err) {
       log.warn('watcher poll failed', { job_id: w.jobId, error: err instanceof Error ? err.message : String(err) });
-      if (this.jobs.get(w.jobId) === w) this.schedule(w, this.service.now() + 30_000);
+      // A refused key or a missing provider does not fix itself: back off, and stop after
+      // MAX_POLL_FAILURES (check_job still reports the error on request), leaving the job to others.
+      const failures = this.service.pollFailures(w.jobId);
+      if (failures >= MAX_POLL_FAILURES) {
+        this.jobs.delete(w.jobId);
+        if (w.lease) void this.service.ledger.releaseLease(w.lease).catch(() => undefined);
+        return;
+      }
+      if (this.jobs.get(w.jobId) === w) this.schedule(w, this.service.now() + Math.max(30_000, pollBackoffMs(30_000, failures)));
       return;
     }
     for (const fn of this.listeners.get(w.jobId) ?? []) fn(rec);
-    if (TERMINAL.has(rec.status) || this.stopped) {
+    // A job whose status checks keep failing is left alone after MAX_POLL_FAILURES (its detail says
+    // so); check_job still polls it on request.
+    const givenUp = this.service.pollFailures(w.jobId) >= MAX_POLL_FAILURES;
+    if (TERMINAL.has(rec.status) || this.stopped || givenUp) {
       this.jobs.delete(w.jobId);
       const done = TERMINAL.has(rec.status) && (rec.status !== 'succeeded' || rec.local_path || !this.service.config.download);
-      if (done && w.lease) void this.service.ledger.releaseLease(w.lease).catch(() => undefined);
+      if ((done || givenUp) && w.lease) void this.service.ledger.releaseLease(w.lease).catch(() => undefined);
       return;
     }
     if (this.jobs.get(w.jobId) === w) this.schedule(w, this.service.now() + this.delayFor(rec));

@@ -20,10 +20,11 @@ import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { getGlobalDispatcher, interceptors, request, type Dispatcher } from 'undici';
+import { getGlobalDispatcher, request, type Dispatcher } from 'undici';
 import { VideogenError } from '../errors.js';
 import { formatBytes } from './limits.js';
 import { CONTAINER_HEAD_BYTES, isMp4Container, sniffMedia } from './sniff.js';
+import { PRIVATE_ADDRESS_CODE, STRICT_POLICY, checkFetchUrl, safeDispatcher, type FetchPolicy } from './url-safety.js';
 
 export interface SavedVideo {
   path: string;
@@ -37,18 +38,29 @@ export interface DownloadOptions {
   baseName: string;
   maxBytes: number;
   dispatcher?: Dispatcher;
+  /**
+   * Which URLs may be fetched, the first and every redirect hop (url-safety.ts). Default: https
+   * only, public addresses only. The saver passes `policyFor(<provider's base URL>)`.
+   */
+  policy?: FetchPolicy;
   signal?: AbortSignal;
   /**
    * Inactivity deadline in ms: for the response headers, and between body chunks. Not a total
    * deadline (a large clip on a slow link may take minutes); pass `signal` for that.
    */
   timeoutMs?: number;
+  /**
+   * Total deadline in ms for the whole transfer. The idle timeout alone lets a host that trickles a
+   * byte a minute hold a download forever; background saves pass SAVE_MAX_MS (jobs/saver.ts).
+   */
+  maxTotalMs?: number;
 }
 
 /** Default inactivity deadline: CDNs answer in seconds; a stall this long means the transfer is dead. */
 export const DOWNLOAD_IDLE_TIMEOUT_MS = 60_000;
 /** CDNs and signed-URL services redirect once or twice; more than this is a loop. */
 export const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Suffixes tried before giving up on finding a free name. */
 const MAX_NAME_ATTEMPTS = 1000;
 
@@ -84,32 +96,76 @@ function errCode(err: unknown): string | undefined {
 
 /** Stream a finished video from `url` into `dir`. See the module comment for the guarantees. */
 export async function downloadVideo(url: string, opts: DownloadOptions): Promise<SavedVideo> {
+  if (opts.maxTotalMs === undefined) return downloadOnce(url, opts);
+  // A plain timer and controller (not AbortSignal.timeout through any(), which Node 20 may collect).
+  const total = new AbortController();
+  const limit = opts.maxTotalMs;
+  const timer = setTimeout(() => total.abort(new Error('total download time exceeded')), limit);
+  timer.unref();
+  const parent = opts.signal;
+  const onParent = () => total.abort(parent?.reason);
+  if (parent?.aborted) onParent();
+  else parent?.addEventListener('abort', onParent, { once: true });
+  try {
+    return await downloadOnce(url, { ...opts, signal: total.signal });
+  } catch (err) {
+    if (total.signal.aborted && !parent?.aborted)
+      throw new VideogenError(
+        'unavailable',
+        `The download did not finish within ${limit >= 120_000 ? `${Math.round(limit / 60_000)} min` : `${Math.round(limit / 1000)} s`}; nothing was saved. Try again later.`,
+        {
+          cause: err,
+        },
+      );
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    parent?.removeEventListener('abort', onParent);
+  }
+}
+
+async function downloadOnce(url: string, opts: DownloadOptions): Promise<SavedVideo> {
   let u: URL;
   try {
     u = new URL(url);
   } catch {
     throw new VideogenError('unavailable', 'The provider returned a video URL that is not a valid URL; nothing was saved.');
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') {
-    throw new VideogenError('unavailable', `The provider returned a ${u.protocol} video URL; only http(s) URLs are downloaded. Nothing was saved.`);
-  }
-  const shown = shownUrl(u);
+  const policy = opts.policy ?? STRICT_POLICY;
+  checkFetchUrl(u, policy);
+  let shown = shownUrl(u);
   const timeout = opts.timeoutMs ?? DOWNLOAD_IDLE_TIMEOUT_MS;
   await mkdir(opts.dir, { recursive: true });
 
-  const dispatcher = (opts.dispatcher ?? getGlobalDispatcher()).compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTS }));
+  // Redirects are followed here, one hop at a time, so every hop is checked against the policy; the
+  // dispatcher checks the address each host name resolves to.
+  const dispatcher = opts.dispatcher ?? safeDispatcher(policy, getGlobalDispatcher);
   let res: Dispatcher.ResponseData;
-  try {
-    res = await request(u, {
-      method: 'GET',
-      dispatcher,
-      headers: { accept: 'video/mp4,video/*;q=0.9,*/*;q=0.5' },
-      headersTimeout: timeout,
-      bodyTimeout: timeout,
-      ...(opts.signal ? { signal: opts.signal } : {}),
-    });
-  } catch (err) {
-    throw transferError(err, shown, opts.signal);
+  for (let hop = 0; ; hop++) {
+    try {
+      res = await request(u, {
+        method: 'GET',
+        dispatcher,
+        headers: { accept: 'video/mp4,video/*;q=0.9,*/*;q=0.5' },
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+    } catch (err) {
+      throw transferError(err, shown, opts.signal);
+    }
+    const location = res.headers['location'];
+    if (!REDIRECT_STATUSES.has(res.statusCode) || typeof location !== 'string' || hop >= MAX_REDIRECTS) break;
+    discard(res.body);
+    let next: URL;
+    try {
+      next = new URL(location, u);
+    } catch {
+      throw new VideogenError('unavailable', `Downloading ${shown} was redirected to an invalid address; nothing was saved.`);
+    }
+    checkFetchUrl(next, policy, `The video URL's redirect from ${shown}`);
+    u = next;
+    shown = shownUrl(u);
   }
 
   const status = res.statusCode;
@@ -178,7 +234,10 @@ function tooLarge(bytes: number, maxBytes: number, how: 'declares' | 'exceeds'):
 function transferError(err: unknown, shown: string, signal: AbortSignal | undefined): unknown {
   if (err instanceof VideogenError) return err;
   if (signal?.aborted) return new VideogenError('unavailable', `The download of ${shown} was cancelled; nothing was saved.`, { cause: err });
-  const code = errCode(err);
+  const code = errCode(err) ?? errCode((err as { cause?: unknown } | null)?.cause);
+  if (code === PRIVATE_ADDRESS_CODE) {
+    return new VideogenError('unavailable', `${shown} resolves to a local or private address, so it was not fetched; nothing was saved.`, { cause: err });
+  }
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
     return new VideogenError('unavailable', `The download of ${shown} stalled (${code}); nothing was saved. Try again.`, { cause: err });
   }

@@ -214,8 +214,19 @@ export function isInside(root: string, candidate: string, p: path.PlatformPath =
   return rel === '' || (!p.isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${p.sep}`));
 }
 
+/**
+ * Longest data: URI accepted, in characters: 7 MiB (about 5.2 MB of base64-encoded bytes). A stdio
+ * message is at most 10 MiB (the MCP SDK's line limit, stdio.ts MAX_LINE_BYTES); this leaves room for
+ * the rest of the call. Larger media: pass a local file path or an https URL.
+ */
+export const MAX_DATA_URI_CHARS = 7 * 1024 * 1024;
+
 function decodeDataUri(raw: string, field: MediaField, opts: ResolveOptions): ResolvedInput {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_INPUT_BYTES;
+  if (raw.length > MAX_DATA_URI_CHARS)
+    invalid(
+      `${field}: the data: URI is ${(raw.length / 1024 / 1024).toFixed(1)} MiB long; data: URIs are limited to 7 MiB (about 5 MB of image). Pass the file as a local path or an https URL instead.`,
+    );
   const comma = raw.indexOf(',');
   if (comma < 0) invalid(`${field}: the data: URI has no comma; expected data:<type>;base64,<data>.`);
   const header = raw.slice(5, comma);

@@ -10,7 +10,8 @@ import * as z from 'zod';
 import type { VideoParams } from '../catalog/types.js';
 import { VideogenError } from '../errors.js';
 import { httpError, requestJson, type HttpResponse } from './http.js';
-import { HttpAdapter, MODERATION_TEXT, parseBody } from './base.js';
+import { checkedHandle } from './handles.js';
+import { HttpAdapter, MODERATION_TEXT, failedInErrorBody, parseBody } from './base.js';
 import type { CallOptions, JobHandle, JobStatus, LocalMedia, ProviderAdapter, SubmitRequest, SubmitResult, VideoOutput } from './types.js';
 
 const PROVIDER = 'apiframe' as const;
@@ -204,7 +205,7 @@ export class ApiframeAdapter extends HttpAdapter implements ProviderAdapter {
     // reported here (a COMPLETED replay carries no result, so the first poll fetches it).
     const st = accepted.status?.toUpperCase();
     const status: JobStatus | undefined = st === 'QUEUED' ? { state: 'queued' } : st === 'PROCESSING' ? { state: 'running' } : undefined;
-    return { handle: { id }, ...(status ? { status } : {}) };
+    return { handle: checkedHandle(PROVIDER, { id }), ...(status ? { status } : {}) };
   }
 
   /** `GET /v2/me` (free): the key works, and the team's credits. */
@@ -229,7 +230,11 @@ export class ApiframeAdapter extends HttpAdapter implements ProviderAdapter {
       headers: { 'x-api-key': this.opts.apiKey },
       retry: 'safe',
     });
-    if (res.status < 200 || res.status >= 300) throw apiframeError(res, 'status');
+    if (res.status < 200 || res.status >= 300) {
+      const failed = failedInErrorBody(Job, res.json, mapApiframeJob);
+      if (failed) return failed;
+      throw apiframeError(res, 'status');
+    }
     return mapApiframeJob(parse(Job, res, 'job'));
   }
 

@@ -6,7 +6,8 @@
  * Quirks handled here:
  * - No idempotency: the submit is sent exactly once. A lost answer is `unknown_outcome`, never a retry.
  * - Errors arrive either as HTTP 4xx/5xx or as HTTP 200 with `code != 200` in the body.
- * - Right after submit the prediction can answer 400/404 for a while (warm-up, AT-COMFY).
+ * - Right after submit the prediction can answer 400/404 for a while (warm-up, AT-COMFY): reported as
+ *   `not_found`, which the job layer tolerates for at least `minNotFoundGraceMs` after the submit.
  *
  * Handle: `{ id, t }`: `t` is the submit time in epoch seconds, so the warm-up grace survives a
  * restart of this process.
@@ -16,7 +17,8 @@ import * as z from 'zod';
 import type { VideoParams } from '../catalog/types.js';
 import { VideogenError } from '../errors.js';
 import { NetworkError, extractErrorText, httpError, requestJson, retryAfterMs, type HttpRequest, type HttpResponse } from './http.js';
-import { HttpAdapter, MODERATION_TEXT } from './base.js';
+import { checkedHandle } from './handles.js';
+import { HttpAdapter, MODERATION_TEXT, failedInErrorBody } from './base.js';
 import type { CallOptions, JobHandle, JobStatus, LocalMedia, ProviderAdapter, SubmitRequest, SubmitResult, VideoOutput } from './types.js';
 
 const PROVIDER = 'atlascloud' as const;
@@ -188,11 +190,20 @@ export function atlasError(res: HttpResponse, phase: 'submit' | 'status' | 'uplo
       },
     );
   if (serverSide)
-    return new VideogenError('unavailable', `Atlas Cloud reported an internal error ${where}. Try again shortly.`, {
+    return new VideogenError(
+      phase === 'submit' ? 'rejected' : 'unavailable',
+      `Atlas Cloud reported an internal error ${where}. ${phase === 'submit' ? 'No prediction was created; try' : 'Try'} again shortly.`,
+      {
+        ...base,
+        noJobCreated: true,
+      },
+    );
+  if (code === 400 || code === 422)
+    return new VideogenError('validation', `Atlas Cloud rejected the request ${where}. Fix the parameters it names and retry.`, {
       ...base,
-      noJobCreated: phase === 'submit' ? code === 503 : true,
+      noJobCreated: true,
     });
-  return new VideogenError('validation', `Atlas Cloud rejected the request ${where}. Fix the parameters it names and retry.`, { ...base, noJobCreated: true });
+  return new VideogenError('rejected', `Atlas Cloud refused the request ${where}; no prediction was created.`, { ...base, noJobCreated: true });
 }
 
 function unknownOutcome(why: string, extra: { providerText?: string; httpStatus?: number; cause?: unknown }): VideogenError {
@@ -226,6 +237,7 @@ export class AtlasCloudAdapter extends HttpAdapter implements ProviderAdapter {
   readonly canCancel = false;
   readonly keyEnv = KEY_ENV;
   readonly minPollIntervalSeconds = MIN_POLL_SECONDS;
+  readonly minNotFoundGraceMs = ATLAS_WARMUP_GRACE_MS;
 
   private send(req: Omit<HttpRequest, 'provider' | 'signal' | 'timeoutMs' | 'dispatcher' | 'headers'>, opts: CallOptions): Promise<HttpResponse> {
     return requestJson({
@@ -233,6 +245,7 @@ export class AtlasCloudAdapter extends HttpAdapter implements ProviderAdapter {
       provider: PROVIDER,
       headers: { authorization: `Bearer ${this.opts.apiKey}` },
       signal: opts.signal,
+      deadline: opts.deadline,
       timeoutMs: this.opts.timeoutMs,
       dispatcher: this.opts.dispatcher,
     });
@@ -258,11 +271,12 @@ export class AtlasCloudAdapter extends HttpAdapter implements ProviderAdapter {
         });
       throw err;
     }
-    // A server or gateway error after the request arrived (as an HTTP status or as `code` in a 200
-    // body) says nothing about whether the job exists; only 503 means it was turned away.
-    const code = res.status >= 200 && res.status < 300 ? envelopeCode(res.json) : res.status;
-    if (code !== undefined && code >= 500 && code < 600 && code !== 503)
-      throw unknownOutcome(`Atlas Cloud answered ${code === res.status ? `HTTP ${code}` : `code ${code}`} to the submit.`, {
+    // An HTTP server or gateway error after the request arrived says nothing about whether the job
+    // exists; only 503 means it was turned away. A `code` in a 200 body is an answer: with no
+    // prediction id it is a definite refusal, whatever the code (issue #10 §2; answers.ts).
+    const code = res.status;
+    if (code >= 500 && code < 600 && code !== 503)
+      throw unknownOutcome(`Atlas Cloud answered HTTP ${code} to the submit.`, {
         providerText: extractErrorText(res.json, res.text),
         httpStatus: res.status,
       });
@@ -276,7 +290,7 @@ export class AtlasCloudAdapter extends HttpAdapter implements ProviderAdapter {
       });
     const status = data.status ? mapAtlasPrediction({ status: data.status }) : undefined;
     return {
-      handle: { id, t: String(Math.floor(sentAt / 1000)) },
+      handle: checkedHandle(PROVIDER, { id, t: String(Math.floor(sentAt / 1000)) }),
       ...(status && (status.state === 'queued' || status.state === 'running') ? { status } : {}),
     };
   }
@@ -284,15 +298,18 @@ export class AtlasCloudAdapter extends HttpAdapter implements ProviderAdapter {
   async getJob(handle: JobHandle, opts: CallOptions): Promise<JobStatus> {
     const res = await this.send({ method: 'GET', url: this.url(`/api/v1/model/prediction/${encodeURIComponent(handle.id)}`), retry: 'safe' }, opts);
     if (!isOk(res)) {
+      const failed = failedInErrorBody(Prediction, inner(res.json), mapAtlasPrediction);
+      if (failed) return failed;
       const code = res.status >= 200 && res.status < 300 ? envelopeCode(res.json) : res.status;
       if (code === 400 || code === 404) {
+        // Whether this ends the job is the job layer's call (the same grace rule for every provider,
+        // at least minNotFoundGraceMs for Atlas's warm-up).
         const t = Number(handle['t']);
         const age = Number.isFinite(t) ? Date.now() - t * 1000 : Infinity;
-        if (age < ATLAS_WARMUP_GRACE_MS)
-          return { state: 'queued', detail: 'Atlas Cloud has not registered the prediction yet (normal for the first seconds).' };
         const how = res.status === code ? `HTTP ${code}` : `code ${code}`;
         const when = Number.isFinite(age) ? ` ${Math.round(age / 1000)} s after submit` : '';
-        throw new VideogenError('not_found', `Atlas Cloud does not know this prediction (${how})${when}: it may have expired or been deleted.`, {
+        const why = age < ATLAS_WARMUP_GRACE_MS ? ' (normal during its warm-up right after a submit)' : ': it may have expired or been deleted';
+        throw new VideogenError('not_found', `Atlas Cloud does not know this prediction (${how})${when}${why}.`, {
           provider: PROVIDER,
           providerText: extractErrorText(res.json, res.text),
           httpStatus: res.status,

@@ -7,7 +7,7 @@ import type * as z from 'zod';
 import type { ProviderId } from '../catalog/types.js';
 import { VideogenError } from '../errors.js';
 import type { HttpResponse } from './http.js';
-import type { AdapterOptions, CallOptions } from './types.js';
+import type { AdapterOptions, CallOptions, JobStatus } from './types.js';
 
 /** Provider failure texts that mean a content filter refused the job. */
 export const MODERATION_TEXT = /moderat|content polic|nsfw|sensitive|safety|inappropriate|prohibited/i;
@@ -27,7 +27,7 @@ export abstract class HttpAdapter {
   }
 
   protected callDefaults(opts: CallOptions) {
-    return { provider: this.id, signal: opts.signal, timeoutMs: this.opts.timeoutMs, dispatcher: this.opts.dispatcher };
+    return { provider: this.id, signal: opts.signal, deadline: opts.deadline, timeoutMs: this.opts.timeoutMs, dispatcher: this.opts.dispatcher };
   }
 }
 
@@ -44,4 +44,20 @@ export function parseBody<T extends z.ZodType>(label: string, provider: Provider
       httpStatus: res.status,
     });
   return r.data;
+}
+
+/**
+ * A failed job's status carried inside an HTTP error response (issue #10 §2): when the error body
+ * parses as the provider's job object and that object says the job failed, the job's outcome is that
+ * failure (a terminal `failed` with the provider's reason), not a transient status error.
+ */
+export function failedInErrorBody<T extends z.ZodType>(schema: T, json: unknown, map: (job: z.infer<T>) => JobStatus): JobStatus | undefined {
+  const r = schema.safeParse(json);
+  if (!r.success) return undefined;
+  try {
+    const st = map(r.data);
+    return st.state === 'failed' ? st : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -9,6 +9,10 @@
  * - `retry: 'never'` is for submits without idempotency: the request is never sent twice. The only
  *   retry is none at all; a network error reports whether the request may have reached the provider.
  * - undici failures are matched by `error.code`, never by `instanceof`.
+ * - `deadline` (absolute ms, the tool call's end; jobs/deadline.ts) bounds everything: each attempt's
+ *   timeout is min(per-attempt default, time left); a retry is attempted only when its backoff plus a
+ *   useful attempt (MIN_USEFUL_ATTEMPT_MS) still fit, otherwise the last answer or error is returned;
+ *   a Retry-After that ends past the deadline is reported, never waited out.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request, type Dispatcher } from 'undici';
@@ -24,6 +28,12 @@ export const DEFAULT_MAX_RETRIES = 3;
 /** Backoff base and cap; a Retry-After longer than the cap is not waited out, it is reported. */
 export const BACKOFF_BASE_MS = 500;
 export const BACKOFF_CAP_MS = 8_000;
+/** How long past the call's deadline an attempt's own timeout fires (see attemptTimeoutMs). */
+export const DEADLINE_GRACE_MS = 100;
+/** The network code of a request never sent because the call's deadline had passed. */
+export const DEADLINE_CODE = 'DEADLINE_PASSED';
+/** A retry with less time than this left for its attempt is not worth sending. */
+export const MIN_USEFUL_ATTEMPT_MS = 1_000;
 /** Response bodies above this are cut: provider error pages can be huge. */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
@@ -55,6 +65,8 @@ export interface HttpRequest {
   retry: RetryPolicy;
   signal?: AbortSignal | undefined;
   timeoutMs?: number | undefined;
+  /** Absolute end of the tool call (ms since the epoch); see the module comment. */
+  deadline?: number | undefined;
   dispatcher?: Dispatcher | undefined;
   maxRetries?: number;
 }
@@ -80,9 +92,11 @@ export class NetworkError extends VideogenError {
   constructor(provider: ProviderId, networkCode: string, maybeSent: boolean, cause: unknown) {
     super(
       'unavailable',
-      maybeSent
-        ? `Lost contact with ${provider} (${networkCode}) while waiting for its answer.`
-        : `Could not reach ${provider} (${networkCode}); check ${baseUrlEnv(provider)} and your network.`,
+      networkCode === DEADLINE_CODE
+        ? `This call's time budget ran out before the request to ${provider} could be sent; nothing was sent. Call again.`
+        : maybeSent
+          ? `Lost contact with ${provider} (${networkCode}) while waiting for its answer.`
+          : `Could not reach ${provider} (${networkCode}); check ${baseUrlEnv(provider)} and your network.`,
       { provider, noJobCreated: !maybeSent, cause },
     );
     this.maybeSent = maybeSent;
@@ -127,8 +141,27 @@ function errorCode(err: unknown): string {
   return 'UNKNOWN';
 }
 
+/**
+ * This attempt's timeout: the per-attempt default, cut to what is left of the call's deadline plus
+ * DEADLINE_GRACE_MS, so that a caller's own deadline signal (jobs/deadline.ts), when it passes one,
+ * fires first and its reason is what the caller sees; this timeout is the backstop.
+ */
+export function attemptTimeoutMs(req: Pick<HttpRequest, 'timeoutMs' | 'deadline'>, now = Date.now()): number {
+  const per = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // AbortSignal.timeout takes whole milliseconds only.
+  return Math.floor(req.deadline === undefined ? per : Math.max(1, Math.min(per, req.deadline - now + DEADLINE_GRACE_MS)));
+}
+
+/** Whether a retry after `delayMs` still leaves a useful attempt before the deadline. */
+function retryFits(req: HttpRequest, delayMs: number): boolean {
+  return req.deadline === undefined || req.deadline - Date.now() - delayMs >= MIN_USEFUL_ATTEMPT_MS;
+}
+
 async function attemptOnce(req: HttpRequest, attempt: number): Promise<HttpResponse> {
-  const timeout = AbortSignal.timeout(req.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  if (req.deadline !== undefined && req.deadline <= Date.now()) {
+    throw new NetworkError(req.provider, DEADLINE_CODE, false, new Error('the call deadline passed before the request was sent'));
+  }
+  const timeout = AbortSignal.timeout(attemptTimeoutMs(req));
   const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
   const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'videogen-mcp', ...req.headers };
   let body: Dispatcher.DispatchOptions['body'];
@@ -192,13 +225,16 @@ export async function requestJson(req: HttpRequest): Promise<HttpResponse> {
     } catch (err) {
       const canRetry = err instanceof NetworkError && attempt < maxRetries && (retryable || !err.maybeSent);
       if (!canRetry) throw err;
-      await sleep(backoffMs(attempt), undefined, req.signal ? { signal: req.signal } : undefined);
+      const delay = backoffMs(attempt);
+      if (!retryFits(req, delay)) throw err; // no time left for another useful attempt
+      await sleep(delay, undefined, req.signal ? { signal: req.signal } : undefined);
       continue;
     }
     if (!retryable || !isRetryableStatus(res.status) || attempt >= maxRetries) return res;
     const hinted = retryAfterMs(res.headers);
     if (hinted !== undefined && hinted > BACKOFF_CAP_MS * 4) return res; // too long to wait: report it
     const delay = hinted ?? backoffMs(attempt);
+    if (!retryFits(req, delay)) return res; // the wait or the retry would outlast the call: report it
     log.info(`${req.provider} ${req.method} answered ${res.status}; retrying in ${delay} ms`);
     await sleep(delay, undefined, req.signal ? { signal: req.signal } : undefined);
   }
@@ -278,5 +314,8 @@ export function httpError(provider: ProviderId, keyEnv: string, res: HttpRespons
       ...base,
       noJobCreated: phase === 'submit' ? s === 503 : true,
     });
+  // Any other refusal: an error status and no job id is a definite answer (issue #10 §2), known or not.
+  if (s >= 400 && s < 500)
+    return new VideogenError('rejected', `${provider} refused the request (HTTP ${s}); no job was created.`, { ...base, noJobCreated: true });
   return new VideogenError('unavailable', `${provider} answered HTTP ${s} unexpectedly.`, { ...base, noJobCreated: false });
 }

@@ -16,6 +16,7 @@
 import * as z from 'zod';
 import { VideogenError, type ErrorCode } from '../errors.js';
 import { NetworkError, httpError, requestJson, type HttpResponse } from './http.js';
+import { checkedHandle } from './handles.js';
 import { HttpAdapter } from './base.js';
 import type { CallOptions, JobHandle, JobStatus, LocalMedia, ProviderAdapter, SubmitRequest, SubmitResult, VideoOutput } from './types.js';
 
@@ -94,6 +95,7 @@ export class MinimaxAdapter extends HttpAdapter implements ProviderAdapter {
         // No idempotency key exists: a second POST would be a second paid video.
         retry: 'never',
         signal: opts.signal,
+        deadline: opts.deadline,
         timeoutMs: this.opts.timeoutMs,
         dispatcher: this.opts.dispatcher,
       });
@@ -101,8 +103,9 @@ export class MinimaxAdapter extends HttpAdapter implements ProviderAdapter {
       if (err instanceof NetworkError && err.maybeSent) throw lostSubmit(err);
       throw err;
     }
-    this.check(res, 'submit');
     const parsed = CreateResponse.safeParse(res.json);
+    // A task id next to an error code: the task exists, so it is tracked (and never resubmitted).
+    if (!(parsed.success && parsed.data.task_id && res.status >= 200 && res.status < 300)) this.check(res, 'submit');
     if (!parsed.success || !parsed.data.task_id) {
       // MiniMax said "success" but gave no task id we can read: a task may exist, so do not resubmit.
       throw new VideogenError(
@@ -112,7 +115,7 @@ export class MinimaxAdapter extends HttpAdapter implements ProviderAdapter {
         { provider: PROVIDER, providerText: res.text.slice(0, 500), httpStatus: res.status, noJobCreated: false },
       );
     }
-    return { handle: v2 ? { id: parsed.data.task_id, v: '2' } : { id: parsed.data.task_id }, status: { state: 'queued' } };
+    return { handle: checkedHandle(PROVIDER, v2 ? { id: parsed.data.task_id, v: '2' } : { id: parsed.data.task_id }), status: { state: 'queued' } };
   }
 
   async getJob(handle: JobHandle, opts: CallOptions): Promise<JobStatus> {
@@ -175,6 +178,7 @@ export class MinimaxAdapter extends HttpAdapter implements ProviderAdapter {
       headers: this.headers(),
       retry: 'safe',
       signal: opts.signal,
+      deadline: opts.deadline,
       timeoutMs: this.opts.timeoutMs,
       dispatcher: this.opts.dispatcher,
     });
@@ -302,6 +306,7 @@ export class MinimaxAdapter extends HttpAdapter implements ProviderAdapter {
       headers: this.headers(),
       retry: 'safe',
       signal: opts.signal,
+      deadline: opts.deadline,
       timeoutMs: this.opts.timeoutMs,
       dispatcher: this.opts.dispatcher,
     });
@@ -390,6 +395,12 @@ export class MinimaxAdapter extends HttpAdapter implements ProviderAdapter {
       case 1027:
         return make('moderation', `MiniMax's content filter blocked the generated output (code 1027). Change the prompt or image and retry.`, true);
       case 2013:
+        // On a status query MiniMax answers 2013 for a task it does not know. On files/retrieve the
+        // task exists (it named the file), so a missing file is not "this job does not exist".
+        if (phase === 'status') return make('not_found', `MiniMax does not know this task (code 2013): it expired, was deleted, or was never created.`, true);
+        if (phase === 'retrieve')
+          return make('unavailable', `MiniMax finished the task but could not find its video file (code 2013). Try again shortly.`, true);
+        return make('validation', `MiniMax rejected the request parameters (code ${code}). Fix the parameter it names and retry.`, true);
       case 1042:
         return make(
           'validation',
@@ -401,13 +412,20 @@ export class MinimaxAdapter extends HttpAdapter implements ProviderAdapter {
       case 1000:
       case 1001:
       case 1024:
+        // An answer with an error code and no task id is definite: no task was created (issue #10 §2).
         return make(
-          'unavailable',
-          `MiniMax reports an internal error or timeout (code ${code}).${onSubmit ? ' A task may or may not exist; check the MiniMax console before retrying.' : ' Try again shortly.'}`,
-          !onSubmit,
+          onSubmit ? 'rejected' : 'unavailable',
+          `MiniMax reports an internal error or timeout (code ${code}).${onSubmit ? ' No task was created; try again shortly or use another provider.' : ' Try again shortly.'}`,
+          true,
         );
       default:
-        return make('unavailable', `MiniMax answered with error code ${code}.`, !onSubmit);
+        return make(
+          onSubmit ? 'rejected' : 'unavailable',
+          onSubmit
+            ? `MiniMax refused the request with code ${code}; no task was created, nothing was charged.`
+            : `MiniMax answered the ${phase === 'retrieve' ? 'file lookup' : 'status query'} with error code ${code}. Try again shortly.`,
+          true,
+        );
     }
   }
 }

@@ -8,7 +8,8 @@
 import * as z from 'zod';
 import { VideogenError } from '../errors.js';
 import { httpError, requestJson, type HttpResponse } from './http.js';
-import { HttpAdapter, MODERATION_TEXT, parseBody } from './base.js';
+import { checkedHandle } from './handles.js';
+import { HttpAdapter, MODERATION_TEXT, failedInErrorBody, parseBody } from './base.js';
 import type { CallOptions, JobHandle, JobStatus, LocalMedia, ProviderAdapter, SubmitRequest, SubmitResult, VideoOutput } from './types.js';
 import type { VideoParams } from '../catalog/types.js';
 
@@ -203,7 +204,7 @@ export class RunapiAdapter extends HttpAdapter implements ProviderAdapter {
     const status = created.status && task.success ? mapRunapiTask(task.data) : undefined;
     const usd = task.success ? billedUsd(task.data) : undefined;
     return {
-      handle: { id, svc: ep.svc, ep: ep.ep },
+      handle: checkedHandle(PROVIDER, { id, svc: ep.svc, ep: ep.ep }),
       // A replayed key may return an already finished task; report only in-flight states at submit.
       ...(status && (status.state === 'queued' || status.state === 'running') ? { status } : {}),
       ...(usd !== undefined ? { billed_usd: usd } : {}),
@@ -230,7 +231,11 @@ export class RunapiAdapter extends HttpAdapter implements ProviderAdapter {
       headers: this.auth(),
       retry: 'safe',
     });
-    if (res.status < 200 || res.status >= 300) throw runapiError(res, 'status');
+    if (res.status < 200 || res.status >= 300) {
+      const failed = failedInErrorBody(TaskResponse, res.json, mapRunapiTask);
+      if (failed) return failed;
+      throw runapiError(res, 'status');
+    }
     return mapRunapiTask(parse(TaskResponse, res, 'status'));
   }
 

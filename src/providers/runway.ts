@@ -25,7 +25,9 @@ import * as z from 'zod';
 import { VideogenError } from '../errors.js';
 import { NetworkError, httpError, requestJson, type HttpResponse } from './http.js';
 import { RUNWAY_PIXEL_RATIOS, SEEDANCE2_PIXELS, SEEDANCE25_PIXELS } from '../catalog/runway.js';
-import { HttpAdapter } from './base.js';
+import { checkFetchUrl, policyFor } from '../media/url-safety.js';
+import { checkedHandle } from './handles.js';
+import { HttpAdapter, failedInErrorBody } from './base.js';
 import type { VideoParams } from '../catalog/types.js';
 import type { CallOptions, JobHandle, JobStatus, LocalMedia, ProviderAdapter, SubmitRequest, SubmitResult, VideoOutput } from './types.js';
 
@@ -138,6 +140,7 @@ export class RunwayAdapter extends HttpAdapter implements ProviderAdapter {
         // No idempotency key exists: a second POST would be a second paid video.
         retry: 'never',
         signal: opts.signal,
+        deadline: opts.deadline,
         timeoutMs: this.opts.timeoutMs,
         dispatcher: this.opts.dispatcher,
       });
@@ -160,7 +163,7 @@ export class RunwayAdapter extends HttpAdapter implements ProviderAdapter {
           `Nothing was resubmitted. Check the tasks in the Runway developer portal before retrying, or you may pay twice.`,
         { provider: PROVIDER, providerText: res.text.slice(0, 500), httpStatus: res.status, noJobCreated: false },
       );
-    return { handle: { id: parsed.data.id }, status: { state: 'queued' } };
+    return { handle: checkedHandle(PROVIDER, { id: parsed.data.id }), status: { state: 'queued' } };
   }
 
   /** `GET /v1/organization` (free): the key works, and the credit balance at $0.01 a credit. */
@@ -174,7 +177,11 @@ export class RunwayAdapter extends HttpAdapter implements ProviderAdapter {
 
   async getJob(handle: JobHandle, opts: CallOptions): Promise<JobStatus> {
     const res = await this.request('GET', `/v1/tasks/${encodeURIComponent(taskId(handle))}`, 'safe', opts);
-    if (res.status < 200 || res.status >= 300) throw this.error(res, 'status');
+    if (res.status < 200 || res.status >= 300) {
+      const failed = failedInErrorBody(Task, res.json, toStatus);
+      if (failed) return failed;
+      throw this.error(res, 'status');
+    }
     const parsed = Task.safeParse(res.json);
     if (!parsed.success)
       throw new VideogenError('unavailable', 'Runway answered the task query with a body this server cannot read. Try again shortly.', {
@@ -229,6 +236,15 @@ export class RunwayAdapter extends HttpAdapter implements ProviderAdapter {
         httpStatus: slotRes.status,
       });
     // undici's own FormData: undici 7's request() brand-checks it, and Node's global FormData fails that check.
+    // The storage URL comes from Runway's answer: the file's bytes go there only over https to a public
+    // address (or wherever a local fake's own base URL allows), never to a host on the user's network.
+    let target: URL;
+    try {
+      target = new URL(slot.data.uploadUrl);
+    } catch {
+      throw new VideogenError('unavailable', 'Runway answered the upload request with an invalid storage URL.', { provider: PROVIDER, noJobCreated: true });
+    }
+    checkFetchUrl(target, policyFor(this.baseUrl), "Runway's upload storage URL");
     const form = new FormData();
     for (const [k, v] of Object.entries(slot.data.fields)) form.append(k, v);
     // Storage expects the file after every policy field.
@@ -241,6 +257,7 @@ export class RunwayAdapter extends HttpAdapter implements ProviderAdapter {
       body: form,
       retry: 'safe',
       signal: opts.signal,
+      deadline: opts.deadline,
       timeoutMs: Math.max(this.opts.timeoutMs ?? 0, 120_000),
       dispatcher: this.opts.dispatcher,
     });
@@ -273,6 +290,7 @@ export class RunwayAdapter extends HttpAdapter implements ProviderAdapter {
       ...(json !== undefined ? { json } : {}),
       retry,
       signal: opts.signal,
+      deadline: opts.deadline,
       timeoutMs: this.opts.timeoutMs,
       dispatcher: this.opts.dispatcher,
     });

@@ -96,6 +96,12 @@ export interface ProviderAdapter {
   checkAccount?(opts: CallOptions): Promise<string>;
   /** Minimum seconds between status polls the provider asks for. */
   readonly minPollIntervalSeconds: number;
+  /**
+   * For a provider that answers "not found" for a while after every submit (Atlas's warm-up): the
+   * least time after a job's creation before such an answer ends the job. The job layer applies
+   * max(this, VIDEOGEN_NOT_FOUND_GRACE_SECONDS), the same rule for every provider.
+   */
+  readonly minNotFoundGraceMs?: number;
 }
 
 export interface AdapterOptions {

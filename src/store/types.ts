@@ -70,6 +70,11 @@ export interface PendingSubmit {
   principal?: string;
   /** The process sending it; absent once that process saw the send end without an answer. */
   pid?: number;
+  /**
+   * The host of that process (os.hostname()). A pid means nothing on another host: instances sharing
+   * one PostgreSQL store treat another host's pending submit as live until it is stale.
+   */
+  host?: string;
   mode?: Mode;
   estimated_cost_usd?: number;
   simulated?: boolean;

@@ -8,6 +8,8 @@ import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/proto
 import type { ServerNotification, ServerRequest, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type * as z from 'zod';
 import type { Config } from '../config.js';
+import type { ClientFeatures } from '../protocol.js';
+import type { Deadline } from '../jobs/deadline.js';
 import type { JobService } from '../jobs/service.js';
 import type { Watcher } from '../jobs/watcher.js';
 
@@ -17,6 +19,16 @@ export interface ToolContext {
   config: Config;
   server: McpServer;
   extra: RequestHandlerExtra<ServerRequest, ServerNotification>;
+  /** What the client's protocol version defines (elicitation, progress messages …); see protocol.ts. */
+  client: ClientFeatures;
+  /**
+   * This call's one deadline (jobs/deadline.ts), created at the tool boundary (server.ts): its signal
+   * aborts when the budget is spent or the client cancels. Pass `{ signal, deadline: at }` to every
+   * request the call makes; work that outlives the call takes its own signal.
+   */
+  deadline: Deadline;
+  /** The budget `deadline` was created with, in ms. */
+  budgetMs: number;
 }
 
 /** Extra content items besides the JSON text (resource links to saved videos). */
@@ -53,4 +65,14 @@ export interface ToolDef<I extends z.ZodObject, O extends z.ZodObject> {
 
 export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(def: ToolDef<I, O>): ToolDef<I, O> {
   return def;
+}
+
+/**
+ * The absolute deadline (ms since the epoch) of a status-side tool call: `config.callBudgetMs`
+ * (VIDEOGEN_CALL_BUDGET_SECONDS) without a wait, the capped wait with one (issue #10 §1).
+ * Until the tool-boundary wiring hands every handler its deadline, check_job and cancel_job make theirs here.
+ */
+export function callDeadline(config: Config, waitSeconds: number | undefined, now: number = Date.now()): number {
+  const waitMs = Math.min(waitSeconds ?? 0, config.maxWaitSeconds) * 1000;
+  return now + Math.max(config.callBudgetMs, waitMs);
 }

@@ -35,40 +35,70 @@ export const jobShape = {
   created_at: z.string(),
   updated_at: z.string(),
 };
-export const JobOutput = z.object(jobShape);
-export type JobOutput = Omit<z.infer<typeof JobOutput>, 'provider'> & { provider: ProviderId };
+export type JobOutput = Omit<z.infer<z.ZodObject<typeof jobShape>>, 'provider'> & { provider: ProviderId };
 
-/** list_jobs elements and cancel_job: the same job objects, with only the always-present fields spelled out (leaner tool list). */
-export const JobListItem = z.looseObject({
+/**
+ * The advertised output of check_job and cancel_job: the fields an agent acts on, open to the rest of
+ * `jobShape` (every advertised field costs context tokens on every turn; see tool-list.ts).
+ */
+export const JobOutput = z.looseObject({
   job_id: jobShape.job_id,
   status: jobShape.status,
-  provider: jobShape.provider,
   model: jobShape.model,
   next_action: jobShape.next_action,
-  simulated: jobShape.simulated,
-  created_at: jobShape.created_at,
-  updated_at: jobShape.updated_at,
+  local_path: jobShape.local_path,
+  poll_after_seconds: jobShape.poll_after_seconds,
 });
 
-function nextAction(rec: JobRecord, pollAfter: number | undefined): string {
+/** One list_jobs row: what identifies a job and where its video is; details are check_job's. */
+export const JobRow = z.object({
+  job_id: jobShape.job_id,
+  /** One of PUBLIC_STATUSES (a plain string in the advertised schema: every token there is paid each turn). */
+  status: z.string(),
+  model: jobShape.model,
+  created_at: jobShape.created_at,
+  local_path: jobShape.local_path,
+  /** Team server only: the signed URL that replaces local_path for a remote client. */
+  download_url: z.string().optional(),
+  /** Why a job failed, by code only (`unknown_outcome`: it may exist upstream and be billed; check_job says what to do). */
+  error: z.object({ code: z.string() }).optional(),
+});
+export type JobRow = z.infer<typeof JobRow>;
+
+export function toJobRow(rec: JobRecord): JobRow {
+  return {
+    job_id: rec.job_id,
+    status: rec.status === 'unknown' ? 'failed' : rec.status,
+    model: rec.model,
+    created_at: rec.created_at,
+    ...(rec.local_path ? { local_path: rec.local_path } : {}),
+    // An unknown outcome is shown as failed (nothing to wait for) but never hidden: its code says it may exist upstream.
+    ...(rec.error ? { error: { code: rec.error.code } } : {}),
+  };
+}
+
+function nextAction(rec: JobRecord, pollAfter: number | undefined, saving: boolean): string {
   switch (rec.status) {
     case 'queued':
     case 'running':
       return `Call check_job with this job_id in about ${pollAfter ?? 10} s (or pass wait_seconds to block up to 50 s).`;
     case 'succeeded':
       if (rec.local_path) return `Done: the video is saved at ${rec.local_path}.`;
+      if (saving && rec.video_url)
+        return 'Done: saving the video into the workspace; call check_job again in a few seconds for local_path (video_url works now).';
       return rec.video_url
         ? `Done: download video_url${rec.video_expires_at ? ` before ${rec.video_expires_at}` : ' soon (provider URLs expire)'}; call check_job again to retry saving it locally.`
-        : 'Done, but the provider returned no video URL; check the provider dashboard.';
+        : `Done, but ${rec.provider} returned no video URL; ask the user to look for it in their ${rec.provider} account.`;
     case 'failed':
       if (rec.error?.code === 'moderation')
         return 'The provider refused the content: rephrase the prompt or use another image, then call generate_video again.';
-      if (rec.error?.code === 'unknown_outcome') return "Check the provider's dashboard for this job before calling generate_video again.";
+      if (rec.error?.code === 'unknown_outcome')
+        return `Ask the user to look for this job in their ${rec.provider} account before calling generate_video again (it may exist and be billed).`;
       return 'Fix what the error names, then call generate_video again (a new job).';
     case 'canceled':
       return 'The job was canceled; call generate_video to start a new one.';
     case 'unknown':
-      return "Check the provider's dashboard for this job before calling generate_video again.";
+      return `Ask the user to look for this job in their ${rec.provider} account before calling generate_video again (it may exist and be billed).`;
   }
 }
 
@@ -90,12 +120,13 @@ export function toJobOutput(rec: JobRecord, service: JobService): JobOutput {
     status: rec.status === 'unknown' ? 'failed' : rec.status,
     provider: rec.provider,
     model: rec.model,
-    next_action: nextAction(rec, pollAfter),
+    next_action: nextAction(rec, pollAfter, service.isSaving(rec.job_id)),
     simulated: rec.simulated,
     created_at: rec.created_at,
     updated_at: rec.updated_at,
   };
-  if (rec.progress !== undefined) out.progress = Math.round(rec.progress * 1000) / 1000;
+  // Progress means "how far along": only for a job still in flight (a failed job is not 92% done).
+  if (rec.progress !== undefined && !terminal) out.progress = Math.round(rec.progress * 1000) / 1000;
   if (rec.video_url) out.video_url = rec.video_url;
   if (rec.video_expires_at) out.video_expires_at = rec.video_expires_at;
   if (rec.local_path) out.local_path = rec.local_path;
@@ -121,8 +152,14 @@ export function videoLink(rec: JobRecord): ResourceLinkItem[] {
   ];
 }
 
-export function jobSummary(rec: JobRecord): string {
+/**
+ * The first line of a job result: status, then what to do next (with local_path when saved), then the
+ * error. An agent that reads only the first 1,500 characters of text has all it needs here.
+ */
+export function jobSummary(rec: JobRecord, out: Pick<JobOutput, 'next_action'>): string {
   const sim = rec.simulated ? 'SIMULATED (built-in simulator, no provider key used; the video is a placeholder clip). ' : '';
   const pct = rec.progress !== undefined && rec.status === 'running' ? ` ${Math.round(rec.progress * 100)}%` : '';
-  return `${sim}Job ${rec.status}${pct} on ${rec.provider} (${rec.model}).`;
+  const status = rec.status === 'unknown' ? 'failed (outcome unknown)' : rec.status;
+  const err = rec.error ? ` Error (${rec.error.code}): ${rec.error.message}` : '';
+  return `${sim}Job ${status}${pct} on ${rec.provider} (${rec.model}).${err} ${out.next_action}`;
 }

@@ -6,13 +6,14 @@ import type { JobRecord } from '../jobs/ledger.js';
 import { waitForJob } from '../jobs/wait.js';
 import type { ToolContext } from './define-tool.js';
 
-export async function waitWithProgress(jobId: string, seconds: number | undefined, ctx: ToolContext): Promise<JobRecord | undefined> {
+export async function waitWithProgress(jobId: string, seconds: number | undefined, ctx: ToolContext, deadline?: number): Promise<JobRecord | undefined> {
   const capped = Math.min(seconds ?? 0, ctx.config.maxWaitSeconds);
   if (capped <= 0) return undefined;
   const token = ctx.extra._meta?.progressToken;
   let last = -1;
   return waitForJob(ctx.service, jobId, capped, {
     signal: ctx.extra.signal,
+    deadline,
     onProgress:
       token === undefined
         ? undefined
@@ -26,7 +27,7 @@ export async function waitWithProgress(jobId: string, seconds: number | undefine
                 progressToken: token,
                 progress: value,
                 total: 1,
-                message: `${rec.status}${rec.status === 'running' ? ` ${Math.round(value * 100)}%` : ''}`,
+                ...(ctx.client.progressMessage ? { message: `${rec.status}${rec.status === 'running' ? ` ${Math.round(value * 100)}%` : ''}` } : {}),
               },
             });
           },

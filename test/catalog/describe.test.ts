@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { describeModel, MODELS, modelsMarkdownTable, summarizeModel } from '../../src/catalog/index.js';
+import {
+  COMPACT_LISTING_MAX_CHARS,
+  compactListing,
+  compactListingChars,
+  describeModel,
+  MODELS,
+  modelsMarkdownTable,
+  summarizeModel,
+} from '../../src/catalog/index.js';
 import { model } from './helpers.js';
 
 describe('summarizeModel', () => {
@@ -97,5 +105,41 @@ describe('modelsMarkdownTable', () => {
     expect(row('hailuo-02')).toContain('MiniMax ≈$0.10–$0.56 (unverified)');
     expect(row('runway')).toContain('$0.12–$0.30');
     expect(row('runway-aleph')).toContain('$1.10');
+  });
+});
+
+describe('compactListing (the text of list_models {})', () => {
+  // Hermes Agent reads only the first 1,500 characters. Worst case: every provider usable (a `*` on each)
+  // and an Apiframe credit rate (more prices known). A model added to the catalog that no longer fits fails here.
+  const worst = compactListing(MODELS, () => true, { apiframeUsdPerCredit: 0.02 });
+
+  it(`fits every model line in the first ${COMPACT_LISTING_MAX_CHARS} characters with every provider usable`, () => {
+    expect(compactListingChars(worst)).toBeLessThanOrEqual(COMPACT_LISTING_MAX_CHARS);
+    expect(worst.lines).toHaveLength(MODELS.length);
+  });
+
+  it('gives each model its id, modes, durations, resolutions, ratios (or a named set defined in the header), price and providers', () => {
+    const head = worst.header.join('\n');
+    for (const [i, m] of MODELS.entries()) {
+      const cells = worst.lines[i]!.split('|');
+      expect(cells, worst.lines[i]).toHaveLength(7);
+      const [id, modes, durations, resolutions, ratios, price, providers] = cells as [string, string, string, string, string, string, string];
+      expect(id).toBe(m.id);
+      expect(modes.split(',')).toHaveLength(m.modes.length);
+      if (m.params.durations.length) expect(durations).toContain(`${m.params.durations.at(-1)}s`);
+      expect(resolutions.split(',')).toEqual(m.params.resolutions.length ? [...m.params.resolutions] : ['—']);
+      const simple = m.params.aspect_ratios.filter((r) => !/^\d{3,}:\d{3,}$/.test(r));
+      const shown = /^R\d+$/.test(ratios) ? new RegExp(`${ratios}=([^;.]+)`).exec(head)![1]!.split(',') : ratios === '—' ? [] : ratios.split(',');
+      expect(shown.sort()).toEqual([...simple].sort());
+      expect(price).toMatch(/^(≈?\$\d|\$\?$)/);
+      const real = new Set(
+        m.offers
+          .filter((o) => !o.unreleased)
+          .map((o) => o.provider)
+          .filter((p) => p !== 'simulator'),
+      );
+      expect(providers.split(',')).toHaveLength(real.size);
+      for (const p of providers.split(',')) expect(head).toContain(`${p.replace('*', '')}=`);
+    }
   });
 });

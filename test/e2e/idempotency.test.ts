@@ -34,14 +34,20 @@ describe('one idempotency_key, two processes', () => {
       b.call('generate_video', args),
     ]);
     expect(fake.requestsTo('POST', '/api/v1/model/generateVideo')).toHaveLength(1);
-    const ok = results.filter((r) => !r.isError);
+    const ok = results.filter((r) => !r.isError && r.structuredContent.job_id);
     expect(ok.length).toBeGreaterThanOrEqual(1);
     const ids = new Set(ok.map((r) => r.structuredContent.job_id));
     expect(ids.size).toBe(1);
+    // A call that found the other process's submit still in flight says so, with the key to call again.
+    for (const r of results.filter((x) => !x.isError && !x.structuredContent.job_id)) expect(r.structuredContent.idempotency_key).toBe('order-42');
     for (const r of results.filter((x) => x.isError)) expect(r.content[0].text).toMatch(/order-42/);
     // Afterwards the key returns the one job from either process.
     const again = await b.call('generate_video', args);
     expect(again.structuredContent.job_id).toBe([...ids][0]);
     expect(fake.requestsTo('POST', '/api/v1/model/generateVideo')).toHaveLength(1);
+    // One job, one reservation: a process that lost the claim neither books a second nor cancels the first.
+    const est = ok[0].structuredContent.estimated_cost_usd;
+    expect(est).toBeGreaterThan(0);
+    for (const s of [a, b]) expect((await s.call('list_jobs', {})).structuredContent.spending.today.estimated_usd).toBeCloseTo(est, 6);
   });
 });

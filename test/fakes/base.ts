@@ -4,7 +4,14 @@
  *  - `respond`: answer with a given status/body/headers instead of the route;
  *  - `drop-after`: run the route (so the job IS created upstream) and then destroy the socket without
  *    answering, which is how a lost submit response looks to a client;
- *  - `refuse`: destroy the socket before the route runs (nothing created).
+ *  - `refuse`: destroy the socket before the route runs (nothing created);
+ *  - `stall`: run the route (a submit IS created) and never answer: the socket stays open until the
+ *    client gives up or the fake closes (a provider that stops answering);
+ *  - `stall-body`: send the headers and the first `partialBytes` of the body, then never finish (a
+ *    stalled download);
+ *  - `slow-body`: send the body in `chunkBytes` pieces `delayMs` apart (a slow download).
+ * `reply` with `respond` covers in-band codes, 5xx with a body, not-found answers and redirects
+ * (a 302 with `location` pointing anywhere, file: and loopback included).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -35,10 +42,14 @@ export interface Fault {
   /** Regex or substring matched against the path. */
   path?: RegExp | string;
   /** `delay`: wait `delayMs`, then answer normally (a slow provider). */
-  action: 'respond' | 'drop-after' | 'refuse' | 'delay';
+  action: 'respond' | 'drop-after' | 'refuse' | 'delay' | 'stall' | 'stall-body' | 'slow-body';
   delayMs?: number;
+  /** `stall-body`: bytes sent before the stall (default 1024). */
+  partialBytes?: number;
+  /** `slow-body`: bytes per piece (default 64 KiB). */
+  chunkBytes?: number;
   reply?: FakeReply;
-  /** How many matching requests it applies to (default 1). */
+  /** How many matching requests it applies to (default 1; Infinity for every one). */
   times?: number;
 }
 
@@ -93,7 +104,7 @@ function matches(f: Fault, method: string, path: string): boolean {
   return typeof f.path === 'string' ? path.includes(f.path) : f.path.test(path);
 }
 
-function send(res: ServerResponse, reply: FakeReply): void {
+function encode(reply: FakeReply): { headers: Record<string, string>; body: Buffer } {
   const headers: Record<string, string> = { ...reply.headers };
   let body: string | Buffer = '';
   if (reply.json !== undefined) {
@@ -102,8 +113,30 @@ function send(res: ServerResponse, reply: FakeReply): void {
   } else if (reply.body !== undefined) {
     body = reply.body;
   }
+  return { headers, body: Buffer.isBuffer(body) ? body : Buffer.from(body) };
+}
+
+function send(res: ServerResponse, reply: FakeReply): void {
+  const { headers, body } = encode(reply);
   res.writeHead(reply.status ?? 200, headers);
   res.end(body);
+}
+
+/** Headers and the first bytes, then silence (content-length announces the whole body). */
+function sendPartial(res: ServerResponse, reply: FakeReply, bytes: number): void {
+  const { headers, body } = encode(reply);
+  res.writeHead(reply.status ?? 200, { ...headers, 'content-length': String(body.length) });
+  res.write(body.subarray(0, Math.min(bytes, Math.max(0, body.length - 1))));
+}
+
+async function sendSlowly(res: ServerResponse, reply: FakeReply, chunk: number, delayMs: number): Promise<void> {
+  const { headers, body } = encode(reply);
+  res.writeHead(reply.status ?? 200, { ...headers, 'content-length': String(body.length) });
+  for (let i = 0; i < body.length && !res.destroyed; i += chunk) {
+    res.write(body.subarray(i, i + chunk));
+    await new Promise((r) => setTimeout(r, delayMs));
+  }
+  res.end();
 }
 
 export async function startFake(router: FakeRouter): Promise<FakeServer> {
@@ -156,6 +189,9 @@ export async function startFake(router: FakeRouter): Promise<FakeServer> {
           req.socket.destroy();
           return;
         }
+        if (fault?.action === 'stall') return; // the job exists; the answer never comes
+        if (fault?.action === 'stall-body') return sendPartial(res, fault.reply ?? reply, fault.partialBytes ?? 1024);
+        if (fault?.action === 'slow-body') return sendSlowly(res, fault.reply ?? reply, fault.chunkBytes ?? 64 * 1024, fault.delayMs ?? 100);
         send(res, reply);
       })();
     });

@@ -98,4 +98,14 @@ describe('videogen-mcp http as an OAuth resource server', () => {
       expect(await res.text(), name).toMatch(why);
     }
   });
+
+  it("refuses a JWT whose sub cannot name a principal: empty (the unauthenticated user's principal), blank, control characters, overlong", async () => {
+    for (const sub of ['', '   ', 'carol\nforged', 'carol\u0000', 'x'.repeat(300)]) {
+      const res = await post(await token({ sub, iss: issuer, aud: audience, scope: 'videogen' }));
+      expect(res.status, JSON.stringify(sub)).toBe(401);
+      expect(res.headers.get('www-authenticate'), JSON.stringify(sub)).toMatch(/^Bearer error="invalid_token".*sub/);
+    }
+    // An IdP subject with the usual punctuation still works.
+    expect((await post(await token({ sub: 'auth0|5f1c9a', iss: issuer, aud: audience, scope: 'videogen' }))).status).toBe(200);
+  });
 });

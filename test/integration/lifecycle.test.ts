@@ -34,7 +34,7 @@ function keep<T extends FakeServer>(f: T): T {
 }
 
 describe('provider response variants', () => {
-  it('Atlas Cloud: a 404 while the prediction warms up is "queued", then it completes (HTTP-200 envelopes, bare-string output)', async () => {
+  it('Atlas Cloud: a 404 while the prediction warms up keeps the job open (the not-found grace), then it completes (HTTP-200 envelopes, bare-string output)', async () => {
     const f = keep(
       await startFakeAtlas({ pollsToComplete: 1, warmupPolls: 1, errorsAsHttp200: true, outputField: 'output-string', completedStatus: 'succeeded' }),
     );
@@ -42,7 +42,7 @@ describe('provider response variants', () => {
     const job = await generate(h, { model: 'minimax/hailuo-02/fast', prompt: 'p', first_frame_image_url: IMG });
     const first = structured<JobOut>(await h.call('check_job', { job_id: job.job_id }));
     expect(first.status).toBe('queued');
-    expect(first.detail).toMatch(/not registered the prediction yet/);
+    expect(first.detail).toMatch(/does not know this prediction.*warm-up.*the job stays open/);
     const { result, job: done } = await check(h, job.job_id);
     const id = [...f.jobs.keys()][0]!;
     expect(done.video_url).toBe(`${f.url}/files/${id}.mp4`);

