@@ -171,18 +171,8 @@ export class MinimaxAdapter extends HttpAdapter implements ProviderAdapter {
 
   /** V2 (MiniMax-H3): the task itself carries the video URL; no files/retrieve step. */
   private async getV2Job(handle: JobHandle, opts: CallOptions): Promise<JobStatus> {
-    const res = await requestJson({
-      provider: PROVIDER,
-      method: 'GET',
-      url: `${this.baseUrl}${V2_QUERY_PATH}${encodeURIComponent(taskId(handle))}`,
-      headers: this.headers(),
-      retry: 'safe',
-      signal: opts.signal,
-      deadline: opts.deadline,
-      timeoutMs: this.opts.timeoutMs,
-      dispatcher: this.opts.dispatcher,
-    });
-    this.check(res, 'status');
+    // The task id is a path segment on V2 (providers.md §9.3), not `?task_id=` as on V1.
+    const res = await this.get(`${V2_QUERY_PATH}${encodeURIComponent(taskId(handle))}`, undefined, 'status', opts);
     const parsed = V2Task.safeParse(res.json);
     if (!parsed.success) throw unexpected(res, 'the V2 status query');
     const task = parsed.data.task;
@@ -298,11 +288,12 @@ export class MinimaxAdapter extends HttpAdapter implements ProviderAdapter {
     return body;
   }
 
-  private async get(path: string, query: Record<string, string>, phase: Phase, opts: CallOptions): Promise<HttpResponse> {
+  /** A status-side GET (retried when safe, inside the call's deadline), checked with `check()`. */
+  private async get(path: string, query: Record<string, string> | undefined, phase: Phase, opts: CallOptions): Promise<HttpResponse> {
     const res = await requestJson({
       provider: PROVIDER,
       method: 'GET',
-      url: `${this.baseUrl}${path}?${new URLSearchParams(query).toString()}`,
+      url: `${this.baseUrl}${path}${query ? `?${new URLSearchParams(query).toString()}` : ''}`,
       headers: this.headers(),
       retry: 'safe',
       signal: opts.signal,
