@@ -12,7 +12,7 @@
  */
 import type { ProviderId } from '../catalog/types.js';
 import { VideogenError } from '../errors.js';
-import { localDay, type JobStore } from '../store/types.js';
+import { localDay, type JobStore, type SpendTotals as StoreSpendTotals } from '../store/types.js';
 import type { JobRecord } from './ledger.js';
 
 export { localDay };
@@ -34,12 +34,8 @@ export interface ConfirmAsker {
   confirm?: ((q: Omit<SpendRequest, 'key' | 'max_cost_usd' | 'principal'>) => Promise<boolean>) | undefined;
 }
 
-export interface SpendTotals {
-  day: string;
-  today_estimated_usd: number;
-  all_time_estimated_usd: number;
-  today_billed_usd: number;
-  all_time_billed_usd: number;
+/** The store's spend figures plus the daily cap they are held against. */
+export interface SpendTotals extends StoreSpendTotals {
   daily_cap_usd: number | undefined;
 }
 
